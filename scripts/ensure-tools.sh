@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration tests drive as independent clients (Debian's AWS
+# CLI v2, rclone, ffmpeg) when they are missing. Needs root (or passwordless sudo) the first time.
+set -euo pipefail
+
+need=()
+command -v rclone >/dev/null 2>&1 || need+=(rclone)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+[ -x /usr/bin/aws ] || need+=(awscli)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+echo "Installing Debian packages for the integration tests: ${need[*]}" >&2
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo -n)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
