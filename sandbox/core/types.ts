@@ -152,6 +152,18 @@ export interface CrossServiceHooks {
   }): boolean;
   /** The IAM inline policies of a role, for the authorizer. */
   rolePolicies(roleArn: string): PolicyDocument[];
+  /** A role as STS needs it (trust policy, maximum session), or undefined when there is none. */
+  getRole(
+    roleArn: string,
+  ):
+    | {
+        arn: string;
+        name: string;
+        accountId: string;
+        trustPolicy: PolicyDocument;
+        maxSessionDurationSec: number;
+      }
+    | undefined;
 }
 
 /** Everything a service may use beyond its own state. */
