@@ -1,0 +1,41 @@
+/**
+ * Opens the ledger a configuration names: `sqlite:PATH` (relative to the configuration file).
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../errors/index.js';
+import type { Ledger } from './ledger.js';
+import { SqliteLedger } from './sqlite-ledger.js';
+
+export interface CreateLedgerOptions {
+  /** The configuration's `ledger` value, e.g. `sqlite:./bucketbridge.db`. */
+  setting: string;
+  /** Path of the configuration file; relative ledger paths are resolved against its directory. */
+  configPath: string;
+}
+
+/** The file a `sqlite:PATH` setting points to, resolved against the configuration file's directory. */
+export function resolveSqliteLedgerPath(setting: string, configPath: string): string {
+  const path = setting.slice('sqlite:'.length);
+  return isAbsolute(path) ? path : resolve(dirname(resolve(configPath)), path);
+}
+
+/**
+ * Builds the ledger for a configuration. Throws ConfigError (exit 2) for a setting this build
+ * cannot open, naming the `ledger` key and what to write instead.
+ */
+export function createLedger(options: CreateLedgerOptions): Ledger {
+  const { setting, configPath } = options;
+  if (setting.startsWith('sqlite:') && setting.length > 'sqlite:'.length) {
+    return new SqliteLedger({ path: resolveSqliteLedgerPath(setting, configPath) });
+  }
+  const postgres = /^postgres(ql)?:\/\//.test(setting);
+  throw new ConfigError([
+    {
+      file: configPath,
+      path: 'ledger',
+      expected: 'sqlite:PATH, e.g. sqlite:./bucketbridge.db',
+      found: postgres ? 'a PostgreSQL URL' : JSON.stringify(setting),
+      hint: postgres ? 'the PostgreSQL ledger is not available in this build' : undefined,
+    },
+  ]);
+}

@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/errors/index.js';
+import { createLedger, resolveSqliteLedgerPath } from '../../../src/state/create-ledger.js';
+
+describe('opening the ledger a configuration names', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['sqlite:./bucketbridge.db', '/etc/bb/config.yaml', '/etc/bb/bucketbridge.db'],
+    ['sqlite:state/l.db', '/etc/bb/config.yaml', '/etc/bb/state/l.db'],
+    ['sqlite:/var/lib/bb.db', '/etc/bb/config.yaml', '/var/lib/bb.db'],
+  ])('resolves %s next to %s as %s', (setting, config, expected) => {
+    expect(resolveSqliteLedgerPath(setting, config)).toBe(expected);
+  });
+
+  it('creates the SQLite file relative to the configuration file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bb-create-ledger-'));
+    dirs.push(dir);
+    const ledger = createLedger({ setting: 'sqlite:./data/ledger.db', configPath: join(dir, 'config.yaml') });
+    await ledger.close();
+    expect(existsSync(join(dir, 'data', 'ledger.db'))).toBe(true);
+  });
+
+  it.each([
+    [
+      'postgres://db/bb',
+      'bb.yaml: ledger: expected sqlite:PATH, e.g. sqlite:./bucketbridge.db, found a PostgreSQL URL ' +
+        '(the PostgreSQL ledger is not available in this build)',
+    ],
+    ['sqlite:', 'bb.yaml: ledger: expected sqlite:PATH, e.g. sqlite:./bucketbridge.db, found "sqlite:"'],
+  ])('rejects %s as a configuration error', (setting, message) => {
+    let caught: unknown;
+    try {
+      createLedger({ setting, configPath: 'bb.yaml' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).message).toBe(message);
+    expect((caught as ConfigError).exitCode).toBe(2);
+  });
+});
