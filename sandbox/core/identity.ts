@@ -4,10 +4,18 @@ export interface CallerIdentity {
   accountId: string;
   /**
    * The principal's ARN as AWS reports it: `arn:aws:iam::ACCOUNT:root` for an account's root user,
-   * `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` for an assumed-role session.
+   * `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` for an assumed-role session, and the service
+   * principal's name (`s3.amazonaws.com`) for a service acting on its own behalf.
    */
   arn: string;
-  kind: 'root' | 'assumed-role';
+  /**
+   * `service`: an AWS service principal (S3 publishing an event, SNS delivering to a queue). It has
+   * no identity policies, so only the resource's policy can let it act; `accountId` is the account
+   * on whose behalf it acts (`aws:SourceAccount`).
+   */
+  kind: 'root' | 'assumed-role' | 'service';
+  /** For service principals: the principal's name, e.g. `s3.amazonaws.com`, `sns.amazonaws.com`. */
+  servicePrincipal?: string;
   /** The access key ID that signed the request. */
   accessKeyId: string;
   /** For assumed-role sessions: the role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`). */
