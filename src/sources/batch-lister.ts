@@ -1,0 +1,53 @@
+/**
+ * The batch source: every object under the connection's prefix, listed page by page with
+ * ListObjectsV2 and filtered, as an async iterable. Only the current pages are ever in memory.
+ */
+import { type ListObjectsV2CommandInput, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { FilterVerdict, ObjectFilter } from '../pipeline/object-filter.js';
+import { type SourceObject, unquoteEtag } from '../pipeline/source-object.js';
+import { readAhead } from './batch-read-ahead.js';
+
+/** Options of the batch lister. */
+export interface BatchListerOptions {
+  /** Client for the source bucket (in the bucket's region). */
+  s3: S3Client;
+  bucket: string;
+  /** Only keys under this prefix are listed. Default: the whole bucket. */
+  prefix?: string;
+  /** Decides which listed objects are processed (see createObjectFilter). Default: all but folder markers. */
+  filter?: ObjectFilter;
+  /** Keys per ListObjectsV2 page, 1..1000. Default 1000 (the S3 maximum). */
+  pageSize?: number;
+  /** Objects listed ahead of the consumer before the listing pauses. Default 2000 (two pages). */
+  readAheadCount?: number;
+  /** Called for each object the filter leaves out, with the reason. */
+  onFiltered?: (object: SourceObject, verdict: Exclude<FilterVerdict, undefined>) => void;
+  signal?: AbortSignal;
+}
+
+const folderMarkersOnly: ObjectFilter = (object) => (object.key.endsWith('/') ? 'folder-marker' : undefined);
+
+async function* listPages(options: BatchListerOptions): AsyncGenerator<SourceObject> {
+  const filter = options.filter ?? folderMarkersOnly;
+  const input: ListObjectsV2CommandInput = { Bucket: options.bucket, Prefix: options.prefix || undefined };
+  const pages = paginateListObjectsV2({ client: options.s3, pageSize: options.pageSize ?? 1000 }, input);
+  for await (const page of pages) {
+    options.signal?.throwIfAborted();
+    for (const item of page.Contents ?? []) {
+      if (item.Key === undefined) continue;
+      const object: SourceObject = { bucket: options.bucket, key: item.Key };
+      const etag = unquoteEtag(item.ETag);
+      if (etag !== undefined) object.etag = etag;
+      if (item.Size !== undefined) object.size = item.Size;
+      if (item.LastModified !== undefined) object.lastModified = item.LastModified;
+      const verdict = filter(object);
+      if (verdict === undefined) yield object;
+      else options.onFiltered?.(object, verdict);
+    }
+  }
+}
+
+/** Lists the objects to process, running ahead of the consumer by at most `readAheadCount` objects. */
+export function listBatchObjects(options: BatchListerOptions): AsyncGenerator<SourceObject> {
+  return readAhead(listPages(options), options.readAheadCount ?? 2000);
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../../src/config/schema.js';
+import { createObjectFilter, type FilterVerdict } from '../../../src/pipeline/object-filter.js';
+
+type Source = Connection['source'];
+const base: Source = { bucket: 'src', prefix: 'logs/', include: [], exclude: [] };
+const at = (iso: string) => new Date(iso);
+
+describe('which objects a connection processes', () => {
+  const cases: Array<
+    [string, Partial<Source>, { key: string; size?: number; lastModified?: Date }, FilterVerdict]
+  > = [
+    ['a key under the prefix', {}, { key: 'logs/a.gz' }, undefined],
+    ['a key outside the prefix', {}, { key: 'other/a.gz' }, 'outside-prefix'],
+    ['a folder marker', {}, { key: 'logs/2024/' }, 'folder-marker'],
+    ['an include glob relative to the prefix', { include: ['*.gz'] }, { key: 'logs/a.gz' }, undefined],
+    ['a key the include globs miss', { include: ['*.gz'] }, { key: 'logs/a.txt' }, 'not-included'],
+    ['globstar across folders', { include: ['**/*.gz'] }, { key: 'logs/2024/01/a.gz' }, undefined],
+    ['a dotfile matching a glob', { include: ['*.gz'] }, { key: 'logs/.hidden.gz' }, undefined],
+    ['an exclude glob', { exclude: ['tmp/**'] }, { key: 'logs/tmp/x' }, 'excluded'],
+    [
+      'exclude winning over include',
+      { include: ['**'], exclude: ['*.tmp'] },
+      { key: 'logs/a.tmp' },
+      'excluded',
+    ],
+    ['the suffix', { suffix: '.mp4' }, { key: 'logs/v.mov' }, 'suffix'],
+    ['a size below the minimum', { minSizeBytes: 10 }, { key: 'logs/a', size: 9 }, 'too-small'],
+    ['a size at the minimum', { minSizeBytes: 10 }, { key: 'logs/a', size: 10 }, undefined],
+    ['a size above the maximum', { maxSizeBytes: 10 }, { key: 'logs/a', size: 11 }, 'too-large'],
+    ['a zero-byte object with no bounds', {}, { key: 'logs/empty', size: 0 }, undefined],
+    [
+      'an object modified before modifiedAfter',
+      { modifiedAfter: '2024-01-01T00:00:00Z' },
+      { key: 'logs/a', lastModified: at('2023-12-31T23:59:59Z') },
+      'modified-too-early',
+    ],
+    [
+      'an object modified exactly at modifiedAfter',
+      { modifiedAfter: '2024-01-01T00:00:00Z' },
+      { key: 'logs/a', lastModified: at('2024-01-01T00:00:00Z') },
+      undefined,
+    ],
+    [
+      'an object modified exactly at modifiedBefore',
+      { modifiedBefore: '2024-01-01T00:00:00+00:00' },
+      { key: 'logs/a', lastModified: at('2024-01-01T00:00:00Z') },
+      'modified-too-late',
+    ],
+    ['keys with spaces, + and unicode', { include: ['a b+c*'] }, { key: 'logs/a b+cé%.txt' }, undefined],
+  ];
+  it.each(cases)('judges %s', (_name, settings, object, verdict) => {
+    const filter = createObjectFilter({ ...base, ...settings });
+    expect(filter({ bucket: 'src', ...object })).toBe(verdict);
+  });
+
+  it('processes the whole bucket when the prefix is empty', () => {
+    const filter = createObjectFilter({ ...base, prefix: '' });
+    expect(filter({ bucket: 'src', key: 'anything/at/all' })).toBeUndefined();
+  });
+});
