@@ -1,0 +1,160 @@
+/**
+ * One credential provider per connection, built from the SDK's own providers:
+ *
+ * - `assumeRoleFlag: false`: the default AWS credential chain, unchanged (`fromNodeProviderChain`).
+ * - `assumeRoleFlag: true`: `AssumeRole` through each ARN of `assumeRoleArn` in order (role
+ *   chaining): the first hop signs with the vendor's own credentials (the default chain), hop N
+ *   with the credentials hop N-1 returned (`fromTemporaryCredentials` with `masterCredentials`).
+ *
+ * Every hop passes the same `ExternalId`, `RoleSessionName` and `DurationSeconds`. The external
+ * ID goes to EACH hop, not only the last: AWS only checks `sts:ExternalId` where a trust policy
+ * has a condition on it and ignores it elsewhere, so sending it everywhere works for every chain
+ * shape (a vendor-side intermediate role then the customer's role, or two customer roles),
+ * while guessing which hop is "the customer's" by account ID would break the unusual ones.
+ *
+ * Credentials are cached and refreshed shortly before they expire with the SDK's
+ * `memoizeIdentityProvider`: the cached value is reused until it is within `EXPIRATION_MS`
+ * (5 minutes) of its expiration, never fetched per request; concurrent callers share one fetch.
+ */
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { type Connection, MAX_STS_DURATION_SEC, parseDurationSec } from '../config/schema.js';
+import type { Logger } from '../observe/logger.js';
+import { registerSecret } from '../observe/redact.js';
+import { type AwsSettings, clientConfig } from './client-factory.js';
+import { describeAssumeRoleFailure, describeCredentialFailure } from './describe-failure.js';
+
+/** The connection keys that decide its credentials. */
+export type ConnectionAuth = Pick<
+  Connection,
+  'name' | 'assumeRoleFlag' | 'assumeRoleArn' | 'externalId' | 'sessionName' | 'stsCredsExpirationTime'
+>;
+
+/** Options for {@link fromConnection}. */
+export interface ConnectionCredentialsOptions {
+  /** The connection whose cross-account settings decide the chain. */
+  connection: ConnectionAuth;
+  /** Region and endpoint for the STS calls (the endpoint override reaches STS too). */
+  settings: AwsSettings;
+  /**
+   * The vendor's own credentials: the first hop signs with them, and they are the connection's
+   * credentials when `assumeRoleFlag` is false. Default: {@link fromVendorChain}.
+   */
+  vendorCredentials?: AwsCredentialIdentityProvider | undefined;
+  /** Receives one debug line per AssumeRole (role ARN, expiration; never the secret). */
+  logger?: Logger | undefined;
+}
+
+/**
+ * The vendor's own credentials: the SDK's default chain (environment, shared files and SSO,
+ * web identity, container and instance metadata), memoized by the SDK. Failures become
+ * {@link CredentialsError} with plain words.
+ */
+export function fromVendorChain(): AwsCredentialIdentityProvider {
+  const chain = fromNodeProviderChain();
+  return async (properties) => {
+    try {
+      return registerCredentialSecrets(await chain(properties));
+    } catch (error) {
+      throw describeCredentialFailure(error);
+    }
+  };
+}
+
+/** `bucketbridge-<connection>`, trimmed to the 64 characters and the alphabet STS accepts. */
+export function defaultSessionName(connectionName: string): string {
+  return `bucketbridge-${connectionName}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+/** The session duration a connection asks for, in seconds. */
+export function sessionDurationSec(connection: Pick<Connection, 'stsCredsExpirationTime'>): number {
+  const seconds = parseDurationSec(connection.stsCredsExpirationTime);
+  // The schema has validated the value; this guards a hand-built Connection in code.
+  if (seconds === undefined || seconds > MAX_STS_DURATION_SEC) {
+    throw new RangeError(
+      `stsCredsExpirationTime ${String(connection.stsCredsExpirationTime)} is not 15m..12h`,
+    );
+  }
+  return seconds;
+}
+
+/**
+ * The credential provider of one connection: the vendor's chain unchanged when
+ * `assumeRoleFlag` is false, else the role chain through `assumeRoleArn`, cached and
+ * refreshed 5 minutes before expiry.
+ *
+ * @example
+ * const credentials = fromConnection({ connection, settings: config.aws });
+ * const s3 = createClient(S3Client, { settings: config.aws, credentials });
+ */
+export function fromConnection(options: ConnectionCredentialsOptions): AwsCredentialIdentityProvider {
+  const { connection, settings, logger } = options;
+  const vendor = options.vendorCredentials ?? fromVendorChain();
+  if (!connection.assumeRoleFlag) return vendor;
+  if (connection.assumeRoleArn.length === 0) {
+    throw new RangeError(`connection ${connection.name}: assumeRoleFlag is true but assumeRoleArn is empty`);
+  }
+  const durationSec = sessionDurationSec(connection);
+  const sessionName = connection.sessionName ?? defaultSessionName(connection.name);
+  let previous: AwsCredentialIdentityProvider = vendor;
+  const arns = connection.assumeRoleArn;
+  arns.forEach((roleArn, hop) => {
+    const master = previous;
+    const assume = fromTemporaryCredentials({
+      params: {
+        RoleArn: roleArn,
+        RoleSessionName: sessionName,
+        DurationSeconds: durationSec,
+        ...(connection.externalId === undefined ? {} : { ExternalId: connection.externalId }),
+      },
+      masterCredentials: master,
+      clientConfig: clientConfig({ settings }),
+    });
+    const fetchHop = async (): Promise<AwsCredentialIdentity> => {
+      try {
+        const credentials = registerCredentialSecrets(await assume());
+        logger?.debug(
+          {
+            connection: connection.name,
+            roleArn,
+            hop: hop + 1,
+            hops: arns.length,
+            expiration: credentials.expiration,
+          },
+          'assumed role',
+        );
+        return credentials;
+      } catch (error) {
+        throw await describeAssumeRoleFailure(error, {
+          roleArn,
+          hop,
+          previousRoleArn: hop === 0 ? undefined : arns[hop - 1],
+          callerCredentials: master,
+          settings,
+          externalId: connection.externalId,
+          durationSec,
+        });
+      }
+    };
+    previous = memoizeCredentials(fetchHop);
+  });
+  return previous;
+}
+
+/**
+ * The SDK's identity cache: one fetch shared by concurrent callers, the value reused until it is
+ * within 5 minutes (`EXPIRATION_MS`) of its expiration, then fetched again.
+ */
+export function memoizeCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  const memoized = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
+  // Only undefined when given undefined.
+  if (memoized === undefined) throw new TypeError('memoizeCredentials needs a provider');
+  return memoized;
+}
+
+function registerCredentialSecrets(credentials: AwsCredentialIdentity): AwsCredentialIdentity {
+  registerSecret(credentials.secretAccessKey);
+  if (credentials.sessionToken !== undefined) registerSecret(credentials.sessionToken);
+  return credentials;
+}

@@ -1,0 +1,41 @@
+/** The AWS layer: one client factory, per-connection credentials, errors in plain words. */
+
+export { classifyAwsError } from './classify-aws-error.js';
+export {
+  type AwsSettings,
+  type ClientOptions,
+  clientConfig,
+  createClient,
+  HTTP_LIMITS,
+} from './client-factory.js';
+export {
+  type ConnectionAccess,
+  type ConnectionAccessOptions,
+  createConnectionAccess,
+  normaliseLocation,
+} from './connection-access.js';
+export {
+  type ConnectionAuth,
+  type ConnectionCredentialsOptions,
+  defaultSessionName,
+  fromConnection,
+  fromVendorChain,
+  memoizeCredentials,
+  sessionDurationSec,
+} from './credentials.js';
+export {
+  describeAssumeRoleFailure,
+  describeCredentialFailure,
+  formatDurationSec,
+} from './describe-failure.js';
+export {
+  AssumeRoleError,
+  type AssumeRoleFailure,
+  awsErrorCode,
+  BucketRegionError,
+  CredentialsError,
+  type CredentialsFailure,
+  type FailureKind,
+  httpStatusOf,
+  messageOf,
+} from './errors.js';
