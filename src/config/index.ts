@@ -1,0 +1,11 @@
+/** The configuration: schema, loading and validation. */
+export { DEFAULT_CONFIG_FILE, resolveConfigPath } from './config-path.js';
+export { findConnection } from './find-connection.js';
+export {
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  locateKey,
+  validateConfigText,
+} from './load-config.js';
+export * from './schema.js';

@@ -1,0 +1,146 @@
+/**
+ * Loading a configuration: read the YAML file, validate it against the schema and the cross-field
+ * rules, apply the environment's overrides. Every problem is reported at once, each with the
+ * file, line, column, key path, what was expected and what was found.
+ */
+import type { Document, LineCounter } from 'yaml';
+import { ConfigError, type ConfigProblem } from '../errors/index.js';
+import { declaredVersion, isNewerVersion, isOlderVersion } from './config-version.js';
+import { credentialKeyProblems } from './credential-keys.js';
+import { crossFieldProblems } from './cross-field-rules.js';
+import { applyEnvOverrides } from './env-overrides.js';
+import { formatPath, locate } from './locate.js';
+import { parseConfigText, readConfigText } from './parse-config-text.js';
+import type { RawProblem } from './raw-problem.js';
+import { type Config, CURRENT_CONFIG_VERSION, configSchema } from './schema.js';
+import { problemsFromZodIssues } from './zod-problems.js';
+
+export interface LoadedConfig {
+  /** The configuration file's path as given. Relative paths inside the file resolve against its folder. */
+  path: string;
+  /** The validated configuration, defaults and environment overrides applied. */
+  config: Config;
+  /** The parsed YAML document (comments and source ranges kept). */
+  document: Document;
+  /** Maps a node's offset in the file to a line and column (see {@link locateKey}). */
+  lineCounter: LineCounter;
+}
+
+export interface LoadConfigOptions {
+  /** Environment for overrides (BUCKETBRIDGE_ENDPOINT, AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+function versionProblems(raw: unknown, path: string): { problems: RawProblem[]; stop: boolean } {
+  const version = declaredVersion(raw);
+  if (isNewerVersion(version)) {
+    return {
+      stop: true,
+      problems: [
+        {
+          path: ['version'],
+          expected: `version ${CURRENT_CONFIG_VERSION} or older`,
+          found: `version ${version}`,
+          hint: 'this file was written by a newer bucketbridge; upgrade bucketbridge to use it',
+        },
+      ],
+    };
+  }
+  if (isOlderVersion(version)) {
+    const missing = (raw as { version?: unknown }).version === undefined;
+    return {
+      stop: false,
+      problems: [
+        {
+          path: missing ? [] : ['version'],
+          expected: `version ${CURRENT_CONFIG_VERSION}`,
+          found: missing ? 'no version key (a version 1 file)' : `version ${version}`,
+          hint: `run \`bucketbridge config migrate --config ${path}\` to upgrade the file`,
+        },
+      ],
+    };
+  }
+  return { stop: false, problems: [] };
+}
+
+/** Places raw problems in the file and sorts them by position. */
+function placeProblems(
+  problems: RawProblem[],
+  path: string,
+  document: Document,
+  lineCounter: LineCounter,
+): ConfigProblem[] {
+  const placed = problems.map((p) => {
+    const position = locate(document, lineCounter, p.path, p.at);
+    const problem: ConfigProblem = { file: path, path: formatPath(p.path), expected: p.expected };
+    if (position) Object.assign(problem, { line: position.line, column: position.column });
+    if (p.found !== undefined) problem.found = p.found;
+    if (p.hint !== undefined) problem.hint = p.hint;
+    return problem;
+  });
+  return placed.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/**
+ * Validates the text of a configuration file. Returns the configuration, or throws a ConfigError
+ * holding every problem found.
+ */
+export function validateConfigText(
+  path: string,
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
+  const { document, lineCounter } = parseConfigText(path, text);
+  const raw: unknown = document.toJS({ maxAliasCount: 100 });
+  const fail = (problems: RawProblem[]): never => {
+    throw new ConfigError(placeProblems(problems, path, document, lineCounter));
+  };
+  if (raw === null || raw === undefined) {
+    fail([
+      {
+        path: [],
+        expected: 'a mapping with version, vendor and connections (create one with `bucketbridge init`)',
+        found: 'an empty file',
+      },
+    ]);
+  }
+
+  const version = versionProblems(raw, path);
+  if (version.stop) fail(version.problems);
+
+  const credentials = credentialKeyProblems(raw);
+  const credentialPaths = new Set(credentials.map((p) => formatPath(p.path)));
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  const schemaProblems = result.success
+    ? []
+    : problemsFromZodIssues(result.error.issues, configSchema, raw).filter(
+        (p) =>
+          !credentialPaths.has(formatPath(p.path)) &&
+          !(version.problems.length > 0 && formatPath(p.path) === 'version'),
+      );
+  const problems = [...version.problems, ...credentials, ...schemaProblems, ...crossFieldProblems(raw)];
+  if (problems.length > 0 || !result.success) fail(problems);
+
+  const { config, problems: envProblems } = applyEnvOverrides((result as { data: Config }).data, env);
+  if (envProblems.length > 0) throw new ConfigError(envProblems);
+  return { path, config, document, lineCounter };
+}
+
+/**
+ * Reads, validates and returns a configuration file with defaults and environment overrides
+ * applied. Throws ConfigError (exit code 2) listing every problem.
+ */
+export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const text = await readConfigText(path);
+  return validateConfigText(path, text, options.env ?? process.env);
+}
+
+/**
+ * `file:line:column` of a key in a loaded configuration, for errors found after loading (e.g. a
+ * bucket that does not exist): `locateKey(loaded, ['connections', 0, 'source', 'bucket'])`.
+ */
+export function locateKey(loaded: LoadedConfig, path: (string | number)[]): string {
+  const position = locate(loaded.document, loaded.lineCounter, path);
+  const where = position ? `${loaded.path}:${position.line}:${position.column}` : loaded.path;
+  return `${where}: ${formatPath(path)}`;
+}
