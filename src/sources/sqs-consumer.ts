@@ -1,0 +1,253 @@
+/**
+ * The SQS receive loop of the live workflow.
+ *
+ * Why not a library: bbc/sqs-consumer (the best-kept one) processes a received batch and only
+ * then receives again, so one slow object stalls nine idle slots; it cannot make a failed message
+ * visible again after a backoff that grows with its receive count, nor cap the keepalive at SQS's
+ * 12 hours from the first receive. This loop receives only as many messages as there are free
+ * slots (Filebeat's semaphore), keeps each one invisible while it is worked on, deletes in batches
+ * with partial failures retried, and on stop makes unfinished messages visible again at once.
+ */
+import {
+  ChangeMessageVisibilityCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DeleteBatcher } from './delete-batcher.js';
+import { VisibilityKeepalive } from './visibility-keepalive.js';
+
+export interface SqsConsumerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  /**
+   * Handles one message; resolving means every object in it is durable and recorded, so the
+   * message is deleted. Throwing makes it visible again after a backoff. The signal aborts on a
+   * hard stop.
+   */
+  handleMessage: (message: Message, signal: AbortSignal) => Promise<void>;
+  /** Messages worked on at once. Default 8. */
+  concurrency?: number;
+  /** Long-poll wait per receive, 0..20 seconds. Default 20. */
+  waitTimeSec?: number;
+  /** Visibility timeout asked for at receive and at each keepalive, in seconds. Default 300. */
+  visibilityTimeoutSec?: number;
+  /** Keepalive interval in seconds. Default half the visibility timeout. */
+  heartbeatIntervalSec?: number;
+  /** Visibility a failed message gets before its next attempt, by receive count. Default 2^n s, max 15 min. */
+  failureBackoffSec?: (receiveCount: number) => number;
+  /** Pause after a failed receive, doubled on each failure up to 60 s; reset after a success. Default 1 s. */
+  receiveErrorBackoffMs?: number;
+  /** Pause after a credentials or permission error on receive (they rarely heal in seconds). Default 30 s. */
+  authErrorBackoffMs?: number;
+  /** Observers; a listener that throws never stops the loop. */
+  events?: Partial<SqsConsumerEvents>;
+}
+
+export interface SqsConsumerEvents {
+  received(count: number): void;
+  processed(message: Message): void;
+  failed(message: Message, error: unknown): void;
+  receiveError(error: unknown, pauseMs: number): void;
+  deleteError(message: Message, code: string): void;
+}
+
+const AUTH_ERRORS = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'UnrecognizedClientException',
+  'CredentialsProviderError',
+]);
+
+export const defaultFailureBackoffSec = (receiveCount: number): number =>
+  Math.min(15 * 60, 2 ** Math.max(0, Math.min(receiveCount, 10)));
+
+interface InFlight {
+  message: Message;
+  keepalive: VisibilityKeepalive;
+  done: Promise<void>;
+}
+
+export class SqsConsumer {
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly stopReceiving = new AbortController();
+  private readonly hardStop = new AbortController();
+  private loop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private slotFreed: (() => void) | undefined;
+  private readonly concurrency: number;
+  private readonly visibilityTimeoutSec: number;
+  private readonly deletes: DeleteBatcher;
+
+  constructor(private readonly options: SqsConsumerOptions) {
+    this.concurrency = options.concurrency ?? 8;
+    this.visibilityTimeoutSec = options.visibilityTimeoutSec ?? 300;
+    this.deletes = new DeleteBatcher({ sqs: options.sqs, queueUrl: options.queueUrl });
+  }
+
+  /** Number of messages being worked on now. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Age in seconds of the oldest message being worked on (by its SentTimestamp), or 0. */
+  oldestMessageAgeSec(now = Date.now()): number {
+    let oldest = now;
+    for (const { message } of this.inFlight.values()) {
+      const sent = Number(message.Attributes?.SentTimestamp ?? now);
+      oldest = Math.min(oldest, sent);
+    }
+    return Math.max(0, Math.floor((now - oldest) / 1000));
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.receiveLoop();
+  }
+
+  /**
+   * Stops receiving, lets in-flight work finish for up to `graceMs`, then aborts what is left
+   * and makes those messages visible again. Idempotent: every call returns the same promise.
+   */
+  stop(graceMs = 30_000): Promise<void> {
+    this.stopping ??= this.shutdown(graceMs);
+    return this.stopping;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.stopReceiving.abort();
+    this.slotFreed?.();
+    await this.loop?.catch(() => undefined);
+    const all = Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const outcome = await Promise.race([all.then(() => 'drained' as const), grace]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.hardStop.abort();
+      await Promise.all([...this.inFlight.values()].map((f) => this.release(f.message, 0)));
+    }
+  }
+
+  private async receiveLoop(): Promise<void> {
+    let errorPauseMs = this.options.receiveErrorBackoffMs ?? 1000;
+    while (!this.stopReceiving.signal.aborted) {
+      const free = this.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => {
+          this.slotFreed = resolve;
+        });
+        continue;
+      }
+      try {
+        const response = await this.options.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.options.queueUrl,
+            MaxNumberOfMessages: Math.min(10, free),
+            WaitTimeSeconds: this.options.waitTimeSec ?? 20,
+            VisibilityTimeout: this.visibilityTimeoutSec,
+            MessageSystemAttributeNames: [
+              'ApproximateReceiveCount',
+              'SentTimestamp',
+              'ApproximateFirstReceiveTimestamp',
+            ],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: this.stopReceiving.signal },
+        );
+        errorPauseMs = this.options.receiveErrorBackoffMs ?? 1000;
+        const messages = response.Messages ?? [];
+        if (messages.length > 0) this.emit('received', messages.length);
+        for (const message of messages) this.dispatch(message);
+      } catch (error) {
+        if (this.stopReceiving.signal.aborted) break;
+        const code = (error as { name?: string }).name ?? '';
+        const pauseMs = AUTH_ERRORS.has(code) ? (this.options.authErrorBackoffMs ?? 30_000) : errorPauseMs;
+        this.emit('receiveError', error, pauseMs);
+        await this.pause(pauseMs);
+        errorPauseMs = Math.min(60_000, errorPauseMs * 2);
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.stopReceiving.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private dispatch(message: Message): void {
+    const id = message.MessageId ?? message.ReceiptHandle ?? String(Math.random());
+    const firstReceived = Number(message.Attributes?.ApproximateFirstReceiveTimestamp ?? Date.now());
+    const keepalive = new VisibilityKeepalive({
+      sqs: this.options.sqs,
+      queueUrl: this.options.queueUrl,
+      receiptHandle: message.ReceiptHandle ?? '',
+      visibilityTimeoutSec: this.visibilityTimeoutSec,
+      intervalSec: this.options.heartbeatIntervalSec,
+      firstReceivedAt: new Date(firstReceived),
+    }).start();
+    const done = this.work(message, keepalive).finally(() => {
+      this.inFlight.delete(id);
+      this.slotFreed?.();
+      this.slotFreed = undefined;
+    });
+    this.inFlight.set(id, { message, keepalive, done });
+  }
+
+  private async work(message: Message, keepalive: VisibilityKeepalive): Promise<void> {
+    try {
+      await this.options.handleMessage(message, this.hardStop.signal);
+      keepalive.stop();
+      await this.deleteMessage(message);
+      this.emit('processed', message);
+    } catch (error) {
+      keepalive.stop();
+      if (this.hardStop.signal.aborted) return; // shutdown() makes it visible again
+      this.emit('failed', message, error);
+      const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+      const backoff = this.options.failureBackoffSec ?? defaultFailureBackoffSec;
+      await this.release(message, backoff(receiveCount));
+    } finally {
+      keepalive.stop();
+    }
+  }
+
+  private async deleteMessage(message: Message): Promise<void> {
+    const outcome = await this.deletes.delete(message.ReceiptHandle ?? '');
+    if (!outcome.deleted) this.emit('deleteError', message, outcome.code ?? 'unknown');
+  }
+
+  /** Makes a message visible again after `visibilitySec` (0 = now). Errors are reported, not thrown. */
+  private async release(message: Message, visibilitySec: number): Promise<void> {
+    try {
+      await this.options.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.options.queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: visibilitySec,
+        }),
+      );
+    } catch (error) {
+      this.emit('failed', message, error);
+    }
+  }
+
+  private emit<K extends keyof SqsConsumerEvents>(name: K, ...args: Parameters<SqsConsumerEvents[K]>): void {
+    const listener = this.options.events?.[name] as ((...a: unknown[]) => void) | undefined;
+    try {
+      listener?.(...args);
+    } catch {
+      // A listener that throws must never kill the loop.
+    }
+  }
+}

@@ -1,0 +1,321 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DeleteBatcher } from '../../../src/sources/delete-batcher.js';
+import { SqsConsumer } from '../../../src/sources/sqs-consumer.js';
+import { MAX_VISIBILITY_SEC, VisibilityKeepalive } from '../../../src/sources/visibility-keepalive.js';
+
+const QUEUE = 'http://127.0.0.1/111111111111/q';
+const sqsMock = mockClient(SQSClient);
+const sqs = new SQSClient({ region: 'us-east-1' });
+
+function message(id: string, receiveCount = 1): Message {
+  return {
+    MessageId: id,
+    ReceiptHandle: `rh-${id}`,
+    Body: '{}',
+    Attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: String(Date.now()),
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+  };
+}
+
+/** A queue for the mocked ReceiveMessage: returns what is pending, or nothing after a short long-poll. */
+function fakeQueue(initial: Message[]) {
+  const pending = [...initial];
+  const asked: number[] = [];
+  sqsMock.on(ReceiveMessageCommand).callsFake(async (input: { MaxNumberOfMessages: number }) => {
+    asked.push(input.MaxNumberOfMessages);
+    if (pending.length === 0) await new Promise((r) => setTimeout(r, 5));
+    return { Messages: pending.splice(0, input.MaxNumberOfMessages) };
+  });
+  return { asked, push: (m: Message) => pending.push(m) };
+}
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(condition()).toBe(true);
+}
+
+beforeEach(() => {
+  sqsMock.reset();
+  sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+  sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+});
+afterEach(() => vi.useRealTimers());
+
+describe('the SQS consumer', () => {
+  it('receives only as many messages as it has free slots', async () => {
+    const queue = fakeQueue([message('a'), message('b'), message('c')]);
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const consumer = new SqsConsumer({
+      sqs,
+      queueUrl: QUEUE,
+      concurrency: 2,
+      handleMessage: (m) => {
+        const gate = deferred();
+        gates.set(m.MessageId ?? '', gate);
+        return gate.promise;
+      },
+    });
+    consumer.start();
+    await until(() => gates.size === 2);
+    expect(queue.asked[0]).toBe(2);
+    const receivesWhileFull = queue.asked.length;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(queue.asked.length).toBe(receivesWhileFull);
+    gates.get('a')?.resolve();
+    await until(() => gates.has('c'));
+    expect(queue.asked.at(-1)).toBe(1);
+    gates.get('b')?.resolve();
+    gates.get('c')?.resolve();
+    await consumer.stop(1000);
+  });
+
+  it('deletes a message only after its handler has finished', async () => {
+    fakeQueue([message('a')]);
+    const gate = deferred();
+    const consumer = new SqsConsumer({ sqs, queueUrl: QUEUE, handleMessage: () => gate.promise });
+    consumer.start();
+    await until(() => consumer.inFlightCount === 1);
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+    gate.resolve();
+    await until(() => sqsMock.commandCalls(DeleteMessageBatchCommand).length === 1);
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)[0]?.args[0].input.Entries).toEqual([
+      { Id: '0', ReceiptHandle: 'rh-a' },
+    ]);
+    await consumer.stop(1000);
+  });
+
+  it('makes a failed message visible again after a backoff that grows with its receive count', async () => {
+    fakeQueue([message('a', 3)]);
+    const failed: unknown[] = [];
+    const consumer = new SqsConsumer({
+      sqs,
+      queueUrl: QUEUE,
+      handleMessage: async () => {
+        throw new Error('processor failed');
+      },
+      events: { failed: (_m, e) => failed.push(e) },
+    });
+    consumer.start();
+    await until(() => sqsMock.commandCalls(ChangeMessageVisibilityCommand).length === 1);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toMatchObject({
+      ReceiptHandle: 'rh-a',
+      VisibilityTimeout: 8,
+    });
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+    expect(failed).toEqual([new Error('processor failed')]);
+    await consumer.stop(1000);
+  });
+
+  it('on stop lets in-flight work finish within the grace period and then deletes it', async () => {
+    fakeQueue([message('a')]);
+    const gate = deferred();
+    const consumer = new SqsConsumer({ sqs, queueUrl: QUEUE, handleMessage: () => gate.promise });
+    consumer.start();
+    await until(() => consumer.inFlightCount === 1);
+    const stopped = consumer.stop(5000);
+    expect(consumer.stop(5000)).toBe(stopped);
+    gate.resolve();
+    await stopped;
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1);
+  });
+
+  it('after the grace period aborts unfinished work and makes its messages visible at once', async () => {
+    fakeQueue([message('a')]);
+    let aborted = false;
+    const consumer = new SqsConsumer({
+      sqs,
+      queueUrl: QUEUE,
+      handleMessage: (_m, signal) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(new Error('aborted'));
+          });
+        }),
+    });
+    consumer.start();
+    await until(() => consumer.inFlightCount === 1);
+    await consumer.stop(20);
+    expect(aborted).toBe(true);
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: QUEUE, ReceiptHandle: 'rh-a', VisibilityTimeout: 0 },
+    ]);
+  });
+
+  it('pauses longer after a credentials error than after a passing one, and reports both', async () => {
+    const errors: [string, number][] = [];
+    let calls = 0;
+    sqsMock.on(ReceiveMessageCommand).callsFake(async () => {
+      calls++;
+      const error = new Error('boom');
+      error.name = calls === 1 ? 'ExpiredToken' : 'ServiceUnavailable';
+      throw error;
+    });
+    const consumer = new SqsConsumer({
+      sqs,
+      queueUrl: QUEUE,
+      handleMessage: async () => undefined,
+      receiveErrorBackoffMs: 1,
+      authErrorBackoffMs: 7,
+      events: { receiveError: (e, ms) => errors.push([(e as Error).name, ms]) },
+    });
+    consumer.start();
+    await until(() => errors.length >= 3);
+    await consumer.stop(100);
+    expect(errors.slice(0, 3)).toEqual([
+      ['ExpiredToken', 7],
+      ['ServiceUnavailable', 2],
+      ['ServiceUnavailable', 4],
+    ]);
+  });
+
+  it('keeps running when an event listener throws', async () => {
+    fakeQueue([message('a'), message('b')]);
+    const handled: string[] = [];
+    const consumer = new SqsConsumer({
+      sqs,
+      queueUrl: QUEUE,
+      concurrency: 1,
+      handleMessage: async (m) => {
+        handled.push(m.MessageId ?? '');
+      },
+      events: {
+        processed: () => {
+          throw new Error('listener bug');
+        },
+      },
+    });
+    consumer.start();
+    await until(() => handled.length === 2);
+    await consumer.stop(1000);
+  });
+});
+
+describe('the visibility keepalive', () => {
+  it('extends the visibility at half the timeout while work runs, and not after stop', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T00:00:00Z') });
+    const keepalive = new VisibilityKeepalive({
+      sqs,
+      queueUrl: QUEUE,
+      receiptHandle: 'rh',
+      visibilityTimeoutSec: 60,
+      firstReceivedAt: new Date(),
+    }).start();
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(1);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(60);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(2);
+    keepalive.stop();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(2);
+  });
+
+  it('never asks for visibility past 12 hours from the first receive', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const firstReceivedAt = new Date(Date.now() - (MAX_VISIBILITY_SEC - 100) * 1000);
+    new VisibilityKeepalive({
+      sqs,
+      queueUrl: QUEUE,
+      receiptHandle: 'rh',
+      visibilityTimeoutSec: 600,
+      firstReceivedAt,
+    }).start();
+    await vi.advanceTimersByTimeAsync(300_000);
+    const asked = sqsMock
+      .commandCalls(ChangeMessageVisibilityCommand)
+      .map((c) => c.args[0].input.VisibilityTimeout);
+    expect(asked).toEqual([]);
+  });
+
+  it('clips the last extension to what is left of the 12 hours', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const firstReceivedAt = new Date(Date.now() - (MAX_VISIBILITY_SEC - 400) * 1000);
+    const keepalive = new VisibilityKeepalive({
+      sqs,
+      queueUrl: QUEUE,
+      receiptHandle: 'rh',
+      visibilityTimeoutSec: 600,
+      firstReceivedAt,
+    }).start();
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(
+      100,
+    );
+    keepalive.stop();
+  });
+
+  it('stops by itself when SQS says the receipt handle is no longer valid', async () => {
+    vi.useFakeTimers();
+    const gone = new Error('The receipt handle has expired.');
+    gone.name = 'ReceiptHandleIsInvalid';
+    sqsMock.on(ChangeMessageVisibilityCommand).rejects(gone);
+    const keepalive = new VisibilityKeepalive({
+      sqs,
+      queueUrl: QUEUE,
+      receiptHandle: 'rh',
+      visibilityTimeoutSec: 10,
+      firstReceivedAt: new Date(),
+    }).start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(1);
+    expect(keepalive.running).toBe(false);
+  });
+});
+
+describe('batched deletion', () => {
+  it('sends up to ten deletions in one call and retries entries that failed on the server side', async () => {
+    let call = 0;
+    sqsMock.on(DeleteMessageBatchCommand).callsFake(async (input: { Entries: { Id: string }[] }) => {
+      call++;
+      if (call === 1) {
+        return {
+          Successful: input.Entries.slice(1).map((e) => ({ Id: e.Id })),
+          Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false, Message: 'try again' }],
+        };
+      }
+      return { Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] };
+    });
+    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 1 });
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => batcher.delete(`rh-${i}`)));
+    expect(outcomes.every((o) => o.deleted)).toBe(true);
+    const sizes = sqsMock.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries?.length);
+    // The first call is full; the failed entry is sent again, alone or with the last two.
+    expect(sizes[0]).toBe(10);
+    expect(sizes.reduce((a = 0, b = 0) => a + b, 0)).toBe(13);
+  });
+
+  it('reports a stale receipt handle without retrying it', async () => {
+    sqsMock.on(DeleteMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'stale' }],
+    });
+    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 1 });
+    expect(await batcher.delete('rh-old')).toEqual({ deleted: false, code: 'ReceiptHandleIsInvalid' });
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1);
+  });
+});
