@@ -10,6 +10,9 @@ import type { CallerIdentity } from './identity.js';
 
 export type ServiceName = 'iam' | 'sts' | 's3' | 'sns' | 'sqs' | 'cloudformation';
 
+/** How a request was framed: S3's REST-XML, the form-encoded query protocol, or JSON 1.0 (SQS). */
+export type WireProtocol = 'rest-xml' | 'query' | 'json';
+
 /** One authenticated request, routed to a service. */
 export interface ServiceRequest {
   service: ServiceName;
@@ -24,14 +27,24 @@ export interface ServiceRequest {
   requestId: string;
   /**
    * The request body, already de-chunked when it was sent `aws-chunked` and verified against its
-   * signed payload hash or trailing checksum as it streams. S3 handlers stream it; the others
-   * call `readBody()`.
+   * signed payload hash or trailing checksum as it streams (a mismatch errors the stream, so a
+   * handler that stores the body must only commit after the stream ended cleanly). For
+   * aws-chunked bodies `headers['content-length']` is the decoded length, and the trailing
+   * checksum header (e.g. `x-amz-checksum-crc32`) is added to `headers` when the body has ended.
+   * S3 handlers stream it; the others call `readBody()`.
    */
   body: Readable;
   /** Reads the whole body (for small, non-S3 requests; refuses more than 1 MiB + 256 KiB). */
   readBody(): Promise<Buffer>;
   /** True when the client connected over TLS (always false here: the sandbox serves HTTP). */
   secureTransport: boolean;
+  /**
+   * The operation as the server classified it for routing and faults: the query `Action`, the
+   * JSON target's action, or S3's operation name (`GetObject`, `PutBucketPolicy`...).
+   */
+  operation?: string;
+  /** The wire protocol the request arrived in (SQS serves both `json` and `query`). */
+  protocol?: WireProtocol;
 }
 
 /** What a service answers; the server writes it. A Readable body is piped (object downloads). */
@@ -153,9 +166,7 @@ export interface CrossServiceHooks {
   /** The IAM inline policies of a role, for the authorizer. */
   rolePolicies(roleArn: string): PolicyDocument[];
   /** A role as STS needs it (trust policy, maximum session), or undefined when there is none. */
-  getRole(
-    roleArn: string,
-  ):
+  getRole(roleArn: string):
     | {
         arn: string;
         name: string;

@@ -1,0 +1,59 @@
+/**
+ * The sandbox's own unsigned endpoints, loopback only:
+ * - `GET /__sandbox/health` → `{"status":"ok"}`
+ * - `GET /__sandbox/faults` → `{"faults":"<spec>"}`
+ * - `POST /__sandbox/faults` with the spec as the body (empty clears) → `{"faults":"<spec>"}`, or
+ *   400 `{"error":"..."}` naming what is wrong with the spec.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultSpecError } from '../faults/fault-spec.js';
+import { readAll } from './request-body.js';
+
+export const ADMIN_PREFIX = '/__sandbox/';
+
+export interface AdminTarget {
+  setFaults(spec: string): void;
+  faults(): string;
+}
+
+export async function handleAdmin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: AdminTarget,
+): Promise<void> {
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const remote = req.socket.remoteAddress ?? '';
+  if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(remote)) {
+    reply(403, { error: 'the admin endpoint only answers loopback clients' });
+    return;
+  }
+  const path = (req.url ?? '').split('?')[0];
+  if (path === '/__sandbox/health' && req.method === 'GET') {
+    reply(200, { status: 'ok' });
+    return;
+  }
+  if (path === '/__sandbox/faults' && req.method === 'GET') {
+    reply(200, { faults: target.faults() });
+    return;
+  }
+  if (path === '/__sandbox/faults' && (req.method === 'POST' || req.method === 'PUT')) {
+    const spec = (await readAll(req, 64 * 1024)).toString('utf8').trim();
+    try {
+      target.setFaults(spec);
+    } catch (error) {
+      if (error instanceof FaultSpecError) {
+        reply(400, { error: error.message });
+        return;
+      }
+      throw error;
+    }
+    reply(200, { faults: target.faults() });
+    return;
+  }
+  reply(404, {
+    error: `unknown admin path ${req.method} ${path}; try GET /__sandbox/health or POST /__sandbox/faults`,
+  });
+}
