@@ -81,15 +81,49 @@ function placeProblems(
   return placed.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+export interface ValidateOptions {
+  /** Environment for overrides. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Accept an older `version` (for `config migrate`, which checks the rest before upgrading). */
+  allowOlderVersion?: boolean;
+}
+
+/**
+ * Every problem in a configuration given as plain data (parsed YAML, or answers from `init`):
+ * version, credential keys, the schema, the cross-field rules. `stop` is set when the data
+ * cannot be read at all (a newer version).
+ */
+export function problemsInRawConfig(
+  raw: unknown,
+  path: string,
+  options: { allowOlderVersion?: boolean } = {},
+): { problems: RawProblem[]; config?: Config } {
+  const version = versionProblems(raw, path);
+  if (version.stop) return { problems: version.problems };
+  const olderVersion = version.problems.length > 0;
+  const credentials = credentialKeyProblems(raw);
+  const credentialPaths = new Set(credentials.map((p) => formatPath(p.path)));
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  const schemaProblems = result.success
+    ? []
+    : problemsFromZodIssues(result.error.issues, configSchema, raw).filter(
+        (p) =>
+          !credentialPaths.has(formatPath(p.path)) && !(olderVersion && formatPath(p.path) === 'version'),
+      );
+  const problems = [
+    ...(options.allowOlderVersion ? [] : version.problems),
+    ...credentials,
+    ...schemaProblems,
+    ...crossFieldProblems(raw),
+  ];
+  return result.success && problems.length === 0 ? { problems, config: result.data } : { problems };
+}
+
 /**
  * Validates the text of a configuration file. Returns the configuration, or throws a ConfigError
  * holding every problem found.
  */
-export function validateConfigText(
-  path: string,
-  text: string,
-  env: NodeJS.ProcessEnv = process.env,
-): LoadedConfig {
+export function validateConfigText(path: string, text: string, options: ValidateOptions = {}): LoadedConfig {
   const { document, lineCounter } = parseConfigText(path, text);
   const raw: unknown = document.toJS({ maxAliasCount: 100 });
   const fail = (problems: RawProblem[]): never => {
@@ -104,24 +138,9 @@ export function validateConfigText(
       },
     ]);
   }
-
-  const version = versionProblems(raw, path);
-  if (version.stop) fail(version.problems);
-
-  const credentials = credentialKeyProblems(raw);
-  const credentialPaths = new Set(credentials.map((p) => formatPath(p.path)));
-  const result = configSchema.safeParse(raw, { reportInput: true });
-  const schemaProblems = result.success
-    ? []
-    : problemsFromZodIssues(result.error.issues, configSchema, raw).filter(
-        (p) =>
-          !credentialPaths.has(formatPath(p.path)) &&
-          !(version.problems.length > 0 && formatPath(p.path) === 'version'),
-      );
-  const problems = [...version.problems, ...credentials, ...schemaProblems, ...crossFieldProblems(raw)];
-  if (problems.length > 0 || !result.success) fail(problems);
-
-  const { config, problems: envProblems } = applyEnvOverrides((result as { data: Config }).data, env);
+  const checked = problemsInRawConfig(raw, path, options);
+  if (checked.config === undefined) return fail(checked.problems);
+  const { config, problems: envProblems } = applyEnvOverrides(checked.config, options.env ?? process.env);
   if (envProblems.length > 0) throw new ConfigError(envProblems);
   return { path, config, document, lineCounter };
 }
@@ -132,7 +151,7 @@ export function validateConfigText(
  */
 export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const text = await readConfigText(path);
-  return validateConfigText(path, text, options.env ?? process.env);
+  return validateConfigText(path, text, { env: options.env ?? process.env });
 }
 
 /**

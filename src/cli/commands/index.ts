@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { registerConfigCommands } from './config.js';
+import { registerInitCommand } from './init.js';
+import { registerOnboardCommand } from './onboard.js';
+import { registerSandboxCommand } from './sandbox.js';
 
 /**
  * Every command of the CLI, registered in the order `--help` lists them. A command module defines
@@ -6,4 +10,8 @@ import type { Command } from 'commander';
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerInitCommand(program);
+  registerConfigCommands(program);
+  registerOnboardCommand(program);
+  registerSandboxCommand(program);
 }
