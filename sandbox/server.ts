@@ -42,6 +42,11 @@ export interface SandboxOptions extends SessionLifetimeOptions {
   now?: () => Date;
   /** Where unexpected errors are reported. Default: one line on stderr. */
   onError?: (error: unknown) => void;
+  /**
+   * Replaces (or adds) a service with one built by this factory, for tests of the core that
+   * need a stand-in consumer (e.g. an S3 double that hashes the body it receives).
+   */
+  services?: Partial<Record<ServiceName, (context: SandboxContext) => Service>>;
 }
 
 export interface RunningSandbox {
@@ -109,6 +114,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     stateDir: options.stateDir,
   };
   const services = createServices(context, registry);
+  for (const [name, factory] of Object.entries(options.services ?? {})) {
+    if (factory) services.set(name as ServiceName, factory(context));
+  }
   if (state) {
     for (const [name, service] of services) {
       if (service.snapshot && service.restore) {
