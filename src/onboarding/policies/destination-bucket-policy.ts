@@ -1,0 +1,48 @@
+/**
+ * Statements for the destination bucket's policy naming the role: write under the prefix (and set
+ * the configured canned ACL, when there is one), and find the bucket's region. Nothing else: no
+ * read, no list, no delete.
+ */
+import type { OnboardingContext } from '../onboarding-context.js';
+import {
+  bucketArn,
+  objectsArn,
+  POLICY_VERSION,
+  type PolicyDocument,
+  type PolicyStatement,
+  sidPart,
+} from './policy-document.js';
+
+export function buildDestinationBucketPolicy(context: OnboardingContext): PolicyDocument {
+  const { partition, destination } = context;
+  const sid = `BucketBridge${sidPart(context.connectionName)}`;
+  const principal = { AWS: context.roleArn };
+  const objects = objectsArn(partition, destination.bucket, destination.policyPrefix);
+  const statements: PolicyStatement[] = [
+    {
+      Sid: `${sid}WriteDestinationObjects`,
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 's3:PutObject',
+      Resource: objects,
+    },
+  ];
+  if (destination.acl !== undefined) {
+    statements.push({
+      Sid: `${sid}SetDestinationObjectAcl`,
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 's3:PutObjectAcl',
+      Resource: objects,
+      Condition: { StringEquals: { 's3:x-amz-acl': destination.acl } },
+    });
+  }
+  statements.push({
+    Sid: `${sid}LocateDestinationBucket`,
+    Effect: 'Allow',
+    Principal: principal,
+    Action: 's3:GetBucketLocation',
+    Resource: bucketArn(partition, destination.bucket),
+  });
+  return { Version: POLICY_VERSION, Statement: statements };
+}
