@@ -62,11 +62,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         ignore: 'pid,hostname',
       })
     : (sink ?? pino.destination({ fd: 2, sync: true }));
-  return pino(
+  const logger = pino(
     {
       level,
       base: options.base ?? null,
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Errors were already turned into plain, redacted objects by formatters.log below; pino's
+      // own error serialiser would rename their type to "Object" and flatten the cause chain.
+      serializers: { err: (value: unknown) => value },
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => redactDeep(object) as Record<string, unknown>,
@@ -77,6 +80,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     // whatever field or message text they ended up in.
     { write: (line: string) => destination.write(scrubText(line)) },
   );
+  return redactChildBindings(logger);
+}
+
+/**
+ * pino serialises a child's bindings once, without `formatters.bindings`; redact them first.
+ * Children are created from their parent's prototype chain, so this covers every descendant.
+ */
+function redactChildBindings(logger: Logger): Logger {
+  const child = logger.child;
+  const setBindings = logger.setBindings;
+  Object.assign(logger, {
+    child(this: Logger, bindings: Record<string, unknown>, childOptions?: Parameters<Logger['child']>[1]) {
+      return child.call(this, redactDeep(bindings) as Record<string, unknown>, childOptions);
+    },
+    setBindings(this: Logger, bindings: Record<string, unknown>) {
+      setBindings.call(this, redactDeep(bindings) as Record<string, unknown>);
+    },
+  });
+  return logger;
 }
 
 function asWritable(sink: LogDestination): Writable {
