@@ -100,15 +100,20 @@ export function problemsInRawConfig(
 ): { problems: RawProblem[]; config?: Config } {
   const version = versionProblems(raw, path);
   if (version.stop) return { problems: version.problems };
+  // An older file is checked as if it declared the current version: migration only adds keys
+  // whose defaults the schema applies anyway, so its other problems are the same before and after.
   const olderVersion = version.problems.length > 0;
+  const subject =
+    olderVersion && raw !== null && typeof raw === 'object'
+      ? { ...raw, version: CURRENT_CONFIG_VERSION }
+      : raw;
   const credentials = credentialKeyProblems(raw);
   const credentialPaths = new Set(credentials.map((p) => formatPath(p.path)));
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  const result = configSchema.safeParse(subject, { reportInput: true });
   const schemaProblems = result.success
     ? []
-    : problemsFromZodIssues(result.error.issues, configSchema, raw).filter(
-        (p) =>
-          !credentialPaths.has(formatPath(p.path)) && !(olderVersion && formatPath(p.path) === 'version'),
+    : problemsFromZodIssues(result.error.issues, configSchema, subject).filter(
+        (p) => !credentialPaths.has(formatPath(p.path)),
       );
   const problems = [
     ...(options.allowOlderVersion ? [] : version.problems),

@@ -58,7 +58,9 @@ export async function migrateConfigFile(path: string, options: MigrateOptions = 
   validateConfigText(path, file.text, { allowOlderVersion: true, env: {} });
 
   const result = migrateDocument(file.document, version);
-  const migratedText = file.document.toString({ lineWidth: 0 });
+  // Keep the user's spacing inside flow collections (`{a: 1}` vs `{ a: 1 }`) so only the changes show.
+  const flowCollectionPadding = /[[{] \S/.test(file.text);
+  const migratedText = file.document.toString({ lineWidth: 0, flowCollectionPadding });
   // The migrated text must itself be valid; anything else is a bug in a migration, not the user's.
   validateConfigText(path, migratedText, { env: {} });
   const diff = createTwoFilesPatch(

@@ -112,6 +112,9 @@ export const sessionNameSchema = z
   .string()
   .regex(SESSION_NAME, '2 to 64 characters of letters, digits and _+=,.@-');
 
+/** The text form of a duration: `90`, `1h`, `90m`, `3600s`, `1h30m`. */
+export const DURATION_TEXT = /^(?:\d+|(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?)$/;
+
 /** What a duration value must look like, in the words every duration error uses. */
 export const DURATION_EXPECTED = 'a duration such as 1h, 90m, 3600s or a number of seconds';
 
@@ -123,8 +126,7 @@ export function durationSchema(limits: { minSec?: number; maxSec?: number } = {}
   const { minSec = 0, maxSec = Number.MAX_SAFE_INTEGER } = limits;
   const bounded = limits.minSec !== undefined || limits.maxSec !== undefined;
   return z
-    .union([z.string(), z.number()], { error: DURATION_EXPECTED })
-    .refine((v) => parseDurationSec(v) !== undefined, { error: DURATION_EXPECTED, abort: true })
+    .union([z.string().regex(DURATION_TEXT), z.number().int().nonnegative()], { error: DURATION_EXPECTED })
     .refine(
       (v) => {
         const sec = parseDurationSec(v) ?? 0;
@@ -135,5 +137,11 @@ export function durationSchema(limits: { minSec?: number; maxSec?: number } = {}
           ? `a duration from ${formatDurationSec(minSec)} to ${formatDurationSec(maxSec)}`
           : DURATION_EXPECTED,
       },
-    );
+    )
+    .meta({
+      // Shown by editors that read JSON Schema extensions and by docs/configuration.md.
+      'x-duration': bounded
+        ? `${formatDurationSec(minSec)}..${limits.maxSec === undefined ? '' : formatDurationSec(maxSec)}`
+        : 'any',
+    });
 }

@@ -25,7 +25,16 @@ function setVersion(document: Document, version: number): void {
   const existing = root.items.find((pair) => (isScalar(pair.key) ? pair.key.value : pair.key) === 'version');
   if (existing && isScalar(existing.value)) existing.value.value = version;
   else if (existing) existing.value = document.createNode(version);
-  else root.items.unshift(document.createPair('version', version));
+  else {
+    const pair = document.createPair('version', version);
+    // A comment directly above the first key is the file's header: keep it above `version`.
+    const first = root.items[0];
+    if (first && isScalar(first.key) && first.key.commentBefore && isScalar(pair.key)) {
+      pair.key.commentBefore = first.key.commentBefore;
+      first.key.commentBefore = undefined;
+    }
+    root.items.unshift(pair);
+  }
 }
 
 /**
