@@ -1,0 +1,109 @@
+/**
+ * Writes outputs to the destination bucket: complete or not at all. Streams go through lib-storage's
+ * Upload (one PutObject below the part size, multipart above, aborted on any failure); every output
+ * carries the source's key and ETag as metadata, the ACL only when configured, SSE-KMS when configured.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import type { ObjectCannedACL, PutObjectCommandInput, S3Client, StorageClass } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Connection } from '../config/schema.js';
+
+/** Metadata names (after `x-amz-meta-`) that tie an output to its source. */
+export const SOURCE_KEY_METADATA = 'bucketbridge-source-key';
+export const SOURCE_ETAG_METADATA = 'bucketbridge-source-etag';
+
+/** Size of each part of a multipart upload, in bytes: 8 MiB (S3's minimum is 5 MiB). */
+export const UPLOAD_PART_SIZE_BYTES = 8 * 1024 * 1024;
+/** Parts of one upload in flight at once; memory per upload is about this times the part size. */
+export const UPLOAD_QUEUE_SIZE = 4;
+
+/** Destination settings applied to every output. */
+export type DestinationSettings = Pick<Connection['destination'], 'acl' | 'kmsKeyArn' | 'storageClass'>;
+
+/**
+ * User metadata of an output. S3 metadata must be US-ASCII, so the source key is percent-encoded
+ * (encodeURIComponent); decodeURIComponent gives it back.
+ */
+export function sourceMetadata(sourceKey: string, sourceEtag: string | undefined): Record<string, string> {
+  const metadata: Record<string, string> = { [SOURCE_KEY_METADATA]: encodeURIComponent(sourceKey) };
+  if (sourceEtag !== undefined) metadata[SOURCE_ETAG_METADATA] = sourceEtag;
+  return metadata;
+}
+
+/** The request fields every write of a connection shares (ACL, encryption, storage class). */
+export function destinationFields(
+  settings: DestinationSettings,
+): Pick<PutObjectCommandInput, 'ACL' | 'ServerSideEncryption' | 'SSEKMSKeyId' | 'StorageClass'> {
+  const fields: Pick<PutObjectCommandInput, 'ACL' | 'ServerSideEncryption' | 'SSEKMSKeyId' | 'StorageClass'> =
+    {};
+  if (settings.acl !== undefined) fields.ACL = settings.acl as ObjectCannedACL;
+  if (settings.kmsKeyArn !== undefined) {
+    fields.ServerSideEncryption = 'aws:kms';
+    fields.SSEKMSKeyId = settings.kmsKeyArn;
+  }
+  if (settings.storageClass !== undefined) fields.StorageClass = settings.storageClass as StorageClass;
+  return fields;
+}
+
+/** Counts the bytes that pass through. */
+export class ByteCounter extends Transform {
+  bytes = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+}
+
+export interface StreamUploadOptions {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  body: NodeJS.ReadableStream;
+  contentType: string;
+  contentEncoding?: string;
+  metadata: Record<string, string>;
+  destination: DestinationSettings;
+  signal: AbortSignal;
+}
+
+/** Uploads a stream; resolves with the bytes written once S3 has the whole object. */
+export async function uploadStream(options: StreamUploadOptions): Promise<number> {
+  const counter = new ByteCounter();
+  // An error of the source stream must reach the upload so that it aborts instead of completing short.
+  options.body.on('error', (error) => counter.destroy(error));
+  options.body.pipe(counter);
+  const params: PutObjectCommandInput = {
+    Bucket: options.bucket,
+    Key: options.key,
+    Body: counter,
+    ContentType: options.contentType,
+    Metadata: options.metadata,
+    ...destinationFields(options.destination),
+  };
+  if (options.contentEncoding !== undefined) params.ContentEncoding = options.contentEncoding;
+  const upload = new Upload({
+    client: options.s3,
+    params,
+    partSize: UPLOAD_PART_SIZE_BYTES,
+    queueSize: UPLOAD_QUEUE_SIZE,
+    leavePartsOnError: false,
+  });
+  const onAbort = () => {
+    counter.destroy(options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted'));
+    void upload.abort().catch(() => undefined);
+  };
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    options.signal.throwIfAborted();
+    // The stream may fail after Upload read its last chunk but before S3 answered: both must succeed.
+    const failed = new Promise<never>((_, reject) => counter.once('error', reject));
+    await Promise.race([upload.done(), failed]);
+    return counter.bytes;
+  } catch (error) {
+    await upload.abort().catch(() => undefined);
+    throw error;
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    if (!counter.destroyed) counter.destroy();
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Copies an object inside S3, without downloading it: CopyObject up to 5 GiB, UploadPartCopy
+ * above (S3's CopyObject limit), aborted on failure so no partial output is ever visible.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  type S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { type DestinationSettings, destinationFields } from './output-writer.js';
+import { unquoteEtag } from './source-object.js';
+
+/** CopyObject's limit: larger objects are copied part by part. */
+export const MAX_COPY_OBJECT_BYTES = 5 * 1024 ** 3;
+/** Part size of a multipart copy, in bytes (grown when the object would need more than 10,000 parts). */
+export const COPY_PART_SIZE_BYTES = 512 * 1024 ** 2;
+const MAX_PARTS = 10_000;
+/** Parts copied at once. */
+const COPY_PART_CONCURRENCY = 4;
+
+export interface ServerSideCopyOptions {
+  /** A client that can read the source and write the destination (the same credentials). */
+  s3: S3Client;
+  source: { bucket: string; key: string; versionId?: string; etag?: string };
+  destination: { bucket: string; key: string };
+  metadata: Record<string, string>;
+  settings: DestinationSettings;
+  signal: AbortSignal;
+  /** Called with the upload ID when a multipart copy starts (for tests and logs). */
+  onMultipartStart?: (uploadId: string) => void;
+  /** Largest size copied with one CopyObject. Default 5 GiB; lowered by tests. */
+  maxSingleCopyBytes?: number;
+  /** Part size of a multipart copy, in bytes. Default 512 MiB. */
+  partSizeBytes?: number;
+}
+
+/** S3 wants `bucket/key` URL-encoded, slashes kept, `?versionId=` appended for a version. */
+export function copySourceOf(source: ServerSideCopyOptions['source']): string {
+  const key = encodeURIComponent(source.key).replace(/%2F/g, '/');
+  const version = source.versionId === undefined ? '' : `?versionId=${encodeURIComponent(source.versionId)}`;
+  return `${source.bucket}/${key}${version}`;
+}
+
+/** Copies the source version to the destination; resolves with the bytes copied. */
+export async function serverSideCopy(options: ServerSideCopyOptions): Promise<number> {
+  const { s3, source, destination, signal } = options;
+  const head = await s3.send(
+    new HeadObjectCommand({
+      Bucket: source.bucket,
+      Key: source.key,
+      VersionId: source.versionId,
+      IfMatch: source.etag,
+    }),
+    { abortSignal: signal },
+  );
+  const size = head.ContentLength ?? 0;
+  const common = {
+    Bucket: destination.bucket,
+    Key: destination.key,
+    ContentType: head.ContentType ?? 'application/octet-stream',
+    ContentEncoding: head.ContentEncoding,
+    CacheControl: head.CacheControl,
+    ContentDisposition: head.ContentDisposition,
+    Metadata: { ...head.Metadata, ...options.metadata },
+    ...destinationFields(options.settings),
+  };
+  // Pin the exact version listed: a newer write to the key in between fails with 412, not a wrong copy.
+  const etag = source.etag ?? unquoteEtag(head.ETag);
+  if (size <= (options.maxSingleCopyBytes ?? MAX_COPY_OBJECT_BYTES)) {
+    await s3.send(
+      new CopyObjectCommand({
+        ...common,
+        CopySource: copySourceOf(source),
+        CopySourceIfMatch: etag,
+        MetadataDirective: 'REPLACE',
+      }),
+      { abortSignal: signal },
+    );
+    return size;
+  }
+  const created = await s3.send(new CreateMultipartUploadCommand(common), { abortSignal: signal });
+  const uploadId = created.UploadId!;
+  options.onMultipartStart?.(uploadId);
+  try {
+    const partSize = Math.max(options.partSizeBytes ?? COPY_PART_SIZE_BYTES, Math.ceil(size / MAX_PARTS));
+    const limit = pLimit(COPY_PART_CONCURRENCY);
+    const partCount = Math.ceil(size / partSize);
+    const parts = await Promise.all(
+      Array.from({ length: partCount }, (_, index) =>
+        limit(async () => {
+          const start = index * partSize;
+          const end = Math.min(size, start + partSize) - 1;
+          const result = await s3.send(
+            new UploadPartCopyCommand({
+              Bucket: destination.bucket,
+              Key: destination.key,
+              UploadId: uploadId,
+              PartNumber: index + 1,
+              CopySource: copySourceOf(source),
+              CopySourceIfMatch: etag,
+              CopySourceRange: `bytes=${start}-${end}`,
+            }),
+            { abortSignal: signal },
+          );
+          return { PartNumber: index + 1, ETag: result.CopyPartResult?.ETag };
+        }),
+      ),
+    );
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: destination.bucket,
+        Key: destination.key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+      { abortSignal: signal },
+    );
+    return size;
+  } catch (error) {
+    await s3
+      .send(
+        new AbortMultipartUploadCommand({
+          Bucket: destination.bucket,
+          Key: destination.key,
+          UploadId: uploadId,
+        }),
+      )
+      .catch(() => undefined);
+    throw error;
+  }
+}

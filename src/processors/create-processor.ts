@@ -1,0 +1,84 @@
+/**
+ * Builds the processor a connection's `processor` settings describe, checking what can be checked
+ * before any object is touched (programs on PATH, modules that load).
+ */
+import { resolve } from 'node:path';
+import { type ProcessorSettings, parseDurationSec } from '../config/schema.js';
+import { createCollectProcessor } from './collect/collect.js';
+import { createCompressProcessor } from './compress.js';
+import { createCopyProcessor } from './copy.js';
+import { createExecProcessor } from './exec.js';
+import { findProgram } from './find-program.js';
+import { loadModuleProcessor } from './module-processor.js';
+import type { Processor, ProcessorEnvironment } from './processor.js';
+import { ProcessorSetupError } from './processor-setup-error.js';
+import { createVideoProcessor } from './video.js';
+
+function durationMs(value: string | number, setting: string): number {
+  const seconds = parseDurationSec(value);
+  if (seconds === undefined) {
+    throw new ProcessorSetupError(
+      `${setting}: expected a duration such as 10m, found ${JSON.stringify(value)}`,
+    );
+  }
+  return seconds * 1000;
+}
+
+async function requireProgram(
+  command: string,
+  setting: string,
+  environment: ProcessorEnvironment,
+): Promise<string> {
+  const found = await findProgram(command, { cwd: environment.configDir });
+  if (found === undefined) {
+    const hint = command.includes('/') ? 'check the path' : 'install it or give its full path';
+    throw new ProcessorSetupError(`${setting}: the program "${command}" was not found (${hint})`);
+  }
+  return found;
+}
+
+export async function createProcessor(
+  settings: ProcessorSettings,
+  environment: ProcessorEnvironment,
+): Promise<Processor> {
+  switch (settings.type) {
+    case 'copy':
+      return createCopyProcessor();
+    case 'gzip':
+    case 'brotli':
+    case 'deflate':
+      return createCompressProcessor({
+        format: settings.type,
+        ...(settings.level === undefined ? {} : { level: settings.level }),
+      });
+    case 'exec':
+      return createExecProcessor({
+        command: await requireProgram(settings.command, 'processor.command', environment),
+        args: settings.args,
+        timeoutMs: durationMs(settings.timeout, 'processor.timeout'),
+        outputSuffix: settings.outputSuffix,
+      });
+    case 'video':
+      return createVideoProcessor({
+        codec: settings.codec,
+        ...(settings.crf === undefined ? {} : { crf: settings.crf }),
+        ...(settings.bitrate === undefined ? {} : { bitrate: settings.bitrate }),
+        ...(settings.maxHeight === undefined ? {} : { maxHeight: settings.maxHeight }),
+        preset: settings.preset,
+        ffmpegPath: await requireProgram(settings.ffmpegPath, 'processor.ffmpegPath', environment),
+        timeoutMs: durationMs(settings.timeout, 'processor.timeout'),
+      });
+    case 'collect':
+      return createCollectProcessor({
+        format: settings.format,
+        ...(settings.recordsField === undefined ? {} : { recordsField: settings.recordsField }),
+        // A relative file path is relative to the configuration file, like every path in it.
+        sink:
+          settings.sink.type === 'file'
+            ? { type: 'file', path: resolve(environment.configDir, settings.sink.path) }
+            : settings.sink,
+      });
+    case 'module':
+      return loadModuleProcessor({ path: settings.path, options: settings.options }, environment);
+  }
+}
