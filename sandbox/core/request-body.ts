@@ -3,8 +3,7 @@
  * hash check; other services' bodies are small and read whole (their signature may cover them).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { PassThrough, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { PassThrough, Readable, type Transform } from 'node:stream';
 import type { SignedRequest } from '../auth/authenticate.js';
 import { AwsChunkedDecoder } from '../auth/aws-chunked.js';
 import { PayloadHashVerifier } from '../auth/payload-verifier.js';
@@ -104,13 +103,19 @@ export function s3Body(
 
 /**
  * Pipes `source` through `transform` into a PassThrough so the consumer sees one stream whose
- * error is the transform's (e.g. a checksum mismatch) and whose end is the verified end.
+ * error is the transform's (e.g. a checksum mismatch) and whose end is the verified end. On an
+ * error the rest of the request is drained, not destroyed, so the client still reads the answer.
  */
-function passThroughPipeline(source: Readable, transform: NodeJS.ReadWriteStream): Readable {
+function passThroughPipeline(source: Readable, transform: Transform): Readable {
   const out = new PassThrough();
-  pipeline(source, transform, out).catch((error: unknown) => {
-    out.destroy(error as Error);
-  });
+  const fail = (error: Error) => {
+    source.unpipe(transform);
+    source.resume();
+    out.destroy(error);
+  };
+  transform.on('error', fail);
+  source.on('error', (error: Error) => out.destroy(error));
+  source.pipe(transform).pipe(out);
   return out;
 }
 
