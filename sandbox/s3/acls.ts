@@ -1,0 +1,164 @@
+/**
+ * Canned ACLs on objects and buckets: PutObjectAcl/GetObjectAcl and PutBucketAcl/GetBucketAcl.
+ * With Object Ownership BucketOwnerEnforced (the default for new buckets), ACLs other than
+ * bucket-owner-full-control are refused with AccessControlListNotSupported; reading ACLs still works.
+ * ACLs are recorded and reported; access decisions come from IAM and bucket policies. Grant lists
+ * (x-amz-grant-* headers are checked against Object Ownership; AccessControlPolicy bodies) are refused.
+ */
+import { AwsError } from '../core/errors.js';
+import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import { requestedAcl } from './object-attributes.js';
+import { canonicalUserId } from './owner-ids.js';
+import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
+import { noSuchKey } from './s3-errors.js';
+import type { BucketRecord } from './s3-state.js';
+import type { XmlNode } from './s3-xml.js';
+import { xmlResponse } from './s3-xml.js';
+
+const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
+
+function userGrant(accountId: string, permission: string): XmlNode {
+  return [
+    'Grant',
+    [
+      [
+        'Grantee',
+        [
+          ['ID', canonicalUserId(accountId)],
+          ['Type', 'CanonicalUser'],
+        ],
+      ],
+      ['Permission', permission],
+    ],
+  ];
+}
+
+function groupGrant(uri: string, permission: string): XmlNode {
+  return [
+    'Grant',
+    [
+      [
+        'Grantee',
+        [
+          ['URI', uri],
+          ['Type', 'Group'],
+        ],
+      ],
+      ['Permission', permission],
+    ],
+  ];
+}
+
+/** The grants a canned ACL stands for. */
+export function cannedGrants(acl: string, ownerAccountId: string, bucketOwnerAccountId: string): XmlNode[] {
+  const grants = [userGrant(ownerAccountId, 'FULL_CONTROL')];
+  switch (acl) {
+    case 'public-read':
+      grants.push(groupGrant(ALL_USERS, 'READ'));
+      break;
+    case 'public-read-write':
+      grants.push(groupGrant(ALL_USERS, 'READ'), groupGrant(ALL_USERS, 'WRITE'));
+      break;
+    case 'authenticated-read':
+      grants.push(groupGrant(AUTHENTICATED_USERS, 'READ'));
+      break;
+    case 'bucket-owner-read':
+      if (bucketOwnerAccountId !== ownerAccountId) grants.push(userGrant(bucketOwnerAccountId, 'READ'));
+      break;
+    case 'bucket-owner-full-control':
+      if (bucketOwnerAccountId !== ownerAccountId)
+        grants.push(userGrant(bucketOwnerAccountId, 'FULL_CONTROL'));
+      break;
+  }
+  return grants;
+}
+
+function aclResponse(env: S3Env, ownerAccountId: string, grants: XmlNode[]): ServiceResponse {
+  const account = env.ctx.accounts.find((a) => a.id === ownerAccountId);
+  return xmlResponse('AccessControlPolicy', [
+    [
+      'Owner',
+      [
+        ['ID', canonicalUserId(ownerAccountId)],
+        ['DisplayName', account?.name],
+      ],
+    ],
+    ['AccessControlList', grants],
+  ]);
+}
+
+/** The canned ACL of a PutObjectAcl/PutBucketAcl request; ACL documents in the body are not supported. */
+async function cannedAclOf(request: ServiceRequest, bucket: BucketRecord): Promise<string> {
+  const body = await request.readBody();
+  const acl = requestedAcl(request, bucket);
+  if (acl !== undefined) return acl;
+  if (body.length > 0) {
+    if (bucket.ownership === 'BucketOwnerEnforced')
+      throw new AwsError('AccessControlListNotSupported', 'The bucket does not allow ACLs', 400);
+    throw new AwsError(
+      'InvalidRequest',
+      'The sandbox accepts canned ACLs (the x-amz-acl header); grant lists in the request body are refused',
+      400,
+    );
+  }
+  throw new AwsError('MissingSecurityHeader', 'Your request was missing a required header', 400, {
+    MissingHeaderName: 'x-amz-acl',
+  });
+}
+
+export async function putObjectAcl(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+  key: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:PutObjectAcl', key, { 's3:x-amz-acl': header(request, 'x-amz-acl') });
+  const object = bucket.objects.get(key);
+  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(key));
+  object.acl = await cannedAclOf(request, bucket);
+  return { status: 200 };
+}
+
+export function getObjectAcl(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+  key: string,
+): ServiceResponse {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:GetObjectAcl', key);
+  const object = bucket.objects.get(key);
+  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(key));
+  const acl = bucket.ownership === 'BucketOwnerEnforced' ? 'private' : object.acl;
+  return aclResponse(
+    env,
+    object.ownerAccountId,
+    cannedGrants(acl, object.ownerAccountId, bucket.ownerAccountId),
+  );
+}
+
+export async function putBucketAcl(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:PutBucketAcl', undefined, {
+    's3:x-amz-acl': header(request, 'x-amz-acl'),
+  });
+  bucket.acl = await cannedAclOf(request, bucket);
+  return { status: 200 };
+}
+
+export function getBucketAcl(env: S3Env, request: ServiceRequest, bucketName: string): ServiceResponse {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:GetBucketAcl');
+  const acl = bucket.ownership === 'BucketOwnerEnforced' ? 'private' : bucket.acl;
+  return aclResponse(
+    env,
+    bucket.ownerAccountId,
+    cannedGrants(acl, bucket.ownerAccountId, bucket.ownerAccountId),
+  );
+}

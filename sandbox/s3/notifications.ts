@@ -1,0 +1,51 @@
+/**
+ * Put/GetBucketNotificationConfiguration. A configuration is stored only when every destination's
+ * policy lets this bucket publish (S3 asks each queue/topic); then each destination gets `s3:TestEvent`.
+ */
+import { AwsError } from '../core/errors.js';
+import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import { assertOwnerAccount } from './bucket-policy.js';
+import { publishTestEvents } from './events.js';
+import { parseNotificationConfiguration, renderNotificationRules } from './notification-config.js';
+import { authorize, findBucket, type S3Env } from './s3-access.js';
+import { parseXml, xmlResponse } from './s3-xml.js';
+
+export async function putBucketNotification(
+  env: S3Env,
+  request: ServiceRequest,
+  name: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, name);
+  authorize(env, request, bucket, 's3:PutBucketNotification');
+  assertOwnerAccount(request, bucket);
+  const rules = parseNotificationConfiguration(parseXml(await request.readBody()));
+  const sourceArn = `arn:aws:s3:::${bucket.name}`;
+  for (const rule of rules) {
+    const allowed = env.ctx.hooks.canDeliver({
+      destinationArn: rule.arn,
+      sourceService: 's3.amazonaws.com',
+      sourceArn,
+      sourceAccount: bucket.ownerAccountId,
+    });
+    if (!allowed)
+      throw new AwsError(
+        'InvalidArgument',
+        'Unable to validate the following destination configurations',
+        400,
+        {
+          ArgumentName: rule.arn,
+          ArgumentValue: `Permissions on the destination ${rule.kind} do not allow S3 to publish notifications from this bucket`,
+        },
+      );
+  }
+  bucket.notifications = rules;
+  publishTestEvents(env.ctx, bucket, rules, request.requestId);
+  return { status: 200 };
+}
+
+export function getBucketNotification(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+  const bucket = findBucket(env, request, name);
+  authorize(env, request, bucket, 's3:GetBucketNotification');
+  assertOwnerAccount(request, bucket);
+  return xmlResponse('NotificationConfiguration', renderNotificationRules(bucket.notifications));
+}

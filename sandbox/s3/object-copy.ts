@@ -1,0 +1,115 @@
+/**
+ * CopyObject (also across buckets and accounts) and the copy-source resolution UploadPartCopy shares:
+ * the caller needs s3:GetObject on the source and s3:PutObject on the destination.
+ */
+import { AwsError } from '../core/errors.js';
+import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import { checksumField, parseChecksumAlgorithm } from './checksums.js';
+import {
+  assertKeyLength,
+  attributesFromRequest,
+  encryptionHeaders,
+  objectOwner,
+} from './object-attributes.js';
+import { commitObject } from './object-commit.js';
+import { parseCopySource } from './object-writes.js';
+import { checkCopySourceConditions, checkWriteConditions } from './preconditions.js';
+import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
+import { noSuchKey } from './s3-errors.js';
+import type { ObjectAttributes, ObjectRecord } from './s3-state.js';
+import { isoTime, xmlResponse } from './s3-xml.js';
+
+/** The source object of a copy, authorized (s3:GetObject) and checked against the copy-source conditions. */
+export function resolveCopySource(env: S3Env, request: ServiceRequest): ObjectRecord {
+  const source = parseCopySource(header(request, 'x-amz-copy-source') ?? '');
+  // Copies across regions are allowed: only the destination must match the signing region.
+  const bucket = findBucket(env, request, source.bucket, false);
+  authorize(env, request, bucket, 's3:GetObject', source.key);
+  const object = bucket.objects.get(source.key);
+  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(source.key));
+  checkCopySourceConditions(request, object);
+  return object;
+}
+
+function copiedAttributes(
+  request: ServiceRequest,
+  source: ObjectRecord,
+  fromRequest: ObjectAttributes,
+): ObjectAttributes {
+  const directive = header(request, 'x-amz-metadata-directive') ?? 'COPY';
+  if (directive !== 'COPY' && directive !== 'REPLACE')
+    throw new AwsError('InvalidArgument', 'Unknown metadata directive.', 400, {
+      ArgumentName: 'x-amz-metadata-directive',
+      ArgumentValue: directive,
+    });
+  const tagging = header(request, 'x-amz-tagging-directive') ?? 'COPY';
+  const attributes = { ...fromRequest };
+  if (directive === 'COPY') {
+    attributes.contentType = source.contentType;
+    attributes.contentHeaders = source.contentHeaders;
+    attributes.userMetadata = source.userMetadata;
+  }
+  if (tagging === 'COPY') attributes.tags = source.tags;
+  return attributes;
+}
+
+export async function copyObject(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+  key: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:PutObject', key, {
+    's3:x-amz-acl': header(request, 'x-amz-acl'),
+    's3:x-amz-server-side-encryption': header(request, 'x-amz-server-side-encryption'),
+    's3:x-amz-storage-class': header(request, 'x-amz-storage-class'),
+  });
+  assertKeyLength(key);
+  const source = resolveCopySource(env, request);
+  const attributes = copiedAttributes(request, source, attributesFromRequest(request, bucket));
+  const sameObject = bucket.objects.get(key) === source;
+  const changesSomething =
+    header(request, 'x-amz-metadata-directive') === 'REPLACE' ||
+    header(request, 'x-amz-storage-class') !== undefined ||
+    header(request, 'x-amz-server-side-encryption') !== undefined ||
+    header(request, 'x-amz-website-redirect-location') !== undefined;
+  if (sameObject && !changesSomething)
+    throw new AwsError(
+      'InvalidRequest',
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  checkWriteConditions(request, bucket.objects.get(key));
+  const checksumAlgorithm =
+    parseChecksumAlgorithm(header(request, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm') ??
+    source.checksum?.algorithm;
+  const body = await env.store.ingest(env.store.read(source.segments, 0, source.size), { checksumAlgorithm });
+  const record: ObjectRecord = {
+    ...attributes,
+    key,
+    size: body.size,
+    etag: `"${body.md5.toString('hex')}"`,
+    lastModifiedMs: env.ctx.now().getTime(),
+    checksum:
+      checksumAlgorithm && body.checksum
+        ? { algorithm: checksumAlgorithm, value: body.checksum, type: 'FULL_OBJECT' }
+        : undefined,
+    ownerAccountId: objectOwner(request, bucket, attributes.acl),
+    segments: [body.segment],
+  };
+  commitObject(env, request, bucket, record, 'ObjectCreated:Copy');
+  return xmlResponse(
+    'CopyObjectResult',
+    [
+      ['ETag', record.etag],
+      ['LastModified', isoTime(record.lastModifiedMs)],
+      ...(record.checksum
+        ? ([
+            ['ChecksumType', record.checksum.type],
+            [checksumField(record.checksum.algorithm), record.checksum.value],
+          ] as Array<[string, string]>)
+        : []),
+    ],
+    encryptionHeaders(record),
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * GetObject and HeadObject: authorization before existence, conditional requests, byte ranges
+ * (including suffix ranges), `partNumber` reads of multipart objects and `response-*` overrides.
+ * Bodies stream from the blob store.
+ */
+import { AwsError } from '../core/errors.js';
+import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import { objectHeaders } from './object-attributes.js';
+import { checkReadConditions } from './preconditions.js';
+import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
+import { noSuchKey } from './s3-errors.js';
+import { httpTime } from './s3-xml.js';
+
+/** A satisfiable byte range, inclusive of `end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Parses a Range header for an object of `size` bytes. Returns undefined when the header is absent or
+ * not a single well-formed byte range (S3 then serves the whole object) and 'unsatisfiable' for 416.
+ */
+export function parseRange(value: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
+  if (value === undefined) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  if (match[2] !== '' && Number(match[2]) < start) return undefined;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+const OVERRIDES: Array<[string, string]> = [
+  ['response-content-type', 'content-type'],
+  ['response-content-language', 'content-language'],
+  ['response-expires', 'expires'],
+  ['response-cache-control', 'cache-control'],
+  ['response-content-disposition', 'content-disposition'],
+  ['response-content-encoding', 'content-encoding'],
+];
+
+export async function getObject(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+  key: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:GetObject', key);
+  const object = bucket.objects.get(key);
+  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(key));
+  if (checkReadConditions(request, object))
+    return { status: 304, headers: { etag: object.etag, 'last-modified': httpTime(object.lastModifiedMs) } };
+
+  const params = request.url.searchParams;
+  const rangeHeader = header(request, 'range');
+  let range = parseRange(rangeHeader, object.size);
+  const headers = objectHeaders(object, header(request, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED');
+  const partNumberParam = params.get('partNumber');
+  if (partNumberParam !== null) {
+    if (rangeHeader !== undefined)
+      throw new AwsError(
+        'InvalidRequest',
+        'Cannot specify both Range header and partNumber query parameter',
+        400,
+      );
+    const partNumber = Number(partNumberParam);
+    const partSizes = object.partSizes ?? [object.size];
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000)
+      throw new AwsError(
+        'InvalidArgument',
+        'Part number must be an integer between 1 and 10000, inclusive',
+        400,
+        {
+          ArgumentName: 'partNumber',
+          ArgumentValue: partNumberParam,
+        },
+      );
+    if (partNumber > partSizes.length)
+      throw new AwsError('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, {
+        PartNumberRequested: partNumberParam,
+        ActualPartCount: String(partSizes.length),
+      });
+    const start = partSizes.slice(0, partNumber - 1).reduce((sum, n) => sum + n, 0);
+    range = { start, end: start + partSizes[partNumber - 1]! - 1 };
+    if (object.partSizes) headers['x-amz-mp-parts-count'] = String(object.partSizes.length);
+  }
+  if (range === 'unsatisfiable')
+    throw new AwsError('InvalidRange', 'The requested range is not satisfiable', 416, {
+      RangeRequested: rangeHeader ?? '',
+      ActualObjectSize: String(object.size),
+    });
+  for (const [param, name] of OVERRIDES) {
+    const value = params.get(param);
+    if (value !== null) headers[name] = value;
+  }
+  let status = 200;
+  let start = 0;
+  let endExclusive = object.size;
+  if (range && !(partNumberParam !== null && !object.partSizes)) {
+    status = 206;
+    start = range.start;
+    endExclusive = range.end + 1;
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${object.size}`;
+    // A checksum describes the whole object, not a range of it.
+    for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
+  }
+  headers['content-length'] = String(endExclusive - start);
+  if (request.method === 'HEAD') return { status, headers };
+  return { status, headers, body: env.store.read(object.segments, start, endExclusive) };
+}

@@ -1,0 +1,147 @@
+/** PutObject, DeleteObject and DeleteObjects. */
+
+import { createHash } from 'node:crypto';
+import { AwsError } from '../core/errors.js';
+import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import { receiveBody } from './body-ingest.js';
+import { checksumHeader } from './checksums.js';
+import {
+  assertKeyLength,
+  attributesFromRequest,
+  encryptionHeaders,
+  objectOwner,
+} from './object-attributes.js';
+import { commitObject, removeObject } from './object-commit.js';
+import { checkWriteConditions } from './preconditions.js';
+import { authorize, findBucket, header, isAllowed, type S3Env } from './s3-access.js';
+import { badDigest } from './s3-errors.js';
+import type { ObjectRecord } from './s3-state.js';
+import { child, children, malformedXml, parseXml, text, type XmlNode, xmlResponse } from './s3-xml.js';
+
+export async function putObject(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+  key: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:PutObject', key, {
+    's3:x-amz-acl': header(request, 'x-amz-acl'),
+    's3:x-amz-server-side-encryption': header(request, 'x-amz-server-side-encryption'),
+    's3:x-amz-storage-class': header(request, 'x-amz-storage-class'),
+  });
+  assertKeyLength(key);
+  const attributes = attributesFromRequest(request, bucket);
+  // Fail fast before receiving a body that could not be stored; checked again at commit.
+  checkWriteConditions(request, bucket.objects.get(key));
+  const body = await receiveBody(env, request);
+  const record: ObjectRecord = {
+    ...attributes,
+    key,
+    size: body.size,
+    etag: `"${body.md5.toString('hex')}"`,
+    lastModifiedMs: env.ctx.now().getTime(),
+    checksum:
+      body.checksumAlgorithm && body.checksum
+        ? { algorithm: body.checksumAlgorithm, value: body.checksum, type: 'FULL_OBJECT' }
+        : undefined,
+    ownerAccountId: objectOwner(request, bucket, attributes.acl),
+    segments: [body.segment],
+  };
+  commitObject(env, request, bucket, record, 'ObjectCreated:Put');
+  const headers: Record<string, string> = { etag: record.etag, ...encryptionHeaders(record) };
+  if (record.checksum) {
+    headers[checksumHeader(record.checksum.algorithm)] = record.checksum.value;
+    headers['x-amz-checksum-type'] = 'FULL_OBJECT';
+  }
+  return { status: 200, headers };
+}
+
+export function deleteObject(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+  key: string,
+): ServiceResponse {
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, 's3:DeleteObject', key);
+  removeObject(env, request, bucket, key);
+  return { status: 204 };
+}
+
+/** S3's limit on the keys of one DeleteObjects request. */
+const MAX_DELETE_KEYS = 1000;
+
+export async function deleteObjects(
+  env: S3Env,
+  request: ServiceRequest,
+  bucketName: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, bucketName);
+  const body = await request.readBody();
+  const md5 = header(request, 'content-md5');
+  if (md5 !== undefined && createHash('md5').update(body).digest('base64') !== md5)
+    throw badDigest('Content-MD5');
+  const root = child(parseXml(body), 'Delete');
+  if (!root) throw malformedXml();
+  const objects = children(root, 'Object');
+  if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw malformedXml();
+  const quiet = text(root, 'Quiet')?.trim().toLowerCase() === 'true';
+  const results: XmlNode[] = [];
+  for (const entry of objects) {
+    const key = text(entry, 'Key');
+    if (key === undefined) throw malformedXml();
+    if (Buffer.byteLength(key) > 1024) {
+      results.push([
+        'Error',
+        [
+          ['Key', key],
+          ['Code', 'KeyTooLongError'],
+          ['Message', 'Your key is too long'],
+        ],
+      ]);
+      continue;
+    }
+    if (!isAllowed(env, request, bucket, 's3:DeleteObject', key)) {
+      results.push([
+        'Error',
+        [
+          ['Key', key],
+          ['Code', 'AccessDenied'],
+          ['Message', 'Access Denied'],
+        ],
+      ]);
+      continue;
+    }
+    removeObject(env, request, bucket, key);
+    if (!quiet) results.push(['Deleted', [['Key', key]]]);
+  }
+  return xmlResponse('DeleteResult', results);
+}
+
+/** A reference to the object named by `x-amz-copy-source` (`bucket/key`, URL-encoded, optional `?versionId=`). */
+export function parseCopySource(value: string): { bucket: string; key: string } {
+  const withoutVersion = value.split('?versionId=')[0]!;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(withoutVersion);
+  } catch {
+    throw new AwsError('InvalidArgument', 'Invalid copy source encoding', 400, {
+      ArgumentName: 'x-amz-copy-source',
+      ArgumentValue: value,
+    });
+  }
+  const path = decoded.startsWith('/') ? decoded.slice(1) : decoded;
+  const slash = path.indexOf('/');
+  if (slash <= 0 || slash === path.length - 1)
+    throw new AwsError(
+      'InvalidArgument',
+      'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
+      400,
+      {
+        ArgumentName: 'x-amz-copy-source',
+        ArgumentValue: value,
+      },
+    );
+  return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+}

@@ -1,0 +1,240 @@
+/**
+ * The sandbox's S3: REST-XML over path-style URLs (`/bucket/key`), routed by method, key and sub-resource to the operation modules. Object bodies
+ * stream through the blob store (a temporary directory, or `DIR/s3/` with `--state`).
+ */
+import { join } from 'node:path';
+import { AwsError } from '../core/errors.js';
+import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acls.js';
+import { BlobStore } from './blob-store.js';
+import {
+  deleteBucketOwnershipControls,
+  deleteBucketPolicy,
+  getBucketOwnershipControls,
+  getBucketPolicy,
+  putBucketOwnershipControls,
+  putBucketPolicy,
+} from './bucket-policy.js';
+import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './buckets.js';
+import { listObjects } from './listing.js';
+import { completeMultipartUpload } from './multipart-complete.js';
+import { listMultipartUploads, listParts } from './multipart-listing.js';
+import {
+  abortMultipartUpload,
+  createMultipartUpload,
+  uploadPart,
+  uploadPartCopy,
+} from './multipart-uploads.js';
+import { getBucketNotification, putBucketNotification } from './notifications.js';
+import { copyObject } from './object-copy.js';
+import { getObject } from './object-reads.js';
+import { deleteObject, deleteObjects, putObject } from './object-writes.js';
+import { authorize, findBucket, type S3Env } from './s3-access.js';
+import { headersOf, hostIdFor, renderS3Error } from './s3-errors.js';
+import { S3State } from './s3-state.js';
+import { xmlResponse } from './s3-xml.js';
+import {
+  deleteBucketTagging,
+  deleteObjectTagging,
+  getBucketTagging,
+  getObjectTagging,
+  putBucketTagging,
+  putObjectTagging,
+} from './tagging.js';
+
+type Handler = (
+  env: S3Env,
+  request: ServiceRequest,
+  bucket: string,
+  key: string,
+) => ServiceResponse | Promise<ServiceResponse>;
+
+/** A route: HTTP method, the sub-resource query parameter that selects it ('' for none), the handler. */
+type Route = [method: string, subresource: string, handler: Handler];
+
+const BUCKET_ROUTES: Route[] = [
+  ['GET', 'location', (e, r, b) => getBucketLocation(e, r, b)],
+  ['GET', 'policy', (e, r, b) => getBucketPolicy(e, r, b)],
+  ['PUT', 'policy', (e, r, b) => putBucketPolicy(e, r, b)],
+  ['DELETE', 'policy', (e, r, b) => deleteBucketPolicy(e, r, b)],
+  ['GET', 'ownershipControls', (e, r, b) => getBucketOwnershipControls(e, r, b)],
+  ['PUT', 'ownershipControls', (e, r, b) => putBucketOwnershipControls(e, r, b)],
+  ['DELETE', 'ownershipControls', (e, r, b) => deleteBucketOwnershipControls(e, r, b)],
+  ['GET', 'notification', (e, r, b) => getBucketNotification(e, r, b)],
+  ['PUT', 'notification', (e, r, b) => putBucketNotification(e, r, b)],
+  ['GET', 'tagging', (e, r, b) => getBucketTagging(e, r, b)],
+  ['PUT', 'tagging', (e, r, b) => putBucketTagging(e, r, b)],
+  ['DELETE', 'tagging', (e, r, b) => deleteBucketTagging(e, r, b)],
+  ['GET', 'acl', (e, r, b) => getBucketAcl(e, r, b)],
+  ['PUT', 'acl', (e, r, b) => putBucketAcl(e, r, b)],
+  ['GET', 'versioning', (e, r, b) => getBucketVersioning(e, r, b)],
+  ['GET', 'encryption', (e, r, b) => getBucketEncryption(e, r, b)],
+  ['GET', 'uploads', (e, r, b) => listMultipartUploads(e, r, b)],
+  ['POST', 'delete', (e, r, b) => deleteObjects(e, r, b)],
+  ['GET', '', (e, r, b) => listObjects(e, r, b)],
+  ['PUT', '', (e, r, b) => createBucket(e, r, b)],
+  ['DELETE', '', (e, r, b) => deleteBucket(e, r, b)],
+  ['HEAD', '', (e, r, b) => headBucket(e, r, b)],
+];
+
+const OBJECT_ROUTES: Route[] = [
+  ['GET', 'uploadId', listParts],
+  ['POST', 'uploadId', completeMultipartUpload],
+  ['DELETE', 'uploadId', abortMultipartUpload],
+  ['POST', 'uploads', createMultipartUpload],
+  [
+    'PUT',
+    'partNumber',
+    (e, r, b, k) => (r.headers['x-amz-copy-source'] ? uploadPartCopy(e, r, b, k) : uploadPart(e, r, b, k)),
+  ],
+  ['GET', 'acl', getObjectAcl],
+  ['PUT', 'acl', putObjectAcl],
+  ['GET', 'tagging', getObjectTagging],
+  ['PUT', 'tagging', putObjectTagging],
+  ['DELETE', 'tagging', deleteObjectTagging],
+  ['GET', '', getObject],
+  ['HEAD', '', getObject],
+  [
+    'PUT',
+    '',
+    (e, r, b, k) => (r.headers['x-amz-copy-source'] ? copyObject(e, r, b, k) : putObject(e, r, b, k)),
+  ],
+  ['DELETE', '', deleteObject],
+];
+
+/** Sub-resources S3 has but the sandbox does not serve; they get S3's own NotImplemented answer. */
+const KNOWN_UNSERVED = [
+  'cors',
+  'lifecycle',
+  'website',
+  'logging',
+  'versions',
+  'replication',
+  'object-lock',
+  'accelerate',
+  'requestPayment',
+  'analytics',
+  'inventory',
+  'metrics',
+  'intelligent-tiering',
+  'publicAccessBlock',
+  'policyStatus',
+  'retention',
+  'legal-hold',
+  'restore',
+  'select',
+  'torrent',
+  'attributes',
+];
+
+function getBucketVersioning(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+  const bucket = findBucket(env, request, name);
+  authorize(env, request, bucket, 's3:GetBucketVersioning');
+  // Versioning is never enabled in the sandbox: S3 answers an empty configuration for such buckets.
+  return xmlResponse('VersioningConfiguration', []);
+}
+
+function getBucketEncryption(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+  const bucket = findBucket(env, request, name);
+  authorize(env, request, bucket, 's3:GetEncryptionConfiguration');
+  return xmlResponse('ServerSideEncryptionConfiguration', [
+    [
+      'Rule',
+      [
+        ['ApplyServerSideEncryptionByDefault', [['SSEAlgorithm', 'AES256']]],
+        ['BucketKeyEnabled', false],
+      ],
+    ],
+  ]);
+}
+
+/** Splits a path-style request (`/bucket/key`; the server rewrites virtual hosts) into bucket and decoded key. */
+export function addressOf(request: ServiceRequest): { bucket: string; key: string } {
+  const rest = request.url.pathname.slice(1);
+  const slash = rest.indexOf('/');
+  try {
+    if (slash < 0) return { bucket: decodeURIComponent(rest), key: '' };
+    return {
+      bucket: decodeURIComponent(rest.slice(0, slash)),
+      key: decodeURIComponent(rest.slice(slash + 1)),
+    };
+  } catch {
+    throw new AwsError('InvalidURI', "Couldn't parse the specified URI.", 400, { URI: request.url.pathname });
+  }
+}
+
+function route(env: S3Env, request: ServiceRequest): ServiceResponse | Promise<ServiceResponse> {
+  const { bucket, key } = addressOf(request);
+  const method = request.method.toUpperCase();
+  if (bucket === '') {
+    if (method === 'GET') return listBuckets(env, request);
+    throw new AwsError(
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+      405,
+      {
+        Method: method,
+        ResourceType: 'SERVICE',
+      },
+    );
+  }
+  const params = request.url.searchParams;
+  const routes = key === '' ? BUCKET_ROUTES : OBJECT_ROUTES;
+  const unserved = KNOWN_UNSERVED.find((name) => params.has(name));
+  if (unserved === undefined) {
+    for (const [routeMethod, subresource, handler] of routes) {
+      if (routeMethod === method && (subresource === '' || params.has(subresource)))
+        return handler(env, request, bucket, key);
+    }
+  }
+  if (routes.some(([m]) => m === method) && unserved === undefined)
+    throw new AwsError(
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+      405,
+      {
+        Method: method,
+        ResourceType: key === '' ? 'BUCKET' : 'OBJECT',
+      },
+    );
+  throw new AwsError(
+    'NotImplemented',
+    'A header you provided implies functionality that is not implemented',
+    501,
+    {
+      Header: unserved ?? method,
+    },
+  );
+}
+
+/** Options beyond the shared context, for tests. */
+export interface S3ServiceOptions {
+  /** Bodies up to this many bytes stay in memory when there is no state directory. Default 256 KiB. */
+  memoryLimitBytes?: number;
+}
+
+/** The S3 service of the sandbox. With `ctx.stateDir`, bodies live under `DIR/s3/` and metadata is snapshotted. */
+export function createS3Service(ctx: SandboxContext, options: S3ServiceOptions = {}): Service {
+  const store = new BlobStore({
+    dir: ctx.stateDir ? join(ctx.stateDir, 's3') : undefined,
+    memoryLimitBytes: options.memoryLimitBytes,
+  });
+  const state = new S3State(store, ctx.now().getTime());
+  const env: S3Env = { ctx, state, store };
+  return {
+    name: 's3',
+    async handle(request: ServiceRequest): Promise<ServiceResponse> {
+      const ids = { 'x-amz-request-id': request.requestId, 'x-amz-id-2': hostIdFor(request.requestId) };
+      try {
+        const response = await route(env, request);
+        return { ...response, headers: { ...ids, ...response.headers } };
+      } catch (error) {
+        if (error instanceof AwsError)
+          return renderS3Error(error, request.requestId, request.method.toUpperCase(), headersOf(error));
+        throw error;
+      }
+    },
+    snapshot: () => state.snapshot(),
+    restore: (data: unknown) => state.restore(data),
+  };
+}

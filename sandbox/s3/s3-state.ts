@@ -1,0 +1,175 @@
+/**
+ * The S3 service's state: buckets, their objects in listing order, multipart uploads in progress,
+ * and the event sequencer. Bodies live in the BlobStore; this holds only metadata, which
+ * `snapshot()`/`restore()` turn into JSON for the sandbox's `--state` directory.
+ */
+import type { PolicyDocument } from '../core/types.js';
+import type { BlobStore, Segment } from './blob-store.js';
+import type { ChecksumAlgorithm } from './checksums.js';
+import type { NotificationRule } from './notification-config.js';
+import { SortedKeyMap } from './sorted-keys.js';
+
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+
+export interface ServerSideEncryption {
+  algorithm: string;
+  kmsKeyId?: string;
+  bucketKeyEnabled?: boolean;
+}
+
+/** What an object (or an upload that will become one) carries besides its body. */
+export interface ObjectAttributes {
+  contentType: string;
+  /** Content-Encoding, Content-Disposition, Content-Language, Cache-Control, Expires, by lower-case name. */
+  contentHeaders: Record<string, string>;
+  /** User metadata by lower-case name without the `x-amz-meta-` prefix. */
+  userMetadata: Record<string, string>;
+  storageClass: string;
+  sse: ServerSideEncryption;
+  /** The canned ACL (`private` unless one was set). */
+  acl: string;
+  /** Object tags (`x-amz-tagging`, PutObjectTagging). */
+  tags: Record<string, string>;
+}
+
+export interface StoredChecksum {
+  algorithm: ChecksumAlgorithm;
+  value: string;
+  type: 'FULL_OBJECT' | 'COMPOSITE';
+}
+
+export interface ObjectRecord extends ObjectAttributes {
+  key: string;
+  size: number;
+  /** Quoted, as in the ETag header. */
+  etag: string;
+  lastModifiedMs: number;
+  checksum?: StoredChecksum;
+  ownerAccountId: string;
+  segments: Segment[];
+  /** Sizes of the parts of a multipart object, in order (for `partNumber` reads). */
+  partSizes?: number[];
+}
+
+export interface PartRecord {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModifiedMs: number;
+  segment: Segment;
+  checksum?: string;
+}
+
+export interface MultipartUpload {
+  uploadId: string;
+  key: string;
+  initiatedMs: number;
+  initiatorArn: string;
+  initiatorAccountId: string;
+  attributes: ObjectAttributes;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
+  parts: Map<number, PartRecord>;
+}
+
+export interface BucketRecord {
+  name: string;
+  region: string;
+  ownerAccountId: string;
+  createdMs: number;
+  policy?: { text: string; document: PolicyDocument };
+  /** Undefined once the ownership controls were deleted (ACLs then behave as ObjectWriter). */
+  ownership?: ObjectOwnership;
+  acl: string;
+  notifications: NotificationRule[];
+  tags?: Record<string, string>;
+  objects: SortedKeyMap<ObjectRecord>;
+  uploads: Map<string, MultipartUpload>;
+}
+
+interface BucketSnapshot extends Omit<BucketRecord, 'objects' | 'uploads'> {
+  objects: SnapshotObject[];
+  uploads: Array<
+    Omit<MultipartUpload, 'parts'> & { parts: Array<Omit<PartRecord, 'segment'> & { segment: unknown }> }
+  >;
+}
+type SnapshotObject = Omit<ObjectRecord, 'segments'> & { segments: unknown[] };
+
+export interface S3Snapshot {
+  version: 1;
+  sequencer: string;
+  buckets: BucketSnapshot[];
+}
+
+function encodeSegment(segment: Segment): unknown {
+  return segment.kind === 'memory' ? { kind: 'memory', base64: segment.data.toString('base64') } : segment;
+}
+
+function decodeSegment(value: unknown): Segment {
+  const raw = value as { kind: string; base64?: string; file?: string; size?: number };
+  if (raw.kind === 'memory') return { kind: 'memory', data: Buffer.from(raw.base64 ?? '', 'base64') };
+  return { kind: 'file', file: String(raw.file), size: Number(raw.size) };
+}
+
+export class S3State {
+  readonly buckets = new Map<string, BucketRecord>();
+  private sequencer: bigint;
+
+  constructor(
+    readonly store: BlobStore,
+    nowMs: number,
+  ) {
+    // Starting from the clock keeps sequencers increasing across restarts without state too.
+    this.sequencer = BigInt(nowMs) * 1_000_000n;
+  }
+
+  /** The next event sequencer: upper-case hex, increasing for every event of every key. */
+  nextSequencer(): string {
+    this.sequencer += 1n;
+    return this.sequencer.toString(16).toUpperCase().padStart(18, '0');
+  }
+
+  snapshot(): S3Snapshot {
+    return {
+      version: 1,
+      sequencer: this.sequencer.toString(),
+      buckets: [...this.buckets.values()].map((bucket) => ({
+        ...bucket,
+        objects: [...bucket.objects.valuesInOrder()].map((o) => ({
+          ...o,
+          segments: o.segments.map(encodeSegment),
+        })),
+        uploads: [...bucket.uploads.values()].map((u) => ({
+          ...u,
+          parts: [...u.parts.values()].map((p) => ({ ...p, segment: encodeSegment(p.segment) })),
+        })),
+      })),
+    };
+  }
+
+  restore(data: unknown): void {
+    const snapshot = data as S3Snapshot;
+    if (snapshot?.version !== 1) return;
+    this.buckets.clear();
+    const referenced = new Set<string>();
+    const note = (segment: Segment): Segment => {
+      if (segment.kind === 'file') referenced.add(segment.file);
+      return segment;
+    };
+    const restored = BigInt(snapshot.sequencer);
+    if (restored > this.sequencer) this.sequencer = restored;
+    for (const saved of snapshot.buckets) {
+      const objects = new SortedKeyMap<ObjectRecord>();
+      for (const o of saved.objects)
+        objects.set(o.key, { ...o, segments: o.segments.map((s) => note(decodeSegment(s))) });
+      const uploads = new Map<string, MultipartUpload>();
+      for (const u of saved.uploads) {
+        const parts = new Map<number, PartRecord>();
+        for (const p of u.parts) parts.set(p.partNumber, { ...p, segment: note(decodeSegment(p.segment)) });
+        uploads.set(u.uploadId, { ...u, parts });
+      }
+      this.buckets.set(saved.name, { ...saved, objects, uploads });
+    }
+    if (this.store.persistent) this.store.sweep(referenced);
+  }
+}
