@@ -14,7 +14,7 @@
 
 import { AwsError } from '../core/errors.js';
 import type { CallerIdentity } from '../core/identity.js';
-import type { AuthorizationRequest, Authorizer, CrossServiceHooks } from '../core/types.js';
+import type { AuthorizationRequest, Authorizer, CrossServiceHooks, PolicyDocument } from '../core/types.js';
 import type { ConditionContext } from './condition-evaluator.js';
 import { evaluatePolicy, type PolicyQuery, type PolicyVerdict } from './policy-evaluator.js';
 
@@ -27,7 +27,9 @@ export interface AuthorizerOptions {
 export type DenialReason =
   | 'explicit-deny-identity'
   | 'explicit-deny-resource'
+  | 'explicit-deny-session'
   | 'no-identity-allow'
+  | 'no-session-allow'
   | 'no-resource-allow'
   | 'trust-policy';
 
@@ -57,6 +59,7 @@ export function globalConditionKeys(caller: CallerIdentity, now: Date): Conditio
     // For a role session AWS reports the role's ARN as aws:PrincipalArn, not the session's.
     keys['aws:PrincipalArn'] = caller.roleArn;
     keys['aws:PrincipalType'] = 'AssumedRole';
+    keys['aws:userid'] = caller.userId;
   }
   return keys;
 }
@@ -71,6 +74,19 @@ function buildQuery(request: AuthorizationRequest, now: Date): PolicyQuery {
   // The caller-derived keys are authoritative: a request cannot claim to be someone else.
   Object.assign(context, globalConditionKeys(request.caller, now));
   return { caller: request.caller, action: request.action, resource: request.resource, context };
+}
+
+const sessionPolicies = new Map<string, PolicyDocument>();
+
+/** Session policies were validated when STS issued the session; parsed once and kept. */
+function sessionVerdict(text: string, query: PolicyQuery): PolicyVerdict {
+  let document = sessionPolicies.get(text);
+  if (!document) {
+    document = JSON.parse(text) as PolicyDocument;
+    if (sessionPolicies.size > 1000) sessionPolicies.clear();
+    sessionPolicies.set(text, document);
+  }
+  return evaluatePolicy(document, query, 'identity');
 }
 
 const NONE: PolicyVerdict = { deny: false, allowDirect: false, allowAccount: false };
@@ -96,9 +112,18 @@ export function evaluateAuthorization(
     }
   }
   const resource = request.resourcePolicy ? evaluatePolicy(request.resourcePolicy, query, 'resource') : NONE;
+  const session =
+    caller.sessionPolicy === undefined ? undefined : sessionVerdict(caller.sessionPolicy, query);
 
   if (identityDenies) return { allowed: false, reason: 'explicit-deny-identity' };
+  if (session?.deny) return { allowed: false, reason: 'explicit-deny-session' };
   if (resource.deny) return { allowed: false, reason: 'explicit-deny-resource' };
+  // A session policy caps what the role's own policies grant (resource policies naming the
+  // session itself are not capped by it; the sandbox applies the cap to the identity side only).
+  if (session && identityAllows && !session.allowDirect) {
+    const crossAccount = caller.accountId !== request.resourceAccountId;
+    if (crossAccount || !resource.allowDirect) return { allowed: false, reason: 'no-session-allow' };
+  }
 
   const resourceAllowsWithIdentity = resource.allowDirect || (resource.allowAccount && identityAllows);
   if (/^sts:AssumeRole/i.test(request.action)) {
@@ -139,6 +164,10 @@ export function denialMessage(request: AuthorizationRequest, reason: DenialReaso
       return `${head} with an explicit deny in an identity-based policy`;
     case 'explicit-deny-resource':
       return `${head} with an explicit deny in a resource-based policy`;
+    case 'explicit-deny-session':
+      return `${head} with an explicit deny in a session policy`;
+    case 'no-session-allow':
+      return `${head} because no session policy allows the ${request.action} action`;
     case 'no-identity-allow':
       return `${head} because no identity-based policy allows the ${request.action} action`;
     case 'no-resource-allow':

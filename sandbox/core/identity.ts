@@ -16,6 +16,11 @@ export interface CallerIdentity {
   kind: 'root' | 'assumed-role' | 'service';
   /** For service principals: the principal's name, e.g. `s3.amazonaws.com`, `sns.amazonaws.com`. */
   servicePrincipal?: string;
+  /**
+   * AWS's unique ID of the principal (GetCallerIdentity's `UserId`, `aws:userid`): the account ID
+   * for a root user, `ROLEID:SESSION` (`AROA…:name`) for a role session.
+   */
+  userId?: string;
   /** The access key ID that signed the request. */
   accessKeyId: string;
   /** For assumed-role sessions: the role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`). */
@@ -24,6 +29,11 @@ export interface CallerIdentity {
   sessionName?: string;
   /** For assumed-role sessions: when the session stops being accepted (ExpiredToken after). */
   expiresAt?: Date;
+  /**
+   * For sessions created with a session policy (AssumeRole's `Policy`): its JSON text. The session
+   * may then do only what both its role's policies and this policy allow.
+   */
+  sessionPolicy?: string;
   /** True when this session was obtained with another assumed-role session (role chaining). */
   chained?: boolean;
 }
