@@ -1,0 +1,21 @@
+/**
+ * The IAM/STS conformance suite against moto's server: where both implement a behaviour and AWS's
+ * answer is not in doubt, the sandbox and moto must agree. (moto does not enforce trust policies
+ * or external IDs, so those cases live only in the sandbox's own suites.)
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { type MotoServer, startMoto } from '../../helpers/moto.js';
+import { defineIamStsConformance } from './iam-sts-conformance.js';
+
+let moto: MotoServer;
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(() => moto.stop());
+
+defineIamStsConformance('moto', () => ({
+  endpoint: moto.endpoint,
+  region: moto.region,
+  credentials: moto.credentials,
+  accountId: moto.accountId,
+}));
