@@ -71,7 +71,8 @@ export function createVideoProcessor(options: VideoProcessorOptions): Processor 
         signal: context.signal,
         label: 'video',
       });
-      running.stdout.resume();
+      // ffmpeg writes to a file; its stdout only carries the exit status, which `finished` reports.
+      running.stdout.on('error', () => undefined).resume();
       await running.finished;
       const inputBytes = (await stat(inputPath)).size;
       const written = await context.writeOutput({
