@@ -15,6 +15,7 @@ import { createCrossServiceHooks, type ServiceRegistry } from './core/cross-serv
 import { createRequestHandler } from './core/request-handler.js';
 import type { SandboxAccount, SandboxContext, Service, ServiceName } from './core/types.js';
 import { FaultInjector } from './faults/fault-injector.js';
+import { createSqsService } from './sqs/sqs-service.js';
 import { StateStore } from './state/state-store.js';
 
 /** The two accounts every sandbox has: the vendor runs the service, the customer owns the buckets. */
@@ -187,7 +188,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
  */
 function createServices(context: SandboxContext, registry: ServiceRegistry): Map<ServiceName, Service> {
   const services = new Map<ServiceName, Service>();
-  void context;
-  void registry;
+  const sqs = createSqsService(context);
+  registry.sqs = sqs;
+  services.set('sqs', sqs);
   return services;
 }

@@ -9,16 +9,18 @@ type SendArgs = Parameters<CrossServiceHooks['sendToQueue']>[0];
 type PublishArgs = Parameters<CrossServiceHooks['publishToTopic']>[0];
 type CanDeliverArgs = Parameters<CrossServiceHooks['canDeliver']>[0];
 
+type Source = Omit<CanDeliverArgs, 'destinationArn'>;
+
 /** What the SQS service offers other services. */
 export interface QueueDelivery {
-  sendAsService(args: SendArgs): void;
-  canDeliverFrom(args: CanDeliverArgs): boolean;
+  sendAsService(args: SendArgs): unknown;
+  canDeliverFrom(args: Source & { queueArn: string }): boolean;
 }
 
 /** What the SNS service offers other services. */
 export interface TopicDelivery {
-  publishAsService(args: PublishArgs): void;
-  canDeliverFrom(args: CanDeliverArgs): boolean;
+  publishAsService(args: PublishArgs): unknown;
+  canDeliverFrom(args: Source & { topicArn: string }): boolean;
 }
 
 /** What the IAM service offers STS and the authorizer. */
@@ -59,10 +61,12 @@ export function createCrossServiceHooks(registry: ServiceRegistry): CrossService
       registry.changed?.('sns');
       registry.changed?.('sqs');
     },
-    canDeliver(args) {
-      const service = serviceOfArn(args.destinationArn);
-      if (service === 'sqs') return registry.sqs?.canDeliverFrom(args) ?? false;
-      if (service === 'sns') return registry.sns?.canDeliverFrom(args) ?? false;
+    canDeliver({ destinationArn, ...source }) {
+      const service = serviceOfArn(destinationArn);
+      if (service === 'sqs')
+        return registry.sqs?.canDeliverFrom({ ...source, queueArn: destinationArn }) ?? false;
+      if (service === 'sns')
+        return registry.sns?.canDeliverFrom({ ...source, topicArn: destinationArn }) ?? false;
       return false;
     },
     rolePolicies(roleArn) {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Service, ServiceName, ServiceRequest } from '../../../sandbox/core/types.js';
+import type { Service, ServiceName, ServiceRequest, ServiceResponse } from '../../../sandbox/core/types.js';
 import { jsonResponse } from '../../../sandbox/protocols/json.js';
 import { queryResponse } from '../../../sandbox/protocols/query.js';
 
@@ -23,7 +23,7 @@ export interface Received {
 export function echoS3(log: Received[]) {
   return (): Service => ({
     name: 's3',
-    async handle(request: ServiceRequest) {
+    async handle(request: ServiceRequest): Promise<ServiceResponse> {
       if (request.method === 'GET') {
         const size = Number(request.url.searchParams.get('size') ?? 1024 * 1024);
         const chunk = Buffer.alloc(64 * 1024, 7);
@@ -54,7 +54,7 @@ export function echoS3(log: Received[]) {
 export function echoQuery(name: Exclude<ServiceName, 's3'>, log: Received[]) {
   return (): Service => ({
     name,
-    async handle(request: ServiceRequest) {
+    async handle(request: ServiceRequest): Promise<ServiceResponse> {
       const body = await request.readBody();
       log.push(record(request, body));
       if (request.protocol === 'json') return jsonResponse({}, request.requestId);
