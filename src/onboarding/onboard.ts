@@ -1,0 +1,156 @@
+/**
+ * `bucketbridge onboard`: everything the customer needs to grant one connection access, written to a
+ * folder: the policies as JSON, the CloudFormation template, the Terraform file and a README. A
+ * connection without an external ID gets a new random one, written back into the configuration
+ * first, so the files never name an ID the configuration does not hold.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findConnection, loadConfig } from '../config/index.js';
+import type { Connection } from '../config/schema.js';
+import { ConfigError, UsageError } from '../errors/index.js';
+import { generateExternalId, writeExternalIdToConfig, writeFileAtomic } from './external-id.js';
+import {
+  type OnboardingContext,
+  OnboardingInputError,
+  resolveOnboardingContext,
+} from './onboarding-context.js';
+import { buildBucketNotification } from './policies/bucket-notification.js';
+import { buildDestinationBucketPolicy } from './policies/destination-bucket-policy.js';
+import { buildPermissionsPolicy } from './policies/permissions-policy.js';
+import { toPolicyJson } from './policies/policy-document.js';
+import { buildQueuePolicy } from './policies/queue-policy.js';
+import { buildSourceBucketPolicy } from './policies/source-bucket-policy.js';
+import { buildTopicPolicy } from './policies/topic-policy.js';
+import { buildTrustPolicy } from './policies/trust-policy.js';
+import { renderCloudFormation } from './render-cloudformation.js';
+import { renderReadme } from './render-readme.js';
+import { renderTerraform } from './render-terraform.js';
+
+export interface OnboardOptions {
+  /** The configuration file; an external ID generated for the connection is written back into it. */
+  configPath: string;
+  /** The connection to onboard. */
+  connectionName: string;
+  /** Folder the files are written to; created when missing. Files already there are replaced. */
+  outDir: string;
+  /** Environment for configuration overrides. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives one line for each thing the user must know (default: written to stderr). */
+  say?: (line: string) => void;
+}
+
+export interface OnboardResult {
+  context: OnboardingContext;
+  /** Paths of the files written, in the order written. */
+  files: string[];
+  /** True when the connection had no external ID and a new one was written into the configuration. */
+  externalIdGenerated: boolean;
+}
+
+/** The documents for one connection, by file name (a contract: the names never change). */
+export function renderOnboardingFiles(context: OnboardingContext): Map<string, string> {
+  const files = new Map<string, string>([
+    ['trust-policy.json', toPolicyJson(buildTrustPolicy(context))],
+    ['permissions-policy.json', toPolicyJson(buildPermissionsPolicy(context))],
+    ['source-bucket-policy.json', toPolicyJson(buildSourceBucketPolicy(context))],
+    ['destination-bucket-policy.json', toPolicyJson(buildDestinationBucketPolicy(context))],
+  ]);
+  const { live } = context;
+  if (live?.mode === 'sns')
+    files.set('topic-policy.json', toPolicyJson(buildTopicPolicy({ ...context, live })));
+  if (live?.mode === 'sqs')
+    files.set('queue-policy.json', toPolicyJson(buildQueuePolicy({ ...context, live })));
+  const notification = buildBucketNotification(context);
+  if (notification !== undefined) files.set('bucket-notification.json', toPolicyJson(notification));
+  files.set('cloudformation.yaml', renderCloudFormation(context));
+  files.set('main.tf.json', renderTerraform(context));
+  files.set('README.md', renderReadme(context));
+  return files;
+}
+
+/** Creates the output folder, or says plainly why it cannot be written to. */
+async function prepareOutDir(outDir: string): Promise<void> {
+  const existing = await stat(outDir).catch(() => undefined);
+  if (existing !== undefined && !existing.isDirectory()) {
+    throw new UsageError(
+      `--out ${outDir}: is a file, not a folder; give a folder to write the onboarding files to`,
+    );
+  }
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new UsageError(
+      `--out ${outDir}: cannot create the folder (${code}); give a folder you can write to`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function contextFor(
+  configPath: string,
+  index: number,
+  config: Parameters<typeof resolveOnboardingContext>[0],
+  connection: Connection,
+): OnboardingContext {
+  try {
+    return resolveOnboardingContext(config, connection);
+  } catch (error) {
+    if (!(error instanceof OnboardingInputError)) throw error;
+    throw new ConfigError(
+      [
+        {
+          file: configPath,
+          path: `connections[${index}].${error.keyPath}`,
+          expected: error.expected,
+          ...(error.found !== undefined ? { found: error.found } : {}),
+        },
+      ],
+      { cause: error },
+    );
+  }
+}
+
+export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
+  const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const loaded = await loadConfig(options.configPath, options.env ? { env: options.env } : {});
+  let connection = findConnection(loaded.config, options.connectionName);
+  const index = loaded.config.connections.indexOf(connection);
+  await prepareOutDir(options.outDir);
+
+  let externalIdGenerated = false;
+  if (connection.externalId === undefined) {
+    const externalId = await writeExternalIdToConfig(
+      options.configPath,
+      connection.name,
+      generateExternalId(),
+    );
+    connection = { ...connection, externalId };
+    externalIdGenerated = true;
+    say(
+      `Connection "${connection.name}" had no externalId: generated ${externalId} and wrote it into ${options.configPath}.`,
+    );
+  }
+  const context = contextFor(options.configPath, index, loaded.config, connection);
+
+  const written: string[] = [];
+  for (const [name, text] of renderOnboardingFiles(context)) {
+    const path = join(options.outDir, name);
+    try {
+      await writeFileAtomic(path, text);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      throw new UsageError(
+        `--out ${options.outDir}: cannot write ${name} (${code}); give a folder you can write to`,
+        {
+          cause: error,
+        },
+      );
+    }
+    written.push(path);
+  }
+  return { context, files: written, externalIdGenerated };
+}
