@@ -74,6 +74,7 @@ function placeProblems(
     const position = locate(document, lineCounter, p.path, p.at);
     const problem: ConfigProblem = { file: path, path: formatPath(p.path), expected: p.expected };
     if (position) Object.assign(problem, { line: position.line, column: position.column });
+    else if (p.path.length === 0) Object.assign(problem, { line: 1, column: 1 });
     if (p.found !== undefined) problem.found = p.found;
     if (p.hint !== undefined) problem.hint = p.hint;
     return problem;

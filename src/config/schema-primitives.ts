@@ -126,11 +126,20 @@ export function durationSchema(limits: { minSec?: number; maxSec?: number } = {}
   const { minSec = 0, maxSec = Number.MAX_SAFE_INTEGER } = limits;
   const bounded = limits.minSec !== undefined || limits.maxSec !== undefined;
   return z
-    .union([z.string().regex(DURATION_TEXT), z.number().int().nonnegative()], { error: DURATION_EXPECTED })
+    .union(
+      [
+        z.string().regex(DURATION_TEXT, DURATION_EXPECTED),
+        z.number().int(DURATION_EXPECTED).nonnegative(DURATION_EXPECTED),
+      ],
+      {
+        error: DURATION_EXPECTED,
+      },
+    )
     .refine(
       (v) => {
-        const sec = parseDurationSec(v) ?? 0;
-        return sec >= minSec && sec <= maxSec;
+        const sec = parseDurationSec(v);
+        // A value that is not a duration at all has its own error already.
+        return sec === undefined || (sec >= minSec && sec <= maxSec);
       },
       {
         error: bounded

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configJsonSchema, renderJsonSchema } from '../../../src/config/json-schema.js';
+import { validateConfigText } from '../../../src/config/load-config.js';
+import { renderConfigReference } from '../../../src/config/reference-doc.js';
+
+const read = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+describe('files generated from the schema', () => {
+  it('schema/bucketbridge.schema.json is up to date (run `npm run schema` when this fails)', () => {
+    expect(read('schema/bucketbridge.schema.json')).toBe(renderJsonSchema());
+  });
+
+  it('docs/configuration.md is up to date (run `npm run schema` when this fails)', () => {
+    expect(read('docs/configuration.md')).toBe(renderConfigReference());
+  });
+
+  it('the JSON Schema describes the input side: defaults present, defaulted keys optional, unknown keys refused', () => {
+    const schema = configJsonSchema() as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: {
+        connections: { items: { required: string[]; properties: Record<string, { default?: unknown }> } };
+      };
+    };
+    const connection = schema.properties.connections.items;
+    expect(schema.required).toEqual(['version', 'vendor']);
+    expect(schema.additionalProperties).toBe(false);
+    expect(connection.required).toEqual(['name', 'accountId', 'source', 'destination']);
+    expect(connection.properties.assumeRoleFlag!.default).toBe(false);
+    expect(connection.properties.assumeRoleArn!.default).toEqual([]);
+    expect(connection.properties.stsCredsExpirationTime!.default).toBe('1h');
+  });
+
+  it('the reference lists every contract key with its default and range', () => {
+    const doc = renderConfigReference();
+    expect(doc).toContain('| `assumeRoleFlag` | boolean | `false` |');
+    expect(doc).toContain('| `stsCredsExpirationTime` | duration | `1h` | 15m..12h |');
+    for (const key of [
+      'accountId',
+      'principals',
+      'region',
+      'endpoint',
+      'regions',
+      'defaultRegion',
+      'ledger',
+      'externalId',
+      'sessionName',
+      'workflow',
+    ]) {
+      expect(doc).toContain(`| \`${key}\` |`);
+    }
+  });
+
+  it('the example configuration validates', () => {
+    const { config } = validateConfigText(
+      'examples/bucketbridge.example.yaml',
+      read('examples/bucketbridge.example.yaml'),
+      {
+        env: {},
+      },
+    );
+    expect(config.connections.map((c) => c.name)).toEqual(['acme', 'globex']);
+  });
+});
