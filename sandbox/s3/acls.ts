@@ -15,6 +15,7 @@ import type { BucketRecord } from './s3-state.js';
 import type { XmlNode } from './s3-xml.js';
 import { xmlResponse } from './s3-xml.js';
 
+const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 
@@ -22,13 +23,7 @@ function userGrant(accountId: string, permission: string): XmlNode {
   return [
     'Grant',
     [
-      [
-        'Grantee',
-        [
-          ['ID', canonicalUserId(accountId)],
-          ['Type', 'CanonicalUser'],
-        ],
-      ],
+      [`Grantee ${XSI} xsi:type="CanonicalUser"`, [['ID', canonicalUserId(accountId)]]],
       ['Permission', permission],
     ],
   ];
@@ -38,13 +33,7 @@ function groupGrant(uri: string, permission: string): XmlNode {
   return [
     'Grant',
     [
-      [
-        'Grantee',
-        [
-          ['URI', uri],
-          ['Type', 'Group'],
-        ],
-      ],
+      [`Grantee ${XSI} xsi:type="Group"`, [['URI', uri]]],
       ['Permission', permission],
     ],
   ];

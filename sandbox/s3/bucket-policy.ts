@@ -7,7 +7,7 @@ import { AwsError } from '../core/errors.js';
 import type { PolicyDocument, PolicyStatement, ServiceRequest, ServiceResponse } from '../core/types.js';
 import { authorize, findBucket, type S3Env } from './s3-access.js';
 import type { BucketRecord, ObjectOwnership } from './s3-state.js';
-import { child, malformedXml, parseXml, text, xmlResponse } from './s3-xml.js';
+import { child, children, malformedXml, parseXml, text, xmlResponse } from './s3-xml.js';
 
 function malformedPolicy(message: string): AwsError {
   return new AwsError('MalformedPolicy', message, 400);
@@ -123,10 +123,8 @@ export async function putBucketOwnershipControls(
   const bucket = findBucket(env, request, name);
   authorize(env, request, bucket, 's3:PutBucketOwnershipControls');
   assertOwnerAccount(request, bucket);
-  const value = text(
-    child(child(parseXml(await request.readBody()), 'OwnershipControls'), 'Rule'),
-    'ObjectOwnership',
-  );
+  const rules = children(child(parseXml(await request.readBody()), 'OwnershipControls'), 'Rule');
+  const value = rules.length === 1 ? text(rules[0], 'ObjectOwnership') : undefined;
   if (value === undefined || !OWNERSHIPS.has(value)) throw malformedXml();
   bucket.ownership = value as ObjectOwnership;
   return { status: 200 };

@@ -10,7 +10,7 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** A value to render: text, a number, a boolean, a nested element list, or nothing (element omitted). */
 export type XmlValue = string | number | boolean | XmlNode[] | undefined;
-/** One element: `[name, value]`. Repeated elements are repeated entries. */
+/** One element: `[name, value]`; `name` may include attributes. Repeated elements are repeated entries. */
 export type XmlNode = [string, XmlValue];
 
 export function escapeXml(text: string): string {
@@ -36,8 +36,10 @@ function renderNodes(nodes: XmlNode[]): string {
   let out = '';
   for (const [name, value] of nodes) {
     if (value === undefined) continue;
-    if (Array.isArray(value)) out += `<${name}>${renderNodes(value)}</${name}>`;
-    else out += `<${name}>${escapeXml(String(value))}</${name}>`;
+    // A name may carry attributes (`Grantee xsi:type="Group"`); the closing tag takes the bare name.
+    const close = name.split(' ')[0];
+    if (Array.isArray(value)) out += `<${name}>${renderNodes(value)}</${close}>`;
+    else out += `<${name}>${escapeXml(String(value))}</${close}>`;
   }
   return out;
 }
