@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { classifyFailure, describeFailure } from '../../../src/pipeline/classify-failure.js';
+import { OutputKeyError } from '../../../src/pipeline/key-template.js';
+import { backoffDelayMs, sleepMs } from '../../../src/pipeline/retry.js';
+import { ProcessorError } from '../../../src/processors/processor-error.js';
+import { LedgerClaimLostError } from '../../../src/state/ledger-claim-lost-error.js';
+
+function awsError(name: string, status: number, message = `${name} happened`) {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+}
+
+describe('backoff with full jitter', () => {
+  it.each([
+    [1, 0.999, 199],
+    [2, 0.999, 399],
+    [3, 0.5, 400],
+    [10, 0.999, 19_980],
+    [30, 1 - 1e-9, 19_999],
+    [4, 0, 0],
+  ])('retry %i with random %f waits %i ms', (retry, random, expected) => {
+    expect(backoffDelayMs(retry, {}, () => random)).toBe(expected);
+  });
+
+  it('honours custom bounds', () => {
+    expect(backoffDelayMs(3, { baseDelayMs: 10, maxDelayMs: 25 }, () => 0.999)).toBe(24);
+  });
+
+  it('stops waiting when aborted', async () => {
+    const abort = new AbortController();
+    const waiting = sleepMs(60_000, abort.signal);
+    abort.abort(new Error('run stopped'));
+    await expect(waiting).rejects.toThrow('run stopped');
+  });
+});
+
+describe('what a failure means for an object', () => {
+  it.each([
+    ['503 SlowDown', awsError('SlowDown', 503), 'transient'],
+    ['500 InternalError', awsError('InternalError', 500), 'transient'],
+    ['a 503 with no code', awsError('Unknown', 503), 'transient'],
+    ['throttling', awsError('ThrottlingException', 400), 'transient'],
+    ['ExpiredToken (the provider refreshes before the retry)', awsError('ExpiredToken', 400), 'transient'],
+    ['a connection reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'transient'],
+    [
+      'a body cut short',
+      Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+      'transient',
+    ],
+    ['AccessDenied', awsError('AccessDenied', 403), 'permanent'],
+    ['NoSuchKey', awsError('NoSuchKey', 404), 'permanent'],
+    ['a changed object (412)', awsError('PreconditionFailed', 412), 'permanent'],
+    ["a processor's own failure", new ProcessorError('exit 1'), 'permanent'],
+    [
+      'a processor failure marked retryable',
+      new ProcessorError('sink down', { retryable: true }),
+      'transient',
+    ],
+    ['an output key S3 cannot store', new OutputKeyError('too long', 'k'), 'permanent'],
+    ['InvalidAccessKeyId', awsError('InvalidAccessKeyId', 403), 'misconfiguration'],
+    ['SignatureDoesNotMatch', awsError('SignatureDoesNotMatch', 403), 'misconfiguration'],
+  ] as const)('%s is %s', (_name, error, kind) => {
+    expect(classifyFailure(error)).toBe(kind);
+  });
+
+  it.each([
+    [awsError('AccessDenied', 403, 'Access Denied'), 'AccessDenied: Access Denied'],
+    [
+      awsError('NoSuchKey', 404, 'The specified key does not exist.'),
+      'NoSuchKey: The specified key does not exist.',
+    ],
+    [
+      awsError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold'),
+      'PreconditionFailed: the object changed after it was listed; its new version is processed on the next run',
+    ],
+    [new ProcessorError('exec: sh exited with code 3'), 'exec: sh exited with code 3'],
+    [
+      new LedgerClaimLostError(
+        { connection: 'c', bucket: 'b', key: 'k', version: 'v' },
+        { runId: 'r', host: 'h', pid: 1 },
+      ),
+      'The ledger claim on s3://b/k (version v) is no longer held by run r: another run took it over after the lease expired',
+    ],
+  ])('describes %s as %j', (error, reason) => {
+    expect(describeFailure(error)).toBe(reason);
+  });
+});
