@@ -15,8 +15,11 @@ import { createCrossServiceHooks, type ServiceRegistry } from './core/cross-serv
 import { createRequestHandler } from './core/request-handler.js';
 import type { SandboxAccount, SandboxContext, Service, ServiceName } from './core/types.js';
 import { FaultInjector } from './faults/fault-injector.js';
+import { createIamService } from './iam/iam-service.js';
+import { createS3Service } from './s3/s3-service.js';
 import { createSqsService } from './sqs/sqs-service.js';
 import { StateStore } from './state/state-store.js';
+import { createStsService } from './sts/sts-service.js';
 
 /** The two accounts every sandbox has: the vendor runs the service, the customer owns the buckets. */
 export const BUILT_IN_ACCOUNTS: ReadonlyArray<{ name: string; id: string }> = [
@@ -188,6 +191,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
  */
 function createServices(context: SandboxContext, registry: ServiceRegistry): Map<ServiceName, Service> {
   const services = new Map<ServiceName, Service>();
+  const iam = createIamService(context);
+  registry.iam = iam;
+  services.set('iam', iam);
+  services.set('sts', createStsService(context));
+  services.set('s3', createS3Service(context));
   const sqs = createSqsService(context);
   registry.sqs = sqs;
   services.set('sqs', sqs);
