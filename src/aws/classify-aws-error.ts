@@ -69,6 +69,7 @@ const MISCONFIGURATION_CODES = new Set([
   'InvalidToken',
   'RegionDisabledException',
   'PermanentRedirect',
+  'RequestTimeTooSkewed',
 ]);
 
 /** Classifies any error thrown by an AWS call (or by the credential providers of this layer). */

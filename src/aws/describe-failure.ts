@@ -118,6 +118,13 @@ export async function describeAssumeRoleFailure(error: unknown, attempt: AssumeR
         `the key was deleted or deactivated, or belongs to another partition or endpoint. ${callerHint(attempt)} AWS said: ${awsMessage}`,
     );
   }
+  if (isClockSkew(code, awsMessage)) {
+    return build(
+      'caller-clock-skew',
+      'misconfiguration',
+      () => `Cannot assume role ${roleArn}: ${CLOCK_SKEW} AWS said: ${awsMessage}`,
+    );
+  }
   if (code === 'SignatureDoesNotMatch') {
     return build(
       'caller-signature-mismatch',
@@ -138,6 +145,20 @@ export async function describeAssumeRoleFailure(error: unknown, attempt: AssumeR
   }
   const kind = classifyAwsError(error);
   return build('other', kind, () => `Cannot assume role ${roleArn}: ${code}: ${awsMessage}`);
+}
+
+const CLOCK_SKEW =
+  "AWS refused the request as signed at the wrong time: this machine's clock differs from AWS's by more than 15 minutes. " +
+  'Synchronise the system clock (NTP) and run again.';
+
+/** STS says "Signature expired: ... is now earlier than ..."; S3 says RequestTimeTooSkewed. */
+function isClockSkew(code: string | undefined, awsMessage: string): boolean {
+  return (
+    code === 'RequestTimeTooSkewed' ||
+    (code === 'InvalidSignatureException' && /Signature expired/i.test(awsMessage)) ||
+    (code === 'SignatureDoesNotMatch' &&
+      /Signature expired|is now earlier than|is now later than/i.test(awsMessage))
+  );
 }
 
 function callerHint(attempt: AssumeRoleAttempt): string {
@@ -207,6 +228,9 @@ export function describeCredentialFailure(error: unknown): unknown {
       'key-unknown',
       { cause: error },
     );
+  }
+  if (isClockSkew(code, awsMessage)) {
+    return new CredentialsError(`${CLOCK_SKEW} AWS said: ${awsMessage}`, 'clock-skew', { cause: error });
   }
   if (code === 'SignatureDoesNotMatch') {
     return new CredentialsError(

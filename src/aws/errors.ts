@@ -19,6 +19,7 @@ export type AssumeRoleFailure =
   | 'caller-token-expired'
   | 'caller-key-unknown'
   | 'caller-signature-mismatch'
+  | 'caller-clock-skew'
   | 'region-disabled'
   | 'other';
 
@@ -57,7 +58,12 @@ export class AssumeRoleError extends Error {
 }
 
 /** Why the vendor's own credentials (or the ones a request was signed with) were refused. */
-export type CredentialsFailure = 'no-credentials' | 'token-expired' | 'key-unknown' | 'signature-mismatch';
+export type CredentialsFailure =
+  | 'no-credentials'
+  | 'token-expired'
+  | 'key-unknown'
+  | 'signature-mismatch'
+  | 'clock-skew';
 
 /** Credentials are missing or were refused by AWS. Always a misconfiguration unless stated. */
 export class CredentialsError extends Error {

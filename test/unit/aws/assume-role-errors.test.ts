@@ -230,6 +230,14 @@ describe('AssumeRole failures in plain words', () => {
         'AWS said: The request signature we calculated does not match the signature you provided.',
       'caller-signature-mismatch',
     ],
+    [
+      'SignatureDoesNotMatch',
+      'Signature expired: 20261123T185620Z is now earlier than 20291231T235501Z (20300101T001001Z - 15 min.)',
+      `Cannot assume role ${ROLE_B}: AWS refused the request as signed at the wrong time: ` +
+        "this machine's clock differs from AWS's by more than 15 minutes. Synchronise the system clock (NTP) and run again. " +
+        'AWS said: Signature expired: 20261123T185620Z is now earlier than 20291231T235501Z (20300101T001001Z - 15 min.)',
+      'caller-clock-skew',
+    ],
   ])('%s gets its own message', async (code, awsMessage, expected, reason) => {
     fake.rejectAssumeRole(awsError(code, awsMessage));
     const provider = fromConnection({

@@ -80,6 +80,11 @@ describe('describeCredentialFailure', () => {
       'AWS rejected the request signature (SignatureDoesNotMatch): the secret access key does not belong to the access key ID. Check AWS_SECRET_ACCESS_KEY or the profile in use.',
       'signature-mismatch',
     ],
+    [
+      'RequestTimeTooSkewed',
+      "AWS refused the request as signed at the wrong time: this machine's clock differs from AWS's by more than 15 minutes. Synchronise the system clock (NTP) and run again. AWS said: AWS text",
+      'clock-skew',
+    ],
   ])('%s becomes its own message', (code, message, reason) => {
     const cause = awsError(code, 'AWS text');
     const described = describeCredentialFailure(cause);
