@@ -1,0 +1,232 @@
+import { request as httpRequest } from 'node:http';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { parseFaultSpec } from '../../../sandbox/faults/fault-spec.js';
+import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+
+let sandbox: TestSandbox;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(() => sandbox.close());
+beforeEach(() => sandbox.setFaults(''));
+
+async function outcome(send: () => Promise<unknown>): Promise<string> {
+  try {
+    await send();
+    return 'ok';
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return `${e.name} ${e.$metadata?.httpStatusCode}`;
+  }
+}
+
+describe('the --faults grammar', () => {
+  test.each([
+    [
+      's3:GetObject=503@0.1,latency=50ms;sqs:*=throttle@0.05;seed=42',
+      {
+        seed: 42,
+        rules: [
+          {
+            service: 's3',
+            operation: 'GetObject',
+            effects: [
+              { type: 'error', kind: 'unavailable', rate: 0.1 },
+              { type: 'latency', latencyMs: 50, rate: 1 },
+            ],
+          },
+          { service: 'sqs', operation: '*', effects: [{ type: 'error', kind: 'throttle', rate: 0.05 }] },
+        ],
+      },
+    ],
+    [
+      '*=internal@0.5',
+      {
+        seed: 0,
+        rules: [{ service: '*', operation: '*', effects: [{ type: 'error', kind: 'internal', rate: 0.5 }] }],
+      },
+    ],
+    [
+      's3:GetObject=reset=1024,latency=2s@0.25',
+      {
+        seed: 0,
+        rules: [
+          {
+            service: 's3',
+            operation: 'GetObject',
+            effects: [
+              { type: 'reset', afterBytes: 1024, rate: 1 },
+              { type: 'latency', latencyMs: 2000, rate: 0.25 },
+            ],
+          },
+        ],
+      },
+    ],
+    ['', { seed: 0, rules: [] }],
+  ])('"%s" parses', (text, expected) => {
+    expect(parseFaultSpec(text)).toEqual(expected);
+  });
+
+  test.each([
+    ['s3', 'fault rule "s3" needs TARGET=EFFECT (e.g. s3:GetObject=503@0.1)'],
+    [
+      'ec2=503',
+      'fault target "ec2" must be SERVICE or SERVICE:OPERATION with SERVICE one of s3, sqs, sns, sts, iam, cloudformation or *',
+    ],
+    [
+      's3:GetObject=404',
+      'fault effect "404" (for s3:GetObject) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, optionally followed by @RATE',
+    ],
+    ['s3=503@1.5', 'fault rate in "503@1.5" (for s3) must be a number from 0 to 1, e.g. @0.05'],
+    ['seed=abc', 'seed must be a non-negative integer, got "abc"'],
+  ])('"%s" is refused: %s', (text, message) => {
+    expect(() => parseFaultSpec(text)).toThrow(message);
+  });
+});
+
+describe('injected errors carry the service’s own codes', () => {
+  test.each<[string, string, () => Promise<unknown>]>([
+    [
+      's3=throttle',
+      'SlowDown 503',
+      () => new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListBucketsCommand({})),
+    ],
+    [
+      's3:ListBuckets=500',
+      'InternalError 500',
+      () => new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListBucketsCommand({})),
+    ],
+    [
+      'sqs=throttle',
+      'RequestThrottled 400',
+      () => new SQSClient({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListQueuesCommand({})),
+    ],
+    [
+      'sts:GetCallerIdentity=throttle',
+      'Throttling 400',
+      () => new STSClient({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new GetCallerIdentityCommand({})),
+    ],
+  ])('%s → %s', async (spec, expected, send) => {
+    sandbox.setFaults(spec);
+    expect(await outcome(send)).toBe(expected);
+  });
+
+  test('a rule for one operation leaves the others alone', async () => {
+    sandbox.setFaults('s3:GetObject=503');
+    expect(
+      await outcome(() =>
+        new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListBucketsCommand({})),
+      ),
+    ).toBe('ok');
+  });
+
+  test('the SDK’s standard retries get through an occasional throttle', async () => {
+    sandbox.setFaults('sqs:ListQueues=throttle@0.5;seed=3');
+    const sqs = new SQSClient({ ...sandbox.sdkConfig(), maxAttempts: 10 });
+    for (let i = 0; i < 5; i++) expect(await outcome(() => sqs.send(new ListQueuesCommand({})))).toBe('ok');
+  });
+});
+
+describe('faults are deterministic under a seed', () => {
+  async function pattern(spec: string): Promise<string> {
+    const own = await startTestSandbox({ faults: spec });
+    try {
+      const s3 = new S3Client({ ...own.sdkConfig(), maxAttempts: 1 });
+      let out = '';
+      for (let i = 0; i < 40; i++)
+        out += (await outcome(() => s3.send(new ListBucketsCommand({})))) === 'ok' ? '.' : 'x';
+      return out;
+    } finally {
+      await own.close();
+    }
+  }
+
+  test('two sandboxes with the same spec and seed fail the same requests; another seed fails others', async () => {
+    const first = await pattern('s3=503@0.5;seed=42');
+    expect(await pattern('s3=503@0.5;seed=42')).toBe(first);
+    expect(first).toContain('x');
+    expect(first).toContain('.');
+    expect(await pattern('s3=503@0.5;seed=43')).not.toBe(first);
+  });
+});
+
+describe('added latency', () => {
+  test('latency=300ms delays the matching operation by at least that long', async () => {
+    sandbox.setFaults('sqs:ListQueues=latency=300ms');
+    const sqs = new SQSClient({ ...sandbox.sdkConfig(), maxAttempts: 1 });
+    const started = performance.now();
+    await sqs.send(new ListQueuesCommand({}));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(299);
+  });
+});
+
+describe('the admin endpoint', () => {
+  const admin = (path: string, init?: RequestInit) => fetch(`${sandbox.endpoint}/__sandbox/${path}`, init);
+
+  test('health answers ok', async () => {
+    const res = await admin('health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  test('POST /__sandbox/faults switches faults on and off while running', async () => {
+    const s3 = new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 });
+    const on = await admin('faults', { method: 'POST', body: 's3:ListBuckets=503' });
+    expect(await on.json()).toEqual({ faults: 's3:ListBuckets=503' });
+    expect(await outcome(() => s3.send(new ListBucketsCommand({})))).toBe('SlowDown 503');
+    expect(await (await admin('faults')).json()).toEqual({ faults: 's3:ListBuckets=503' });
+    await admin('faults', { method: 'POST', body: '' });
+    expect(await outcome(() => s3.send(new ListBucketsCommand({})))).toBe('ok');
+  });
+
+  test('a bad spec is refused with 400 and the rules in force stay', async () => {
+    sandbox.setFaults('s3:GetObject=503');
+    const res = await admin('faults', { method: 'POST', body: 's3=teapot' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error:
+        'fault effect "teapot" (for s3) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, optionally followed by @RATE',
+    });
+    expect(sandbox.server.faults()).toBe('s3:GetObject=503');
+  });
+});
+
+describe('connections reset mid-body', () => {
+  test('a GetObject with reset=1000 delivers 1,000 bytes then drops the connection', async () => {
+    const s3 = new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 });
+    const bucket = uniqueName('reset');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'big', Body: Buffer.alloc(1024 * 1024, 1) }));
+    sandbox.setFaults('s3:GetObject=reset=1000');
+
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'big' }), {
+      expiresIn: 60,
+    });
+    const seen = await new Promise<{ bytes: number; error: string }>((resolve) => {
+      let bytes = 0;
+      const req = httpRequest(url, (res) => {
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        res.on('error', (error) => resolve({ bytes, error: error.message }));
+        res.on('end', () => resolve({ bytes, error: 'none' }));
+      });
+      req.on('error', (error) => resolve({ bytes, error: error.message }));
+      req.end();
+    });
+    expect(seen).toEqual({ bytes: 1000, error: 'aborted' });
+
+    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big' }));
+    await expect(response.Body!.transformToByteArray()).rejects.toThrow();
+  });
+});
