@@ -4,6 +4,7 @@
  * enforced by the sandbox as AWS does.
  */
 
+import { execFile } from 'node:child_process';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -208,6 +209,45 @@ describe('credentials through the sandbox', () => {
     const second = await access.credentials();
     expect(second.accessKeyId).not.toBe(first.accessKeyId);
     await expect(callerOf(access)).resolves.toContain(`assumed-role/${customer.name}/`);
+  });
+});
+
+function runCli(binary: string, args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      binary,
+      args,
+      { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe.each([
+  ['AWS CLI v1', 'aws'],
+  ['AWS CLI v2', '/usr/bin/aws'],
+])('%s as a witness', (_label, binary) => {
+  it('accepts the session bucketbridge obtained through a role chain as the final role', async () => {
+    const externalId = uniqueName('ext');
+    const first = await role({ trust: trust(`arn:aws:iam::${VENDOR}:root`, externalId) });
+    const second = await role({ trust: trust(first.arn) });
+    const access = accessFor(connectionOf({ assumeRoleArn: [first.arn, second.arn], externalId }));
+    const credentials = await access.credentials();
+    const result = await runCli(
+      binary,
+      ['sts', 'get-caller-identity', '--endpoint-url', sandbox.endpoint, '--output', 'json'],
+      sandbox.env({
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken as string,
+      }),
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(result.stdout).Arn).toBe(
+      `arn:aws:sts::${CUSTOMER}:assumed-role/${second.name}/bucketbridge-acme`,
+    );
   });
 });
 
