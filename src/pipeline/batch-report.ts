@@ -21,6 +21,8 @@ export interface BatchReport {
   /** Objects the listing returned that the filters left out (folder markers included). */
   filteredOut: number;
   processed: number;
+  /** Dry run: objects that would be processed (0 in a real run). */
+  wouldProcess: number;
   /** Objects not processed this run, by reason (done earlier, failed earlier, held by another run). */
   skipped: number;
   skippedByReason: Record<SkipReason, number>;
@@ -59,6 +61,7 @@ export class BatchReportBuilder {
       listed: 0,
       filteredOut: 0,
       processed: 0,
+      wouldProcess: 0,
       skipped: 0,
       skippedByReason: { done: 0, 'failed-earlier': 0, 'in-progress-elsewhere': 0 },
       failed: 0,
@@ -75,6 +78,10 @@ export class BatchReportBuilder {
 
   listed(): void {
     this.report.listed++;
+  }
+
+  planned(): void {
+    this.report.wouldProcess++;
   }
 
   filtered(_verdict: Exclude<FilterVerdict, undefined>): void {
@@ -144,7 +151,7 @@ export function formatBatchReport(report: BatchReport): string {
   const lines = [
     `${report.dryRun ? 'Dry run' : 'Batch'} of connection ${report.connection}${report.stopped ? ' (stopped early)' : ''}`,
     `  listed:    ${report.listed} (${report.filteredOut} left out by filters)`,
-    `  processed: ${report.processed}`,
+    report.dryRun ? `  would process: ${report.wouldProcess}` : `  processed: ${report.processed}`,
     `  skipped:   ${report.skipped} (done earlier ${report.skippedByReason.done}, failed earlier ${report.skippedByReason['failed-earlier']}, in progress elsewhere ${report.skippedByReason['in-progress-elsewhere']})`,
     `  failed:    ${report.failed}`,
     `  bytes:     ${formatBytes(report.bytesIn)} in, ${formatBytes(report.bytesOut)} out`,

@@ -1,6 +1,7 @@
 /**
  * Opens the ledger a configuration names: `sqlite:PATH` (relative to the configuration file).
  */
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import type { Ledger } from './ledger.js';
@@ -11,6 +12,11 @@ export interface CreateLedgerOptions {
   setting: string;
   /** Path of the configuration file; relative ledger paths are resolved against its directory. */
   configPath: string;
+  /**
+   * Open for reading only (`--dry-run`): nothing is created or written. Resolves undefined when the
+   * ledger file does not exist yet (nothing has been processed). Default false.
+   */
+  readOnly?: boolean;
 }
 
 /** The file a `sqlite:PATH` setting points to, resolved against the configuration file's directory. */
@@ -23,10 +29,14 @@ export function resolveSqliteLedgerPath(setting: string, configPath: string): st
  * Builds the ledger for a configuration. Throws ConfigError (exit 2) for a setting this build
  * cannot open, naming the `ledger` key and what to write instead.
  */
-export function createLedger(options: CreateLedgerOptions): Ledger {
+export function createLedger(options: CreateLedgerOptions & { readOnly?: false }): Ledger;
+export function createLedger(options: CreateLedgerOptions): Ledger | undefined;
+export function createLedger(options: CreateLedgerOptions): Ledger | undefined {
   const { setting, configPath } = options;
   if (setting.startsWith('sqlite:') && setting.length > 'sqlite:'.length) {
-    return new SqliteLedger({ path: resolveSqliteLedgerPath(setting, configPath) });
+    const path = resolveSqliteLedgerPath(setting, configPath);
+    if (options.readOnly) return existsSync(path) ? new SqliteLedger({ path, readOnly: true }) : undefined;
+    return new SqliteLedger({ path });
   }
   const postgres = /^postgres(ql)?:\/\//.test(setting);
   throw new ConfigError([

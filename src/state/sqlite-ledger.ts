@@ -29,6 +29,11 @@ import { LedgerClaimLostError } from './ledger-claim-lost-error.js';
 export interface SqliteLedgerOptions {
   /** Path of the database file; created with its directory when missing. `:memory:` for tests. */
   path: string;
+  /**
+   * Open an existing file for reading only (`--dry-run`): nothing is created or changed, and every
+   * write method rejects. Default false.
+   */
+  readOnly?: boolean;
   /** How long a write waits for another process's lock, in milliseconds. Default 10000. */
   busyTimeoutMs?: number;
   /** Clock, for tests. Default `Date.now`. */
@@ -121,18 +126,19 @@ class GroupCommit {
     if (batch.length === 0) return;
     const results: Array<{ ok: boolean; value: unknown }> = [];
     try {
-      this.db
-        .transaction(() => {
-          for (const op of batch) {
-            // One failing operation must not roll back the others: each runs in a savepoint.
-            try {
-              results.push({ ok: true, value: this.db.transaction(op.run)() });
-            } catch (error) {
-              results.push({ ok: false, value: error });
-            }
+      const run = this.db.transaction(() => {
+        for (const op of batch) {
+          // One failing operation must not roll back the others: each runs in a savepoint.
+          try {
+            results.push({ ok: true, value: this.db.transaction(op.run)() });
+          } catch (error) {
+            results.push({ ok: false, value: error });
           }
-        })
-        .immediate();
+        }
+      });
+      // A read-only connection cannot take the write lock that IMMEDIATE asks for.
+      if (this.db.readonly) run.deferred();
+      else run.immediate();
     } catch (error) {
       for (const op of batch) op.reject(error);
       return;
@@ -153,11 +159,17 @@ export class SqliteLedger implements Ledger {
   private readonly statements;
 
   constructor(options: SqliteLedgerOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
+    const readOnly = options.readOnly ?? false;
+    if (options.path !== ':memory:' && !readOnly) mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path, {
+      timeout: options.busyTimeoutMs ?? 10_000,
+      readonly: readOnly,
+      fileMustExist: readOnly,
+    });
+    if (!readOnly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+    }
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       this.db.close();
@@ -165,8 +177,10 @@ export class SqliteLedger implements Ledger {
         `The ledger ${options.path} was written by a newer bucketbridge (schema ${version}); upgrade bucketbridge to use it`,
       );
     }
-    this.db.exec(SCHEMA);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    if (!readOnly) {
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
     this.commits = new GroupCommit(this.db);
     this.now = options.now ?? Date.now;
     this.isOwnerAlive = options.isOwnerAlive ?? defaultIsOwnerAlive;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBatchCommand } from './batch.js';
 import { registerConfigCommands } from './config.js';
 import { registerInitCommand } from './init.js';
 import { registerOnboardCommand } from './onboard.js';
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerInitCommand(program);
   registerConfigCommands(program);
   registerOnboardCommand(program);
+  registerBatchCommand(program);
   registerSandboxCommand(program);
 }

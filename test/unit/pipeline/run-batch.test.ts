@@ -166,6 +166,7 @@ describe('the batch report', () => {
       listed: 4,
       filteredOut: 1,
       processed: 2,
+      wouldProcess: 0,
       skipped: 1,
       skippedByReason: { done: 1, 'failed-earlier': 0, 'in-progress-elsewhere': 0 },
       failed: 1,

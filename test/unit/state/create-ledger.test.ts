@@ -46,3 +46,43 @@ describe('opening the ledger a configuration names', () => {
     expect((caught as ConfigError).exitCode).toBe(2);
   });
 });
+
+describe('opening the ledger for a dry run', () => {
+  it('creates nothing when the ledger does not exist yet', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bb-dry-ledger-'));
+    try {
+      const ledger = createLedger({
+        setting: 'sqlite:./l.db',
+        configPath: join(dir, 'c.yaml'),
+        readOnly: true,
+      });
+      expect(ledger).toBeUndefined();
+      expect(existsSync(join(dir, 'l.db'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads an existing ledger and refuses to write to it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bb-dry-ledger-'));
+    const key = { connection: 'c', bucket: 'b', key: 'k', version: 'v' };
+    const owner = { runId: 'r', host: 'h', pid: 1 };
+    try {
+      const writable = createLedger({ setting: 'sqlite:./l.db', configPath: join(dir, 'c.yaml') });
+      await writable.claim(key, { owner, leaseMs: 1000 });
+      await writable.close();
+      const reader = createLedger({
+        setting: 'sqlite:./l.db',
+        configPath: join(dir, 'c.yaml'),
+        readOnly: true,
+      });
+      expect((await reader?.get(key))?.state).toBe('claimed');
+      await expect(reader?.claim({ ...key, key: 'other' }, { owner, leaseMs: 1000 })).rejects.toThrow(
+        /readonly/,
+      );
+      await reader?.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * A whole batch for one connection, as `bucketbridge batch` runs it and as a library user can:
+ * configuration → credentials → ledger → processor → listing → pipeline → report.
+ */
+import { dirname, resolve } from 'node:path';
+import { createConnectionAccess } from '../aws/index.js';
+import { findConnection, loadConfig } from '../config/index.js';
+import type { Logger } from '../observe/logger.js';
+import { createProcessor } from '../processors/create-processor.js';
+import type { Processor } from '../processors/processor.js';
+import { listBatchObjects } from '../sources/batch-lister.js';
+import { createLedger } from '../state/create-ledger.js';
+import type { Ledger } from '../state/ledger.js';
+import { type BatchReport, BatchReportBuilder } from './batch-report.js';
+import { describeFailure } from './classify-failure.js';
+import { createObjectFilter } from './object-filter.js';
+import { type ObjectOutcome, ObjectPipeline } from './object-pipeline.js';
+import type { RetryOptions } from './retry.js';
+import { runBatch } from './run-batch.js';
+import type { SourceObject } from './source-object.js';
+
+/** Options of one batch run. */
+export interface BatchJobOptions {
+  configPath: string;
+  connectionName: string;
+  /** List what would be done; write nothing (no outputs, no ledger entries). Default false. */
+  dryRun?: boolean;
+  /** Objects processed at once, 1..1000. Default: the connection's `concurrency`. */
+  concurrency?: number;
+  /** Process objects whose earlier attempt failed. Default false. */
+  retryFailed?: boolean;
+  /** Retry settings for transient failures. */
+  retry?: RetryOptions;
+  logger?: Logger;
+  /** Stops the run: no new objects; those in flight are abandoned to the next run. */
+  signal?: AbortSignal;
+  /** Called for each object that passes the filters. */
+  onListed?: (object: SourceObject) => void;
+  /** Called with each object's outcome (progress display). */
+  onOutcome?: (outcome: ObjectOutcome) => void;
+  /** Dry run: called with what would happen to each object. */
+  onPlan?: (plan: PlannedObject) => void;
+  /** Environment for configuration overrides. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What a dry run says about one object. */
+export interface PlannedObject {
+  bucket: string;
+  key: string;
+  size?: number;
+  action: 'process' | 'skip';
+  /** For `skip`: done earlier, failed earlier (use --retry-failed), or being processed by another run. */
+  reason?: 'done' | 'failed-earlier' | 'in-progress-elsewhere';
+  /** The output key the template gives (processors may add a suffix such as `.gz`). */
+  outputKey?: string;
+}
+
+export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport> {
+  const loaded = await loadConfig(options.configPath, options.env ? { env: options.env } : {});
+  const connection = findConnection(loaded.config, options.connectionName);
+  const dryRun = options.dryRun ?? false;
+  const report = new BatchReportBuilder(connection.name, dryRun);
+  const ledger = createLedger({ setting: loaded.config.ledger, configPath: loaded.path, readOnly: dryRun });
+  let processor: Processor | undefined;
+  try {
+    const access = createConnectionAccess({ config: loaded.config, connection, logger: options.logger });
+    const s3ForBucket = (bucket: string) => access.s3ForBucket(bucket);
+    const configDir = dirname(resolve(loaded.path));
+    if (!dryRun) {
+      const log = options.logger ?? { debug() {}, info() {}, warn() {} };
+      processor = await createProcessor(connection.processor, { configDir, log });
+    }
+    const pipeline = new ObjectPipeline({
+      connection,
+      s3ForBucket,
+      // A placeholder is never run in a dry run: only outputKeyFor and ledgerKeyOf are used.
+      processor: processor ?? { name: 'dry-run', process: async () => undefined },
+      ledger: ledger ?? readOnlyEmptyLedger(),
+      retryFailed: options.retryFailed ?? false,
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.logger ? { log: options.logger } : {}),
+    });
+    const objects = listBatchObjects({
+      s3: await s3ForBucket(connection.source.bucket),
+      bucket: connection.source.bucket,
+      prefix: connection.source.prefix,
+      filter: createObjectFilter(connection.source),
+      onFiltered: (_object, verdict) => report.filtered(verdict),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const counted = countListed(objects, (object) => {
+      report.listed();
+      options.onListed?.(object);
+    });
+    if (dryRun) {
+      await planBatch(counted, pipeline, ledger, options, report);
+    } else {
+      const result = await runBatch({
+        objects: counted,
+        pipeline,
+        concurrency: options.concurrency ?? connection.concurrency,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onOutcome: (outcome) => {
+          report.add(outcome);
+          options.onOutcome?.(outcome);
+        },
+      });
+      if (result.stoppedBy !== undefined) report.stop(describeStop(result.stoppedBy));
+    }
+  } finally {
+    await processor?.close?.();
+    await ledger?.close();
+  }
+  return report.finish();
+}
+
+async function* countListed(
+  objects: AsyncIterable<SourceObject>,
+  onListed: (object: SourceObject) => void,
+): AsyncGenerator<SourceObject> {
+  for await (const object of objects) {
+    onListed(object);
+    yield object;
+  }
+}
+
+async function planBatch(
+  objects: AsyncIterable<SourceObject>,
+  pipeline: ObjectPipeline,
+  ledger: Ledger | undefined,
+  options: BatchJobOptions,
+  report: BatchReportBuilder,
+): Promise<void> {
+  try {
+    for await (const object of objects) {
+      const plan: PlannedObject = { bucket: object.bucket, key: object.key, action: 'process' };
+      if (object.size !== undefined) plan.size = object.size;
+      const entry = ledger ? await ledger.get(await pipeline.ledgerKeyOf(object)) : undefined;
+      if (entry?.state === 'done') Object.assign(plan, { action: 'skip', reason: 'done' });
+      else if (entry?.state === 'failed' && !options.retryFailed) {
+        Object.assign(plan, { action: 'skip', reason: 'failed-earlier' });
+      } else {
+        try {
+          plan.outputKey = pipeline.outputKeyFor(object.key);
+        } catch (error) {
+          report.add({ status: 'failed', object, attempts: 0, reason: describeFailure(error) });
+          continue;
+        }
+      }
+      if (plan.action === 'skip') report.add({ status: 'skipped', object, reason: plan.reason! });
+      else report.planned();
+      options.onPlan?.(plan);
+    }
+  } catch (error) {
+    report.stop(describeStop(error));
+  }
+}
+
+function describeStop(error: unknown): string {
+  if (error instanceof Error && error.name === 'AbortError') return 'interrupted';
+  return describeFailure(error);
+}
+
+/** Stands in for a ledger that does not exist yet during a dry run: nothing is done. */
+function readOnlyEmptyLedger(): Ledger {
+  const refuse = () => Promise.reject(new Error('a dry run writes nothing to the ledger'));
+  return {
+    claim: refuse,
+    renew: refuse,
+    notePendingOutput: refuse,
+    markDone: refuse,
+    markFailed: refuse,
+    get: async () => undefined,
+    listFailed: async () => [],
+    stats: async () => ({ claimed: 0, done: 0, failed: 0, bytesIn: 0, bytesOut: 0 }),
+    close: async () => undefined,
+  };
+}
