@@ -8,7 +8,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Config, Connection } from '../config/schema.js';
 import type { Logger } from '../observe/logger.js';
 import { type AwsSettings, createClient } from './client-factory.js';
-import { fromConnection, fromVendorChain } from './credentials.js';
+import { fromConnection, sharedVendorChain } from './credentials.js';
 import { describeCredentialFailure } from './describe-failure.js';
 import { awsErrorCode, BucketRegionError, messageOf } from './errors.js';
 
@@ -42,7 +42,7 @@ export interface ConnectionAccessOptions {
 export function createConnectionAccess(options: ConnectionAccessOptions): ConnectionAccess {
   const settings: AwsSettings = options.config.aws;
   const { connection, logger } = options;
-  const vendorCredentials = options.vendorCredentials ?? fromVendorChain();
+  const vendorCredentials = options.vendorCredentials ?? sharedVendorChain();
   const credentials = fromConnection({ connection, settings, vendorCredentials, logger });
   const connectionClients = new ClientCache(settings, credentials);
   const vendorClients = new ClientCache(settings, vendorCredentials);

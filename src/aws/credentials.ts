@@ -19,17 +19,11 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { type Connection, MAX_STS_DURATION_SEC, parseDurationSec } from '../config/schema.js';
 import type { Logger } from '../observe/logger.js';
 import { registerSecret } from '../observe/redact.js';
+import { authVariantOf, type ConnectionAuth, stsRegionFor } from './auth-variant.js';
 import { type AwsSettings, clientConfig } from './client-factory.js';
 import { describeAssumeRoleFailure, describeCredentialFailure } from './describe-failure.js';
-
-/** The connection keys that decide its credentials. */
-export type ConnectionAuth = Pick<
-  Connection,
-  'name' | 'assumeRoleFlag' | 'assumeRoleArn' | 'externalId' | 'sessionName' | 'stsCredsExpirationTime'
->;
 
 /** Options for {@link fromConnection}. */
 export interface ConnectionCredentialsOptions {
@@ -44,6 +38,17 @@ export interface ConnectionCredentialsOptions {
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
   /** Receives one debug line per AssumeRole (role ARN, expiration; never the secret). */
   logger?: Logger | undefined;
+}
+
+let vendorChain: AwsCredentialIdentityProvider | undefined;
+
+/**
+ * One {@link fromVendorChain} for the whole process, so that many connections resolve the
+ * vendor's identity (an instance-metadata or SSO call, say) once and share its refreshes.
+ */
+export function sharedVendorChain(): AwsCredentialIdentityProvider {
+  vendorChain ??= fromVendorChain();
+  return vendorChain;
 }
 
 /**
@@ -62,23 +67,6 @@ export function fromVendorChain(): AwsCredentialIdentityProvider {
   };
 }
 
-/** `bucketbridge-<connection>`, trimmed to the 64 characters and the alphabet STS accepts. */
-export function defaultSessionName(connectionName: string): string {
-  return `bucketbridge-${connectionName}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-}
-
-/** The session duration a connection asks for, in seconds. */
-export function sessionDurationSec(connection: Pick<Connection, 'stsCredsExpirationTime'>): number {
-  const seconds = parseDurationSec(connection.stsCredsExpirationTime);
-  // The schema has validated the value; this guards a hand-built Connection in code.
-  if (seconds === undefined || seconds > MAX_STS_DURATION_SEC) {
-    throw new RangeError(
-      `stsCredsExpirationTime ${String(connection.stsCredsExpirationTime)} is not 15m..12h`,
-    );
-  }
-  return seconds;
-}
-
 /**
  * The credential provider of one connection: the vendor's chain unchanged when
  * `assumeRoleFlag` is false, else the role chain through `assumeRoleArn`, cached and
@@ -90,15 +78,12 @@ export function sessionDurationSec(connection: Pick<Connection, 'stsCredsExpirat
  */
 export function fromConnection(options: ConnectionCredentialsOptions): AwsCredentialIdentityProvider {
   const { connection, settings, logger } = options;
-  const vendor = options.vendorCredentials ?? fromVendorChain();
-  if (!connection.assumeRoleFlag) return vendor;
-  if (connection.assumeRoleArn.length === 0) {
-    throw new RangeError(`connection ${connection.name}: assumeRoleFlag is true but assumeRoleArn is empty`);
-  }
-  const durationSec = sessionDurationSec(connection);
-  const sessionName = connection.sessionName ?? defaultSessionName(connection.name);
+  const vendor = options.vendorCredentials ?? sharedVendorChain();
+  const auth = authVariantOf(connection);
+  if (auth.kind === 'default-chain') return vendor;
+  const { durationSec, sessionName, externalId } = auth;
   let previous: AwsCredentialIdentityProvider = vendor;
-  const arns = connection.assumeRoleArn;
+  const arns = auth.roleArns;
   arns.forEach((roleArn, hop) => {
     const master = previous;
     const assume = fromTemporaryCredentials({
@@ -106,10 +91,10 @@ export function fromConnection(options: ConnectionCredentialsOptions): AwsCreden
         RoleArn: roleArn,
         RoleSessionName: sessionName,
         DurationSeconds: durationSec,
-        ...(connection.externalId === undefined ? {} : { ExternalId: connection.externalId }),
+        ...(externalId === undefined ? {} : { ExternalId: externalId }),
       },
       masterCredentials: master,
-      clientConfig: clientConfig({ settings }),
+      clientConfig: clientConfig({ settings, region: stsRegionFor(roleArn, settings.region) }),
     });
     const fetchHop = async (): Promise<AwsCredentialIdentity> => {
       try {
@@ -132,7 +117,7 @@ export function fromConnection(options: ConnectionCredentialsOptions): AwsCreden
           previousRoleArn: hop === 0 ? undefined : arns[hop - 1],
           callerCredentials: master,
           settings,
-          externalId: connection.externalId,
+          externalId,
           durationSec,
         });
       }

@@ -1,5 +1,15 @@
 /** The AWS layer: one client factory, per-connection credentials, errors in plain words. */
 
+export {
+  type AuthVariant,
+  authVariantOf,
+  type ConnectionAuth,
+  defaultSessionName,
+  describeAuthVariant,
+  partitionOfRegion,
+  sessionDurationSec,
+  stsRegionFor,
+} from './auth-variant.js';
 export { classifyAwsError } from './classify-aws-error.js';
 export {
   type AwsSettings,
@@ -15,13 +25,11 @@ export {
   normaliseLocation,
 } from './connection-access.js';
 export {
-  type ConnectionAuth,
   type ConnectionCredentialsOptions,
-  defaultSessionName,
   fromConnection,
   fromVendorChain,
   memoizeCredentials,
-  sessionDurationSec,
+  sharedVendorChain,
 } from './credentials.js';
 export {
   describeAssumeRoleFailure,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AwsSettings } from '../../../src/aws/client-factory.js';
-import { defaultSessionName, fromConnection, sessionDurationSec } from '../../../src/aws/credentials.js';
+import { fromConnection } from '../../../src/aws/credentials.js';
 import {
   AssumeRoleCommand,
   connection,
@@ -117,6 +117,19 @@ describe('with assumeRoleFlag true', () => {
     await expect(client.config.maxAttempts()).resolves.toBe(7);
   });
 
+  it("calls STS in the role's partition when the configured region is in another", async () => {
+    const provider = fromConnection({
+      connection: connection({ assumeRoleArn: ['arn:aws-cn:iam::222222222222:role/BucketBridgeAccessRole'] }),
+      settings: { region: 'us-east-1', maxAttempts: 1 },
+      vendorCredentials: countingVendor(),
+    });
+    await provider();
+    const client = fake.sts.commandCalls(AssumeRoleCommand)[0]?.thisValue as {
+      config: { region: () => Promise<string> };
+    };
+    await expect(client.config.region()).resolves.toBe('cn-north-1');
+  });
+
   it('fetches credentials once and reuses them for every later request', async () => {
     const vendor = countingVendor();
     const provider = fromConnection({
@@ -183,36 +196,5 @@ describe('with assumeRoleFlag true', () => {
     await provider();
     expect(fake.issued.map((s) => s.roleArn)).toEqual([ROLE_A, ROLE_B, ROLE_A, ROLE_B]);
     expect(fake.issued[3]?.signedWith).toBe(fake.issued[2]?.credentials.accessKeyId);
-  });
-});
-
-describe('session settings', () => {
-  it.each([
-    ['acme', 'bucketbridge-acme'],
-    ['team.eu_1', 'bucketbridge-team.eu_1'],
-    ['a'.repeat(63), `bucketbridge-${'a'.repeat(51)}`],
-  ])('the default session name for connection %s is %s', (name, expected) => {
-    expect(defaultSessionName(name)).toBe(expected);
-    expect(expected.length).toBeLessThanOrEqual(64);
-  });
-
-  it.each([
-    ['1h', 3600],
-    ['90m', 5400],
-    ['3600s', 3600],
-    [900, 900],
-    ['12h', 43200],
-  ])('stsCredsExpirationTime %s asks for %i seconds', (value, seconds) => {
-    expect(sessionDurationSec({ stsCredsExpirationTime: value })).toBe(seconds);
-  });
-
-  it('refuses to build a chain with the flag on and no role', () => {
-    expect(() =>
-      fromConnection({
-        connection: connection({ assumeRoleArn: [] }),
-        settings,
-        vendorCredentials: countingVendor(),
-      }),
-    ).toThrow('connection acme: assumeRoleFlag is true but assumeRoleArn is empty');
   });
 });

@@ -6,7 +6,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/nested-clients/sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ConnectionAuth } from '../../../src/aws/credentials.js';
+import type { ConnectionAuth } from '../../../src/aws/auth-variant.js';
 
 export const VENDOR: AwsCredentialIdentity = {
   accessKeyId: 'AKIAVENDOR0000000001',
