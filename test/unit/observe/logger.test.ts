@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, type LogDestination, resolveLogLevel } from '../../../src/observe/logger.js';
 
 function memory(): LogDestination & { lines: string[]; text(): string } {
@@ -67,6 +67,32 @@ describe('createLogger', () => {
     });
     expect(first.err.stack).toContain('Failed to read s3://acme-src/a.txt');
     expect(second).toMatchObject({ msg: 'Access Denied', err: { type: 'AccessDenied' } });
+  });
+
+  describe('format follows whether stderr is a terminal', () => {
+    const original = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    afterEach(() => {
+      if (original) Object.defineProperty(process.stderr, 'isTTY', original);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    });
+
+    it.each([
+      [true, false],
+      [false, true],
+    ])('stderr.isTTY %s gives JSON %s', (isTTY, json) => {
+      Object.defineProperty(process.stderr, 'isTTY', { value: isTTY, configurable: true });
+      const out = memory();
+      createLogger({ level: 'info', colorize: false, destination: out }).info('hello');
+      const parsed = (() => {
+        try {
+          return JSON.parse(out.text());
+        } catch {
+          return undefined;
+        }
+      })();
+      expect(parsed !== undefined).toBe(json);
+      expect(out.text()).toContain('hello');
+    });
   });
 
   it('adds base fields to every line', () => {
