@@ -209,7 +209,7 @@ source prefix, list other prefixes, change any policy, or use any other service.
 
 Send us the role ARN ${code(context.roleArn)}. We run ${code('bucketbridge verify')}, which also proves that the
 role CANNOT be assumed without the external ID or with a wrong one. You can lint any policy with
-${code('bucketbridge policy lint *.json')}.
+${code('bucketbridge policy lint *-policy.json')}.
 `);
   return sections.join('\n\n');
 }

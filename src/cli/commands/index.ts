@@ -3,6 +3,7 @@ import { registerBatchCommand } from './batch.js';
 import { registerConfigCommands } from './config.js';
 import { registerInitCommand } from './init.js';
 import { registerOnboardCommand } from './onboard.js';
+import { registerPolicyCommands } from './policy.js';
 import { registerSandboxCommand } from './sandbox.js';
 
 /**
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerInitCommand(program);
   registerConfigCommands(program);
   registerOnboardCommand(program);
+  registerPolicyCommands(program);
   registerBatchCommand(program);
   registerSandboxCommand(program);
 }
