@@ -39,7 +39,24 @@ const STATEMENT_FIELDS = new Set([
   'NotResource',
   'Condition',
 ]);
-const ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
+/** What a trust policy may allow or deny (IAM refuses any other action there). */
+const TRUST_ACTIONS = new Set(
+  [
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithSAML',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:DecodeAuthorizationMessage',
+    'sts:GetAccessKeyInfo',
+    'sts:GetCallerIdentity',
+    'sts:GetFederationToken',
+    'sts:GetServiceBearerToken',
+    'sts:GetSessionToken',
+    'sts:SetSourceIdentity',
+    'sts:TagSession',
+  ].map((a) => a.toLowerCase()),
+);
+const TRUST_ACTIONS_MESSAGE =
+  'Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity';
 const CONDITION_KEY = /^[A-Za-z0-9-]+:[^\s]+$/;
 const VENDOR_MESSAGE = 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.';
 const SYNTAX = 'Syntax errors in policy.';
@@ -90,13 +107,25 @@ function checkCondition(condition: unknown): void {
   }
 }
 
+function checkAction(action: string): void {
+  const parts = action.split(':');
+  if (parts.length === 1 && action !== '*') fail(VENDOR_MESSAGE);
+  if (parts.length > 2) fail('Actions/Condition can contain only one colon.');
+  const vendor = parts[0]!;
+  if (vendor !== '*' && /[^a-zA-Z0-9.-]/.test(vendor)) fail(`Vendor ${vendor} is not valid`);
+}
+
 function checkStatement(raw: unknown, kind: PolicyKind, options: ParsePolicyOptions): PolicyStatement {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(SYNTAX);
   const statement = raw as Record<string, unknown>;
   for (const field of Object.keys(statement)) {
     if (!STATEMENT_FIELDS.has(field)) fail(SYNTAX);
   }
-  if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') fail(SYNTAX);
+  if (typeof statement.Effect !== 'string' || !['allow', 'deny'].includes(statement.Effect.toLowerCase())) {
+    fail(SYNTAX);
+  }
+  // IAM's older parser, which still runs, wants the exact case.
+  if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') fail('The policy failed legacy parsing');
   if (statement.Sid !== undefined && typeof statement.Sid !== 'string') fail(SYNTAX);
 
   const hasPrincipal = statement.Principal !== undefined || statement.NotPrincipal !== undefined;
@@ -109,8 +138,10 @@ function checkStatement(raw: unknown, kind: PolicyKind, options: ParsePolicyOpti
   if (actions === undefined) fail('Policy statement must contain actions.');
   if (statement.Action !== undefined && statement.NotAction !== undefined) fail(SYNTAX);
   if (!isStringOrList(actions)) fail(SYNTAX);
-  for (const action of asList(actions)) {
-    if (!ACTION.test(action)) fail(VENDOR_MESSAGE);
+  if (asList(actions).length === 0) fail('Policy statement must contain actions.');
+  for (const action of asList(actions)) checkAction(action);
+  if (kind === 'trust' && !asList(actions).every((a) => TRUST_ACTIONS.has(a.toLowerCase()))) {
+    fail(TRUST_ACTIONS_MESSAGE);
   }
 
   const resources = statement.Resource ?? statement.NotResource;
@@ -136,14 +167,15 @@ export function parsePolicyDocument(
   kind: PolicyKind,
   options: ParsePolicyOptions = {},
 ): PolicyDocument {
+  // IAM words unparseable JSON differently for trust policies than for permission policies.
+  const invalidJson = kind === 'identity' ? SYNTAX : 'This policy contains invalid Json';
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    fail('This policy contains invalid Json');
+    fail(invalidJson);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    fail('This policy contains invalid Json');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(invalidJson);
   const document = parsed as Record<string, unknown>;
   for (const field of Object.keys(document)) {
     if (field !== 'Version' && field !== 'Id' && field !== 'Statement') fail(SYNTAX);
@@ -152,11 +184,16 @@ export function parsePolicyDocument(
     document.Version !== undefined &&
     (typeof document.Version !== 'string' || !VERSIONS.has(document.Version))
   ) {
-    fail('The policy failed legacy parsing');
+    fail(SYNTAX);
   }
   if (document.Statement === undefined) fail(SYNTAX);
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  if (statements.length === 0) fail(SYNTAX);
   for (const statement of statements) checkStatement(statement, kind, options);
+  const sids = statements
+    .map((st) => (st as { Sid?: unknown }).Sid)
+    .filter((sid) => typeof sid === 'string' && sid !== '');
+  if (new Set(sids).size !== sids.length) fail('Statement IDs (SID) in a single policy must be unique.');
   return document as unknown as PolicyDocument;
 }
 

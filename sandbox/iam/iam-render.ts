@@ -18,9 +18,14 @@ export function awsDate(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** A role as GetRole/CreateRole/UpdateRole answer it; ListRoles leaves out tags and last use. */
-export function renderRole(role: Role, form: 'full' | 'list' = 'full'): XmlObject {
-  const base: XmlObject = {
+/**
+ * A role as IAM answers it: GetRole in full; CreateRole without MaxSessionDuration and
+ * RoleLastUsed; ListRoles without tags and last use.
+ */
+export function renderRole(role: Role, form: 'get' | 'create' | 'list' = 'get'): XmlObject {
+  const tags =
+    role.tags.length > 0 ? { member: role.tags.map((t) => ({ Key: t.Key, Value: t.Value })) } : undefined;
+  return {
     Path: role.path,
     RoleName: role.name,
     RoleId: role.roleId,
@@ -28,13 +33,8 @@ export function renderRole(role: Role, form: 'full' | 'list' = 'full'): XmlObjec
     CreateDate: awsDate(role.createDate),
     AssumeRolePolicyDocument: encodePolicy(role.trustPolicy.text),
     Description: role.description,
-    MaxSessionDuration: role.maxSessionDurationSec,
-  };
-  if (form === 'list') return base;
-  return {
-    ...base,
-    Tags:
-      role.tags.length > 0 ? { member: role.tags.map((t) => ({ Key: t.Key, Value: t.Value })) } : undefined,
-    RoleLastUsed: {},
+    MaxSessionDuration: form === 'create' ? undefined : role.maxSessionDurationSec,
+    Tags: form === 'list' ? undefined : tags,
+    RoleLastUsed: form === 'get' ? {} : undefined,
   };
 }

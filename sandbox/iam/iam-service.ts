@@ -210,7 +210,7 @@ export function createIamService(ctx: SandboxContext): IamService {
         tags,
         createDate: ctx.now(),
       });
-      return { Role: renderRole(role) };
+      return { Role: renderRole(role, 'create') };
     },
 
     GetRole(params, request) {

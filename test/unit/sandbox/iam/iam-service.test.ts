@@ -33,13 +33,16 @@ describe('CreateRole and GetRole', () => {
     expect(created.status).toBe(200);
     expect(xmlText(created, 'Arn')).toBe(`arn:aws:iam::${CUSTOMER}:role/bucketbridge/reader`);
     expect(xmlText(created, 'RoleId')).toMatch(/^AROA[A-Z2-7]{17}$/);
-    expect(xmlText(created, 'MaxSessionDuration')).toBe('3600');
+    // CreateRole's answer has no MaxSessionDuration or RoleLastUsed; GetRole's has both.
+    expect(xmlText(created, 'MaxSessionDuration')).toBeUndefined();
     const got = await sb.call('iam', customer, { Action: 'GetRole', RoleName: 'reader' });
     expect(xmlText(got, 'Path')).toBe('/bucketbridge/');
     expect(xmlText(got, 'Description')).toBe('reads the source bucket');
     expect(decodeURIComponent(xmlText(got, 'AssumeRolePolicyDocument')!)).toBe(vendorTrust);
     expect(xmlText(got, 'AssumeRolePolicyDocument')).toContain('%7B%22Version%22%3A%222012-10-17%22');
     expect(xmlText(got, 'CreateDate')).toBe('2026-11-23T12:00:00Z');
+    expect(xmlText(got, 'MaxSessionDuration')).toBe('3600');
+    expect(String(got.body)).toContain('<RoleLastUsed></RoleLastUsed>');
   });
 
   it('keeps tags and a chosen MaxSessionDuration', async () => {
@@ -152,6 +155,11 @@ describe('CreateRole input validation', () => {
       'an action without a service prefix',
       JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'AssumeRole' }] }),
       'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+    ],
+    [
+      'an action other than STS’s',
+      JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] }),
+      'Trust Policy statement actions can only be sts:AssumeRole, sts:AssumeRoleWithSAML,  and sts:AssumeRoleWithWebIdentity',
     ],
   ])('refuses a trust policy with %s as MalformedPolicyDocument', async (_name, document, message) => {
     expect(await failure(createRole({ AssumeRolePolicyDocument: document }))).toEqual({
@@ -295,11 +303,42 @@ describe('inline role policies', () => {
   });
 
   it.each([
-    ['invalid JSON', '{', 'This policy contains invalid Json'],
+    ['invalid JSON', '{', 'Syntax errors in policy.'],
     [
       'an action without a service prefix',
       allowPolicy('GetObject'),
       'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+    ],
+    [
+      'an action with two colons',
+      allowPolicy('s3:Get:Object'),
+      'Actions/Condition can contain only one colon.',
+    ],
+    ['an invalid service prefix', allowPolicy('s 3:GetObject'), 'Vendor s 3 is not valid'],
+    ['an empty action list', allowPolicy([]), 'Policy statement must contain actions.'],
+    [
+      'a lower-case effect',
+      JSON.stringify({ Statement: [{ Effect: 'allow', Action: 's3:*', Resource: '*' }] }),
+      'The policy failed legacy parsing',
+    ],
+    [
+      'an unknown version',
+      JSON.stringify({
+        Version: '2020-01-01',
+        Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+      }),
+      'Syntax errors in policy.',
+    ],
+    ['no statements', JSON.stringify({ Version: '2012-10-17', Statement: [] }), 'Syntax errors in policy.'],
+    [
+      'a repeated Sid',
+      JSON.stringify({
+        Statement: [
+          { Sid: 'a', Effect: 'Allow', Action: 's3:*', Resource: '*' },
+          { Sid: 'a', Effect: 'Deny', Action: 's3:*', Resource: '*' },
+        ],
+      }),
+      'Statement IDs (SID) in a single policy must be unique.',
     ],
     [
       'a principal',
