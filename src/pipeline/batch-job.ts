@@ -3,6 +3,7 @@
  * configuration → credentials → ledger → processor → listing → pipeline → report.
  */
 import { dirname, resolve } from 'node:path';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createConnectionAccess } from '../aws/index.js';
 import { findConnection, loadConfig } from '../config/index.js';
 import type { Logger } from '../observe/logger.js';
@@ -42,6 +43,8 @@ export interface BatchJobOptions {
   onPlan?: (plan: PlannedObject) => void;
   /** Environment for configuration overrides. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The vendor's own credentials. Default: the AWS SDK's default chain. Embedders and tests inject them. */
+  vendorCredentials?: AwsCredentialIdentityProvider;
 }
 
 /** What a dry run says about one object. */
@@ -64,7 +67,12 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
   const ledger = createLedger({ setting: loaded.config.ledger, configPath: loaded.path, readOnly: dryRun });
   let processor: Processor | undefined;
   try {
-    const access = createConnectionAccess({ config: loaded.config, connection, logger: options.logger });
+    const access = createConnectionAccess({
+      config: loaded.config,
+      connection,
+      logger: options.logger,
+      vendorCredentials: options.vendorCredentials,
+    });
     const s3ForBucket = (bucket: string) => access.s3ForBucket(bucket);
     const configDir = dirname(resolve(loaded.path));
     if (!dryRun) {

@@ -15,6 +15,16 @@ const TRANSIENT_STREAM_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** What the SDK calls an error response without a body (HEAD requests). */
+const HEAD_ONLY_CODES = new Set(['Unknown', 'UnknownError', 'Forbidden', 'NotFound']);
+
+/** The S3 error code a bare status stands for. */
+const STATUS_CODES: Record<number, string> = {
+  403: 'AccessDenied',
+  404: 'NoSuchKey',
+  412: 'PreconditionFailed',
+};
+
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof ProcessorError) return error.retryable ? 'transient' : 'permanent';
   if (error instanceof OutputKeyError || error instanceof LedgerClaimLostError) return 'permanent';
@@ -41,6 +51,11 @@ export function describeFailure(error: unknown): string {
   const message = messageOf(error);
   if (code === 'PreconditionFailed' || status === 412) {
     return 'PreconditionFailed: the object changed after it was listed; its new version is processed on the next run';
+  }
+  // HEAD responses have no body, so the SDK knows only the status (and calls it UnknownError).
+  if ((code === undefined || HEAD_ONLY_CODES.has(code)) && status) {
+    const named = STATUS_CODES[status];
+    if (named !== undefined) return `${named}: HTTP ${status} (S3 gives no details for a HEAD request)`;
   }
   if (code === undefined) return message;
   return message.startsWith(code) ? message : `${code}: ${message}`;

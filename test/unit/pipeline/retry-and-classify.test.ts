@@ -74,6 +74,11 @@ describe('what a failure means for an object', () => {
     ],
     [new ProcessorError('exec: sh exited with code 3'), 'exec: sh exited with code 3'],
     [
+      awsError('UnknownError', 403, 'UnknownError'),
+      'AccessDenied: HTTP 403 (S3 gives no details for a HEAD request)',
+    ],
+    [awsError('NotFound', 404, 'NotFound'), 'NoSuchKey: HTTP 404 (S3 gives no details for a HEAD request)'],
+    [
       new LedgerClaimLostError(
         { connection: 'c', bucket: 'b', key: 'k', version: 'v' },
         { runId: 'r', host: 'h', pid: 1 },
