@@ -8,7 +8,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import {
   AssumeRoleCommand,
   type Credentials,
@@ -389,5 +395,69 @@ except sts.exceptions.ClientError as error:
       Code: 'AccessDenied',
       Message: trustDenial(`arn:aws:iam::${VENDOR}:root`, role.arn),
     });
+  });
+});
+
+describe('state across a restart (--state)', () => {
+  it('keeps roles, their policies and issued sessions', async () => {
+    const stateDir = join(workDir, uniqueName('state'));
+    const first = await startTestSandbox({ stateDir });
+    const name = uniqueName('kept');
+    let roleId: string | undefined;
+    let session: TestCredentials;
+    let sessionArn: string | undefined;
+    try {
+      const iam = new IAMClient(first.sdkConfig('customer'));
+      roleId = (
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: name,
+            AssumeRolePolicyDocument: vendorTrust(),
+            MaxSessionDuration: 7200,
+          }),
+        )
+      ).Role?.RoleId;
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: name,
+          PolicyName: 'p',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }],
+          }),
+        }),
+      );
+      const assumed = await new STSClient(first.sdkConfig('vendor')).send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${CUSTOMER}:role/${name}`,
+          RoleSessionName: 'kept',
+          ExternalId: EXTERNAL_ID,
+        }),
+      );
+      session = keysOf(assumed.Credentials);
+      sessionArn = assumed.AssumedRoleUser?.Arn;
+    } finally {
+      await first.close();
+    }
+
+    const second = await startTestSandbox({ stateDir });
+    try {
+      const { Role } = await new IAMClient(second.sdkConfig('customer')).send(
+        new GetRoleCommand({ RoleName: name }),
+      );
+      expect(Role).toMatchObject({ RoleId: roleId, MaxSessionDuration: 7200 });
+      expect(decodeURIComponent(Role!.AssumeRolePolicyDocument!)).toBe(vendorTrust());
+      // The session issued before the restart still signs, and its role's policy still applies.
+      expect(
+        (await new STSClient(second.sdkConfig(session)).send(new GetCallerIdentityCommand({}))).Arn,
+      ).toBe(sessionArn);
+      const asSession = new IAMClient(second.sdkConfig(session));
+      expect((await asSession.send(new GetRoleCommand({ RoleName: name }))).Role?.RoleName).toBe(name);
+      expect(
+        (await refusal(asSession.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: 'p' })))).name,
+      ).toBe('AccessDenied');
+    } finally {
+      await second.close();
+    }
   });
 });
