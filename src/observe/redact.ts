@@ -32,7 +32,10 @@ const MAX_DEPTH = 12;
 export function redactDeep(value: unknown, seen: WeakSet<object> = new WeakSet(), depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Date || Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return value;
+  if (value instanceof Date) return value;
+  if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
+  // Streams and sockets (an SDK error's response body) are huge, circular and say nothing useful.
+  if (typeof (value as { pipe?: unknown }).pipe === 'function') return '[Stream]';
   if (seen.has(value) || depth > MAX_DEPTH) return '[Circular]';
   seen.add(value);
   try {
@@ -41,13 +44,21 @@ export function redactDeep(value: unknown, seen: WeakSet<object> = new WeakSet()
       value instanceof Error ? errorFields(value) : (value as Record<string, unknown>);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(source)) {
-      out[key] =
-        isSecretKey(key) && source[key] != null ? REDACTED : redactDeep(source[key], seen, depth + 1);
+      const item = key === '$response' ? responseSummary(source[key]) : source[key];
+      if (typeof item === 'function') continue;
+      out[key] = isSecretKey(key) && item != null ? REDACTED : redactDeep(item, seen, depth + 1);
     }
     return out;
   } finally {
     seen.delete(value);
   }
+}
+
+/** What matters of an SDK error's raw HTTP response: the status and the headers. */
+function responseSummary(response: unknown): unknown {
+  if (typeof response !== 'object' || response === null) return response;
+  const { statusCode, reason, headers } = response as Record<string, unknown>;
+  return { statusCode, reason, headers };
 }
 
 function errorFields(error: Error): Record<string, unknown> {

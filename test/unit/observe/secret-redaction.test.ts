@@ -3,6 +3,7 @@
  * whatever shape carries them (credential objects, STS responses, errors and their causes,
  * child-logger bindings, presigned URLs, message text), in JSON and in pretty output.
  */
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromConnection } from '../../../src/aws/credentials.js';
 import { AssumeRoleError } from '../../../src/aws/errors.js';
@@ -158,6 +159,20 @@ describe('redactDeep', () => {
       nested: [{ SessionToken: REDACTED, keep: 'z' }],
       when: new Date(0),
     });
+  });
+
+  it("keeps an SDK error's status and headers but not its response stream", () => {
+    const body = new PassThrough();
+    const error = Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      $response: { statusCode: 403, reason: 'Forbidden', headers: { 'x-amz-request-id': 'R1' }, body },
+    });
+    expect(redactDeep(error)).toMatchObject({
+      type: 'AccessDenied',
+      $response: { statusCode: 403, reason: 'Forbidden', headers: { 'x-amz-request-id': 'R1' } },
+    });
+    expect(JSON.stringify(redactDeep(error))).not.toContain('_readableState');
+    expect(redactDeep({ data: Buffer.alloc(2048), fn: () => 1 })).toEqual({ data: '[2048 bytes]' });
   });
 
   it('survives cycles', () => {
