@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SET_KEYS } from '../../src/config/init/set-keys.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('the bucketbridge binary', () => {
@@ -8,9 +9,63 @@ describe('the bucketbridge binary', () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('rejects an unknown command with exit code 2', async () => {
+  it('rejects an unknown command by name with exit code 2', async () => {
     const result = await runCli(['frobnicate']);
     expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("error: unknown command 'frobnicate'");
     expect(result.stderr).toContain('run with --help for usage');
+  });
+
+  it('rejects an unknown config subcommand by name with exit code 2', async () => {
+    const result = await runCli(['config', 'check']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("error: unknown command 'check'");
+  });
+
+  it('rejects an unknown option with exit code 2', async () => {
+    const result = await runCli(['config', 'validate', '--strict']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("error: unknown option '--strict'");
+  });
+});
+
+describe('--help', () => {
+  it('lists init and the config group', async () => {
+    const result = await runCli(['--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}init \[options\] +write a first configuration file/m);
+    expect(result.stdout).toMatch(/^ {2}config +check and upgrade the configuration file/m);
+  });
+
+  it('config --help lists validate and migrate', async () => {
+    const result = await runCli(['config', '--help']);
+    expect(result.stdout).toMatch(/^ {2}validate \[options\] +check the configuration file/m);
+    expect(result.stdout).toMatch(/^ {2}migrate \[options\] +upgrade the configuration file/m);
+  });
+
+  it.each([
+    [
+      ['config', 'validate', '--help'],
+      ['-c, --config <file>', '--json'],
+    ],
+    [
+      ['config', 'migrate', '--help'],
+      ['-c, --config <file>', '--dry-run'],
+    ],
+    [
+      ['init', '--help'],
+      ['-c, --config <file>', '--force', '--non-interactive', '--set <key=value>'],
+    ],
+  ])('%j documents its flags', async (args, flags) => {
+    const result = await runCli(args);
+    expect(result.exitCode).toBe(0);
+    for (const flag of flags) expect(result.stdout).toContain(flag);
+    expect(result.stdout).toContain('(default: $BUCKETBRIDGE_CONFIG, else');
+  });
+
+  it('init --help lists every --set key init accepts', async () => {
+    const result = await runCli(['init', '--help']);
+    for (const key of Object.keys(SET_KEYS))
+      expect(result.stdout).toMatch(new RegExp(`^ {2}${key.replace('.', '\\.')} `, 'm'));
   });
 });

@@ -7,10 +7,10 @@ export async function runInitCommand(options: {
   config?: string;
   force?: boolean;
   nonInteractive?: boolean;
-  set: string[];
+  set?: string[];
 }): Promise<void> {
   const path = resolveConfigPath(options.config);
-  const preset = parseSetFlags(options.set);
+  const preset = parseSetFlags(options.set ?? []);
   const interactive =
     !options.nonInteractive && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   const written = await runInit({ path, force: options.force ?? false, interactive, preset });

@@ -1,8 +1,9 @@
 /** `bucketbridge init`: flags only; the wizard and the writer are lazy-imported. */
 import type { Command } from 'commander';
+import { SET_KEYS } from '../../config/init/set-keys.js';
 import { CONFIG_FLAG_HELP } from './config.js';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 export function registerInitCommand(program: Command): void {
   program
@@ -18,12 +19,19 @@ export function registerInitCommand(program: Command): void {
     )
     .option(
       '--set <key=value>',
-      'an answer by dotted key, repeatable, e.g. vendor.accountId=111111111111, connection.name=acme, connection.source.bucket=acme-src, connection.assumeRoleFlag=true, connection.assumeRoleArn=ARN1,ARN2 (see docs/configuration.md)',
+      'an answer by dotted key, repeatable (keys below); lists are comma separated or repeated',
       collect,
-      [] as string[],
+    )
+    .addHelpText(
+      'after',
+      `\nKeys for --set:\n${Object.entries(SET_KEYS)
+        .map(([key, meaning]) => `  ${key.padEnd(36)} ${meaning}`)
+        .join(
+          '\n',
+        )}\n\nExample:\n  bucketbridge init --non-interactive --config bucketbridge.yaml \\\n    --set vendor.accountId=111111111111 --set connection.name=acme --set connection.accountId=222222222222 \\\n    --set connection.source.bucket=acme-src --set connection.destination.bucket=acme-dst \\\n    --set connection.assumeRoleFlag=true --set connection.assumeRoleArn=arn:aws:iam::222222222222:role/BucketBridgeAccessRole\n`,
     )
     .action(
-      async (options: { config?: string; force?: boolean; nonInteractive?: boolean; set: string[] }) => {
+      async (options: { config?: string; force?: boolean; nonInteractive?: boolean; set?: string[] }) => {
         const { runInitCommand } = await import('./init-action.js');
         await runInitCommand(options);
       },

@@ -121,7 +121,7 @@ describe('answers are checked by the same rules as the file', () => {
     [
       'connection.assumeRoleArn',
       'arn:aws:iam::222222222222:role/A,arn:aws:iam::2222:role/B',
-      '[1]: expected an IAM role ARN such as arn:aws:iam::222222222222:role/BucketBridgeAccessRole, found "arn:aws:iam::2222:role/B" (account `2222` is not a 12-digit AWS account ID)',
+      'entry 2: expected an IAM role ARN such as arn:aws:iam::222222222222:role/BucketBridgeAccessRole, found "arn:aws:iam::2222:role/B" (account `2222` is not a 12-digit AWS account ID)',
     ],
     ['connection.stsCredsExpirationTime', '13h', 'expected a duration from 15m to 12h, found "13h"'],
     [
