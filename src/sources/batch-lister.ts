@@ -2,8 +2,10 @@
  * The batch source: every object under the connection's prefix, listed page by page with
  * ListObjectsV2 and filtered, as an async iterable. Only the current pages are ever in memory.
  */
-import { type ListObjectsV2CommandInput, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { classifyFailure } from '../pipeline/classify-failure.js';
 import type { FilterVerdict, ObjectFilter } from '../pipeline/object-filter.js';
+import { backoffDelayMs, type RetryOptions, sleepMs } from '../pipeline/retry.js';
 import { type SourceObject, unquoteEtag } from '../pipeline/source-object.js';
 import { readAhead } from './batch-read-ahead.js';
 
@@ -22,6 +24,8 @@ export interface BatchListerOptions {
   readAheadCount?: number;
   /** Called for each object the filter leaves out, with the reason. */
   onFiltered?: (object: SourceObject, verdict: Exclude<FilterVerdict, undefined>) => void;
+  /** Retries of a page after a transient failure (throttling, 5xx, resets), on top of the SDK's own. */
+  retry?: RetryOptions;
   signal?: AbortSignal;
 }
 
@@ -29,10 +33,10 @@ const folderMarkersOnly: ObjectFilter = (object) => (object.key.endsWith('/') ? 
 
 async function* listPages(options: BatchListerOptions): AsyncGenerator<SourceObject> {
   const filter = options.filter ?? folderMarkersOnly;
-  const input: ListObjectsV2CommandInput = { Bucket: options.bucket, Prefix: options.prefix || undefined };
-  const pages = paginateListObjectsV2({ client: options.s3, pageSize: options.pageSize ?? 1000 }, input);
-  for await (const page of pages) {
-    options.signal?.throwIfAborted();
+  let continuationToken: string | undefined;
+  do {
+    const page = await fetchPage(options, continuationToken);
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     for (const item of page.Contents ?? []) {
       if (item.Key === undefined) continue;
       const object: SourceObject = { bucket: options.bucket, key: item.Key };
@@ -43,6 +47,31 @@ async function* listPages(options: BatchListerOptions): AsyncGenerator<SourceObj
       const verdict = filter(object);
       if (verdict === undefined) yield object;
       else options.onFiltered?.(object, verdict);
+    }
+  } while (continuationToken !== undefined);
+}
+
+/** One page, retried with backoff while the failure is transient: a long listing survives a bad minute. */
+async function fetchPage(
+  options: BatchListerOptions,
+  token: string | undefined,
+): Promise<ListObjectsV2CommandOutput> {
+  const maxAttempts = options.retry?.maxAttempts ?? 8;
+  for (let attempt = 1; ; attempt++) {
+    options.signal?.throwIfAborted();
+    try {
+      return await options.s3.send(
+        new ListObjectsV2Command({
+          Bucket: options.bucket,
+          Prefix: options.prefix || undefined,
+          MaxKeys: options.pageSize ?? 1000,
+          ContinuationToken: token,
+        }),
+        { abortSignal: options.signal },
+      );
+    } catch (error) {
+      if (attempt >= maxAttempts || classifyFailure(error) !== 'transient') throw error;
+      await sleepMs(backoffDelayMs(attempt, options.retry), options.signal);
     }
   }
 }

@@ -131,3 +131,38 @@ describe('reading ahead of the consumer', () => {
     );
   });
 });
+
+describe('listing through transient failures', () => {
+  it('retries a page that failed with a 503 and carries on from the same token', async () => {
+    const unavailable = Object.assign(new Error('Please reduce your request rate.'), {
+      name: 'SlowDown',
+      $metadata: { httpStatusCode: 503 },
+    });
+    s3Mock
+      .on(ListObjectsV2Command, { ContinuationToken: undefined })
+      .resolves(page(['p/a'], 't1'))
+      .on(ListObjectsV2Command, { ContinuationToken: 't1' })
+      .rejectsOnce(unavailable)
+      .resolves(page(['p/b']));
+    const objects = await collect(
+      listBatchObjects({ s3: new S3Client({}), bucket: 'b', retry: { baseDelayMs: 1, maxDelayMs: 2 } }),
+    );
+    expect(objects.map((o) => o.key)).toEqual(['p/a', 'p/b']);
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(3);
+  });
+
+  it('gives up at once on AccessDenied', async () => {
+    s3Mock
+      .on(ListObjectsV2Command)
+      .rejects(
+        Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+    await expect(collect(listBatchObjects({ s3: new S3Client({}), bucket: 'b' }))).rejects.toThrow(
+      'Access Denied',
+    );
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * A batch of more than 1,000 objects (two listing pages) while the sandbox fails about one S3
+ * request in ten with a 503 and resets connections part-way through bodies: every object still
+ * ends done exactly once, with a complete output.
+ */
+import { gunzipSync } from 'node:zlib';
+import pLimit from 'p-limit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { type BatchWorld, createBatchWorld } from './batch-world.js';
+
+const COUNT = 1_100;
+let sandbox: TestSandbox;
+let world: BatchWorld;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  world = await createBatchWorld(sandbox, { processor: { type: 'gzip' }, concurrency: 32 });
+  const limit = pLimit(32);
+  await Promise.all(
+    Array.from({ length: COUNT }, (_, i) =>
+      limit(() => world.put(`in/part-${String(i).padStart(4, '0')}.log`, `line ${i}\n`.repeat(100))),
+    ),
+  );
+});
+afterAll(async () => {
+  world.close();
+  await sandbox.close();
+});
+
+describe('a large batch under injected faults', () => {
+  it('processes every object exactly once despite 503s and connection resets', async () => {
+    sandbox.setFaults(
+      's3:GetObject=503@0.1,reset=200@0.1;s3:PutObject=503@0.1;s3:ListObjectsV2=503@0.2;s3:HeadBucket=503@0.1;seed=42',
+    );
+    let processedEvents = 0;
+    let retried = 0;
+    const report = await world.run({
+      retry: { maxAttempts: 12, baseDelayMs: 2, maxDelayMs: 20 },
+      onOutcome: (outcome) => {
+        if (outcome.status === 'processed') processedEvents++;
+        if (outcome.status === 'processed' && outcome.attempts > 1) retried++;
+      },
+    });
+    sandbox.setFaults('');
+    expect(report).toMatchObject({ listed: COUNT, processed: COUNT, failed: 0, skipped: 0 });
+    expect(processedEvents).toBe(COUNT);
+    // The faults did reach the pipeline (not only the SDK's own retries).
+    expect(retried).toBeGreaterThan(0);
+    expect(world.ledgerCounts()).toEqual({ done: COUNT });
+    const outputs = await world.listKeys(world.destinationBucket);
+    expect(outputs).toHaveLength(COUNT);
+    const limit = pLimit(32);
+    const wrong: string[] = [];
+    await Promise.all(
+      Array.from({ length: COUNT }, (_, i) =>
+        limit(async () => {
+          const name = `part-${String(i).padStart(4, '0')}.log`;
+          const { body } = await world.get(world.destinationBucket, `out/${name}.gz`);
+          if (gunzipSync(body).toString() !== `line ${i}\n`.repeat(100)) wrong.push(name);
+        }),
+      ),
+    );
+    expect(wrong).toEqual([]);
+    // A second run finds everything done.
+    expect(await world.run()).toMatchObject({ processed: 0, skipped: COUNT });
+  });
+});
