@@ -56,6 +56,8 @@ const parser = new XMLParser({
   // Keys and values are opaque strings: never trim them or turn "007" into 7.
   parseTagValue: false,
   trimValues: false,
+  // Go's encoder (rclone) writes numeric character references such as &#34; and &#xA;.
+  htmlEntities: true,
   isArray: (name) =>
     [
       'Object',

@@ -5,7 +5,7 @@ import { listPage } from '../../../../sandbox/s3/listing.js';
 import { parseRange } from '../../../../sandbox/s3/object-reads.js';
 import { parseCopySource } from '../../../../sandbox/s3/object-writes.js';
 import type { ObjectRecord } from '../../../../sandbox/s3/s3-state.js';
-import { s3UrlEncode } from '../../../../sandbox/s3/s3-xml.js';
+import { child, children, parseXml, s3UrlEncode, text } from '../../../../sandbox/s3/s3-xml.js';
 import { compareUtf8, SortedKeyMap } from '../../../../sandbox/s3/sorted-keys.js';
 
 describe('parseRange', () => {
@@ -141,5 +141,14 @@ describe('listPage', () => {
         (o) => o.key,
       ),
     ).toEqual(['k/050001', 'k/050003']);
+  });
+});
+
+describe('parseXml', () => {
+  it('decodes named and numeric character references (Go writes &#34; and &#xA;) and keeps whitespace', () => {
+    const parsed = parseXml(
+      '<Delete><Object><Key> &#34;a&#34;&#xA;&amp;&#39;b&lt; </Key></Object><Quiet>true</Quiet></Delete>',
+    );
+    expect(text(children(child(parsed, 'Delete'), 'Object')[0], 'Key')).toBe(' "a"\n&\'b< ');
   });
 });
