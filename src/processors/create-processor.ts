@@ -24,6 +24,11 @@ function durationMs(value: string | number, setting: string): number {
   return seconds * 1000;
 }
 
+/**
+ * Checks the program exists before any object is touched. Returns what to spawn: a bare name as
+ * given (found on PATH; messages keep the name the user wrote), a path resolved against the
+ * configuration file's folder.
+ */
 async function requireProgram(
   command: string,
   setting: string,
@@ -34,7 +39,7 @@ async function requireProgram(
     const hint = command.includes('/') ? 'check the path' : 'install it or give its full path';
     throw new ProcessorSetupError(`${setting}: the program "${command}" was not found (${hint})`);
   }
-  return found;
+  return command.includes('/') ? found : command;
 }
 
 export async function createProcessor(

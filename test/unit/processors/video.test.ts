@@ -10,6 +10,7 @@ import {
   type VideoProcessorOptions,
 } from '../../../src/processors/video.js';
 import { fakeObject } from './fake-object.js';
+import { topLevelBoxes } from './mp4-boxes.js';
 
 const base: VideoProcessorOptions = {
   codec: 'h264',
@@ -17,20 +18,6 @@ const base: VideoProcessorOptions = {
   ffmpegPath: 'ffmpeg',
   timeoutMs: 60_000,
 };
-
-/** Top-level MP4 box types in file order. */
-export function topLevelBoxes(mp4: Buffer): string[] {
-  const boxes: string[] = [];
-  for (let offset = 0; offset + 8 <= mp4.length; ) {
-    let size = mp4.readUInt32BE(offset);
-    const type = mp4.toString('latin1', offset + 4, offset + 8);
-    if (size === 1) size = Number(mp4.readBigUInt64BE(offset + 8));
-    boxes.push(type);
-    if (size < 8) break;
-    offset += size;
-  }
-  return boxes;
-}
 
 describe('ffmpeg arguments for a preset', () => {
   it.each([

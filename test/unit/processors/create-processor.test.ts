@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ProcessorSettings } from '../../../src/config/schema.js';
+import { createProcessor } from '../../../src/processors/create-processor.js';
+import { ProcessorSetupError } from '../../../src/processors/processor-setup-error.js';
+
+const environment = { configDir: '/etc/bucketbridge', log: { debug() {}, info() {}, warn() {} } };
+
+describe('building the configured processor', () => {
+  it.each([
+    [{ type: 'copy' }, 'copy'],
+    [{ type: 'gzip' }, 'gzip'],
+    [{ type: 'brotli', level: 5 }, 'brotli'],
+    [{ type: 'exec', command: 'cat', args: [], timeout: '1m', outputSuffix: '' }, 'exec'],
+    [{ type: 'video', codec: 'h264', preset: 'fast', ffmpegPath: 'ffmpeg', timeout: '2h' }, 'video'],
+    [{ type: 'collect', format: 'lines', sink: { type: 'stdout' } }, 'collect'],
+  ] as Array<[ProcessorSettings, string]>)('builds %j', async (settings, name) => {
+    expect((await createProcessor(settings, environment)).name).toBe(name);
+  });
+
+  it.each([
+    [
+      { type: 'exec', command: 'no-such-tool-here', args: [], timeout: '1m', outputSuffix: '' },
+      'processor.command: the program "no-such-tool-here" was not found (install it or give its full path)',
+    ],
+    [
+      { type: 'exec', command: './bin/tool', args: [], timeout: '1m', outputSuffix: '' },
+      'processor.command: the program "./bin/tool" was not found (check the path)',
+    ],
+    [
+      { type: 'video', codec: 'h264', preset: 'fast', ffmpegPath: '/opt/ffmpeg/bin/ffmpeg', timeout: '2h' },
+      'processor.ffmpegPath: the program "/opt/ffmpeg/bin/ffmpeg" was not found (check the path)',
+    ],
+  ] as Array<[ProcessorSettings, string]>)(
+    'refuses %j before touching any object',
+    async (settings, message) => {
+      const error = await createProcessor(settings, environment).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProcessorSetupError);
+      expect((error as Error).message).toBe(message);
+    },
+  );
+});
