@@ -1,10 +1,14 @@
 /** Writes that are complete or absent: a reader sees the old file or the new one, never half. */
 import { randomBytes } from 'node:crypto';
-import { constants, copyFile, open, rename, rm, stat } from 'node:fs/promises';
+import { constants, copyFile, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** Writes `text` to a temporary file beside `path`, syncs it, then renames it over `path`. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/**
+ * Writes `text` to a temporary file beside `path`, syncs it, then renames it over `path`. A
+ * symbolic link is followed, so the file it points to is replaced and the link kept.
+ */
+export async function writeFileAtomic(linkOrPath: string, text: string): Promise<void> {
+  const path = await realpath(linkOrPath).catch(() => linkOrPath);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   // Keep the permissions of the file being replaced (a config may be readable by its owner only).
   const mode = await stat(path).then(

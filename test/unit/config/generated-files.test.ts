@@ -52,6 +52,15 @@ describe('files generated from the schema', () => {
     }
   });
 
+  it("the README's configuration example validates and links the reference", () => {
+    const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    expect(validateConfigText('README.md', example!, { env: {} }).config.connections[0]!.name).toBe('acme');
+    expect(section).toContain('(docs/configuration.md)');
+  });
+
   it('the example configuration validates', () => {
     const { config } = validateConfigText(
       'examples/bucketbridge.example.yaml',
