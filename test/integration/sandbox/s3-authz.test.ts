@@ -16,7 +16,6 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Service } from '../../../sandbox/s3/s3-service.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { failure, newBucket } from './s3-conformance.js';
 
@@ -25,7 +24,7 @@ let customer: S3Client;
 let vendor: S3Client;
 let vendorArn: string;
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ services: { s3: (ctx) => createS3Service(ctx) } });
+  sandbox = await startTestSandbox();
   customer = new S3Client({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
   vendor = new S3Client({ ...sandbox.sdkConfig('vendor'), maxAttempts: 1 });
   vendorArn = `arn:aws:iam::${sandbox.accounts.vendor.id}:root`;

@@ -31,14 +31,13 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Service } from '../../../sandbox/s3/s3-service.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 import { failure, newBucket } from './s3-conformance.js';
 
 let sandbox: TestSandbox;
 let s3: S3Client;
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ services: { s3: (ctx) => createS3Service(ctx) } });
+  sandbox = await startTestSandbox();
   s3 = new S3Client({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
 });
 afterAll(() => sandbox.close());

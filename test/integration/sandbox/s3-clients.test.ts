@@ -8,14 +8,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Service } from '../../../sandbox/s3/s3-service.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 import { type AWS_CLI, runAwsCli, runBoto3, runRclone } from '../../helpers/witnesses.js';
 
 let sandbox: TestSandbox;
 let workDir: string;
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ services: { s3: (ctx) => createS3Service(ctx) } });
+  sandbox = await startTestSandbox();
   workDir = mkdtempSync(join(tmpdir(), 'bb-s3-clients-'));
 });
 afterAll(async () => {

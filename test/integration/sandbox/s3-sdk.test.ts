@@ -1,12 +1,11 @@
 /** The S3 conformance suite against the sandbox, driven by the AWS SDK for JavaScript v3. */
 import { afterAll, beforeAll } from 'vitest';
-import { createS3Service } from '../../../sandbox/s3/s3-service.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { defineS3Conformance } from './s3-conformance.js';
 
 let sandbox: TestSandbox;
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ services: { s3: (ctx) => createS3Service(ctx) } });
+  sandbox = await startTestSandbox();
 });
 afterAll(() => sandbox.close());
 
