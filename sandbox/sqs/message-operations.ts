@@ -16,8 +16,8 @@ import {
   validateMessageAttributes,
 } from './message-attributes.js';
 import type { MessageQueue, NewMessage, ReceivedMessage } from './message-queue.js';
-import { MAX_MESSAGE_BYTES, MAX_VISIBILITY_TIMEOUT_SEC } from './queue-attributes.js';
-import { decodeReceiptHandle } from './receipt-handle.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, MAX_VISIBILITY_TIMEOUT_SEC } from './queue-attributes.js';
+import { decodeReceiptHandle, receiptHandleIsInvalid } from './receipt-handle.js';
 import { missingParameter } from './sqs-errors.js';
 import {
   authorizeQueue,
@@ -54,6 +54,10 @@ export function senderIdOf(caller: CallerIdentity): string {
   return `AROA${roleId}:${caller.sessionName ?? ''}`;
 }
 
+function maxMessageBytes(queue: MessageQueue): number {
+  return Number(queue.attributes.MaximumMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES);
+}
+
 /**
  * Validates one message to send and computes its digests, as SendMessage does; throws the error
  * SQS gives for a bad body, delay, attribute or size.
@@ -81,7 +85,7 @@ export function buildMessage(
       `Invalid binary character '#x${bad.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF`,
     );
   }
-  const maxBytes = Number(queue.attributes.MaximumMessageSize ?? MAX_MESSAGE_BYTES);
+  const maxBytes = maxMessageBytes(queue);
   if (Buffer.byteLength(body) + messageAttributesSize(attributes) > maxBytes) {
     throw new AwsError(
       'InvalidParameterValue',
@@ -163,10 +167,12 @@ const sendMessageBatch: SqsOperation = (rt, call) => {
       Buffer.byteLength(String(e.MessageBody ?? '')) +
       messageAttributesSize(messageAttributesParam(e, 'MessageAttributes'));
   }
-  if (total > MAX_MESSAGE_BYTES) {
+  // A batch may carry as much as one message may.
+  const maxBytes = maxMessageBytes(queue);
+  if (total > maxBytes) {
     throw new AwsError(
       'BatchRequestTooLong',
-      `Batch requests cannot be longer than ${MAX_MESSAGE_BYTES} bytes. You have sent ${total} bytes.`,
+      `Batch requests cannot be longer than ${maxBytes} bytes. You have sent ${total} bytes.`,
     );
   }
   const senderId = senderIdOf(call.caller);
@@ -269,10 +275,7 @@ const receiveMessage: SqsOperation = async (rt, call) => {
 function handleFor(queue: MessageQueue, receiptHandle: string) {
   const parts = decodeReceiptHandle(receiptHandle);
   if (parts.queueArn !== queue.identity.arn) {
-    throw new AwsError(
-      'ReceiptHandleIsInvalid',
-      `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
-    );
+    throw receiptHandleIsInvalid(receiptHandle);
   }
   return parts;
 }

@@ -6,8 +6,13 @@
 import { AwsError } from '../core/errors.js';
 import type { PolicyDocument } from '../core/types.js';
 
-/** The largest message SQS accepts here, in bytes (256 KiB). */
-export const MAX_MESSAGE_BYTES = 262_144;
+/**
+ * A new queue's MaximumMessageSize, in bytes (256 KiB): the limit SQS has long applied and the
+ * one the product is specified against.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 262_144;
+/** The most MaximumMessageSize may be set to, in bytes (1 MiB, SQS's limit since 2025). */
+export const LARGEST_MAX_MESSAGE_BYTES = 1_048_576;
 /** The longest a message may stay invisible, in seconds (12 hours). */
 export const MAX_VISIBILITY_TIMEOUT_SEC = 43_200;
 
@@ -20,7 +25,7 @@ interface IntegerAttribute {
 /** Settable integer attributes with their limits and defaults (seconds or bytes, as AWS uses them). */
 export const INTEGER_ATTRIBUTES: Record<string, IntegerAttribute> = {
   DelaySeconds: { min: 0, max: 900, default: 0 },
-  MaximumMessageSize: { min: 1024, max: MAX_MESSAGE_BYTES, default: MAX_MESSAGE_BYTES },
+  MaximumMessageSize: { min: 1024, max: LARGEST_MAX_MESSAGE_BYTES, default: DEFAULT_MAX_MESSAGE_BYTES },
   MessageRetentionPeriod: { min: 60, max: 1_209_600, default: 345_600 },
   ReceiveMessageWaitTimeSeconds: { min: 0, max: 20, default: 0 },
   VisibilityTimeout: { min: 0, max: MAX_VISIBILITY_TIMEOUT_SEC, default: 30 },

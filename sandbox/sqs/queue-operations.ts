@@ -53,7 +53,7 @@ const createQueue: SqsOperation = (rt, call) => {
     const differing = firstDifferingAttribute(existing.attributes, requested);
     if (differing) {
       throw new AwsError(
-        'QueueAlreadyExists',
+        'QueueNameExists',
         `A queue already exists with the same name and a different value for attribute ${differing}`,
       );
     }

@@ -27,13 +27,18 @@ export function encodeReceiptHandle(parts: ReceiptHandleParts): string {
   );
 }
 
+/** ReceiptHandleIsInvalid, answered with 404 as SQS's API model says. */
+export function receiptHandleIsInvalid(handle: string): AwsError {
+  return new AwsError(
+    'ReceiptHandleIsInvalid',
+    `The input receipt handle "${handle}" is not a valid receipt handle.`,
+    404,
+  );
+}
+
 /** Decodes a receipt handle, or throws ReceiptHandleIsInvalid as SQS does for garbage. */
 export function decodeReceiptHandle(handle: string): ReceiptHandleParts {
-  const invalid = () =>
-    new AwsError(
-      'ReceiptHandleIsInvalid',
-      `The input receipt handle "${handle}" is not a valid receipt handle.`,
-    );
+  const invalid = () => receiptHandleIsInvalid(handle);
   if (!/^[A-Za-z0-9+/]+=*$/.test(handle)) throw invalid();
   const fields = Buffer.from(handle, 'base64').toString('utf8').split(' ');
   if (fields.length !== 4 || fields[0] !== PREFIX) throw invalid();

@@ -8,6 +8,7 @@ import { AwsError } from '../core/errors.js';
 
 const QUERY_CODES: Record<string, string> = {
   QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+  QueueNameExists: 'QueueAlreadyExists',
   MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
   BatchEntryIdsNotDistinct: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
   EmptyBatchRequest: 'AWS.SimpleQueueService.EmptyBatchRequest',

@@ -53,8 +53,9 @@ describe('CreateQueue', () => {
       Attributes: { VisibilityTimeout: '61' },
     });
     expect(res.status).toBe(400);
+    expect(res.headers['x-amzn-query-error']).toBe('QueueAlreadyExists;Sender');
     expect(res.body).toEqual({
-      __type: 'com.amazonaws.sqs#QueueAlreadyExists',
+      __type: 'com.amazonaws.sqs#QueueNameExists',
       message:
         'A queue already exists with the same name and a different value for attribute VisibilityTimeout',
     });
@@ -173,6 +174,22 @@ describe('sending and receiving over JSON', () => {
     expect(res.status).toBe(200);
   });
 
+  it('accepts up to 1 MiB once MaximumMessageSize is raised, and no more', async () => {
+    const url = await createQueue('one-mib', { MaximumMessageSize: '1048576' });
+    expect(
+      (await json(vendor, 'SendMessage', { QueueUrl: url, MessageBody: 'x'.repeat(1_048_576) })).status,
+    ).toBe(200);
+    const res = await json(vendor, 'SendMessage', { QueueUrl: url, MessageBody: 'x'.repeat(1_048_577) });
+    expect(res.body.message).toBe(
+      'One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.',
+    );
+    const tooLarge = await json(vendor, 'CreateQueue', {
+      QueueName: 'two-mib',
+      Attributes: { MaximumMessageSize: '1048577' },
+    });
+    expect(tooLarge.body.message).toBe('Invalid value for the parameter MaximumMessageSize.');
+  });
+
   it('refuses a batch whose messages together exceed 256 KiB', async () => {
     const url = await createQueue('batch-big');
     const res = await json(vendor, 'SendMessageBatch', {
@@ -253,6 +270,7 @@ describe('sending and receiving over JSON', () => {
   it('refuses a garbage receipt handle with ReceiptHandleIsInvalid', async () => {
     const url = await createQueue('garbage');
     const res = await json(vendor, 'DeleteMessage', { QueueUrl: url, ReceiptHandle: 'not-a-handle' });
+    expect(res.status).toBe(404);
     expect(res.body).toEqual({
       __type: 'com.amazonaws.sqs#ReceiptHandleIsInvalid',
       message: 'The input receipt handle "not-a-handle" is not a valid receipt handle.',

@@ -1,0 +1,536 @@
+/**
+ * The sandbox's SQS driven by independent clients over both wire protocols: the AWS SDK for
+ * JavaScript v3 and boto3 and the AWS CLI v1 (JSON 1.0), the AWS CLI v2 on this machine (query,
+ * it predates SQS's JSON switch) and hand-signed query requests. Also what only the sandbox is
+ * checked for: long polls returning as soon as a message arrives, stale receipt handles,
+ * AWS's error names and messages, and cross-account access through the queue policy.
+ */
+import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Signer, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { receiveMessages, sqsClient, sqsFailure, uniqueQueueName } from './sqs-sns-conformance.js';
+
+let sandbox: TestSandbox;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(() => sandbox.close());
+
+function client(signer: Signer = 'vendor'): SQSClient {
+  const config = sandbox.sdkConfig(signer);
+  return sqsClient({ ...config, accountId: '' });
+}
+
+async function createQueue(name: string, attributes: Record<string, string> = {}, signer: Signer = 'vendor') {
+  const res = await client(signer).send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  return res.QueueUrl!;
+}
+
+function queueArn(account: string, name: string): string {
+  return `arn:aws:sqs:${sandbox.region}:${account}:${name}`;
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a client process without blocking the in-process sandbox. */
+function run(command: string, args: string[], env: Record<string, string>): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** An AWS CLI call as the vendor; `--debug` output stays on stderr for protocol checks. */
+async function aws(cli: 'aws' | '/usr/bin/aws', args: string[], debug = false): Promise<RunResult> {
+  const all = [
+    '--endpoint-url',
+    sandbox.endpoint,
+    '--output',
+    'json',
+    ...(debug ? ['--debug'] : []),
+    'sqs',
+    ...args,
+  ];
+  const result = await run(cli, all, sandbox.env('vendor'));
+  if (result.code !== 0 && !debug)
+    throw new Error(`${cli} ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+  return result;
+}
+
+/** A query-protocol request signed with @smithy/signature-v4, as older SQS clients send it. */
+async function signedQuery(
+  params: Record<string, string>,
+  signer: Signer = 'vendor',
+): Promise<{ status: number; body: string }> {
+  const body = new URLSearchParams({ Version: '2012-11-05', ...params }).toString();
+  const url = new URL(sandbox.endpoint);
+  const v4 = new SignatureV4({
+    service: 'sqs',
+    region: sandbox.region,
+    credentials: sandbox.sdkConfig(signer).credentials,
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const signed = await v4.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+  });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, method: 'POST', path: '/', headers: signed.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function xmlAll(xml: string, element: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${element}>([^<]*)</${element}>`, 'g'))].map((m) =>
+    m[1]!
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
+}
+
+describe('long polling', () => {
+  it('returns as soon as a message arrives instead of waiting out the 20 s wait', {
+    timeout: 15_000,
+  }, async () => {
+    const url = await createQueue(uniqueQueueName('long-poll'));
+    const polling = client().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }));
+    await client().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'wake up' }));
+    // The test's 15 s bound is below the 20 s wait: only an early return passes.
+    const res = await polling;
+    expect(res.Messages?.map((m) => m.Body)).toEqual(['wake up']);
+  });
+
+  it("long-polls by default with the queue's ReceiveMessageWaitTimeSeconds", {
+    timeout: 15_000,
+  }, async () => {
+    const url = await createQueue(uniqueQueueName('long-poll-default'), {
+      ReceiveMessageWaitTimeSeconds: '20',
+    });
+    const polling = client().send(new ReceiveMessageCommand({ QueueUrl: url }));
+    await client().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'default wait' }));
+    expect((await polling).Messages?.[0]?.Body).toBe('default wait');
+  });
+});
+
+describe('receipt handles and visibility', () => {
+  it('accepts a delete with a stale receipt handle but keeps the message, as AWS documents', async () => {
+    const url = await createQueue(uniqueQueueName('stale'));
+    await client().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'still here' }));
+    const first = await client().send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 0 }));
+    const second = await client().send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 0 }));
+    await client().send(
+      new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle! }),
+    );
+    const counts = await client().send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    expect(counts.Attributes?.ApproximateNumberOfMessages).toBe('1');
+    await client().send(
+      new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: second.Messages![0]!.ReceiptHandle! }),
+    );
+    const after = await client().send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    expect(after.Attributes?.ApproximateNumberOfMessages).toBe('0');
+  });
+
+  it('names a garbage receipt handle ReceiptHandleIsInvalid', async () => {
+    const url = await createQueue(uniqueQueueName('garbage'));
+    const error = await sqsFailure(
+      client().send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: 'garbage' })),
+    );
+    expect(error.name).toBe('ReceiptHandleIsInvalid');
+    expect(error.message).toBe('The input receipt handle "garbage" is not a valid receipt handle.');
+  });
+
+  it('refuses to change the visibility of a message that is no longer in flight', async () => {
+    const url = await createQueue(uniqueQueueName('not-inflight'));
+    await client().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'm' }));
+    const got = await client().send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 0 }));
+    const error = await sqsFailure(
+      client().send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: url,
+          ReceiptHandle: got.Messages![0]!.ReceiptHandle!,
+          VisibilityTimeout: 30,
+        }),
+      ),
+    );
+    expect(error.name).toBe('MessageNotInflight');
+  });
+
+  it('refuses a message over 256 KiB with AWS message', async () => {
+    const url = await createQueue(uniqueQueueName('too-big'));
+    const error = await sqsFailure(
+      client().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(262_145) })),
+    );
+    expect(error.name).toBe('InvalidParameterValue');
+    expect(error.message).toBe(
+      'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.',
+    );
+  });
+});
+
+describe('cross-account access through the queue policy', () => {
+  it("refuses the vendor's send to a customer queue without a policy, then allows it once the policy names the vendor", async () => {
+    const name = uniqueQueueName('customer-q');
+    const url = await createQueue(name, {}, 'customer');
+    const vendor = sandbox.accounts.vendor.id;
+    const customer = sandbox.accounts.customer.id;
+    const denied = await sqsFailure(
+      client('vendor').send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' })),
+    );
+    expect(denied.name).toBe('AccessDenied');
+    expect(denied.message).toBe(
+      `User: arn:aws:iam::${vendor}:root is not authorized to perform: sqs:SendMessage on resource: ${queueArn(customer, name)} because no resource-based policy allows the sqs:SendMessage action`,
+    );
+    await client('customer').send(
+      new SetQueueAttributesCommand({
+        QueueUrl: url,
+        Attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${vendor}:root` },
+                Action: ['sqs:SendMessage', 'sqs:GetQueueUrl'],
+                Resource: queueArn(customer, name),
+              },
+            ],
+          }),
+        },
+      }),
+    );
+    const found = await client('vendor').send(
+      new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: customer }),
+    );
+    expect(found.QueueUrl).toBe(url);
+    await client('vendor').send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'allowed' }));
+    const [m] = await receiveMessages(client('customer'), url);
+    expect(m?.Body).toBe('allowed');
+    expect(m?.Attributes?.SenderId).toBe(vendor);
+    const receive = await sqsFailure(client('vendor').send(new ReceiveMessageCommand({ QueueUrl: url })));
+    expect(receive.name).toBe('AccessDenied');
+  });
+});
+
+describe('boto3 (JSON 1.0)', () => {
+  it('sends with attributes, receives, extends visibility and deletes; errors carry the classic code', async () => {
+    const url = await createQueue(uniqueQueueName('boto3'));
+    const script = `
+import boto3, json, os, botocore
+sqs = boto3.client('sqs', endpoint_url=os.environ['AWS_ENDPOINT_URL'])
+url = os.environ['QUEUE_URL']
+sent = sqs.send_message(QueueUrl=url, MessageBody='from boto3', MessageAttributes={'k': {'DataType': 'String', 'StringValue': 'v'}})
+got = sqs.receive_message(QueueUrl=url, MessageAttributeNames=['All'], AttributeNames=['All'], WaitTimeSeconds=2)['Messages'][0]
+sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=got['ReceiptHandle'], VisibilityTimeout=120)
+sqs.delete_message(QueueUrl=url, ReceiptHandle=got['ReceiptHandle'])
+left = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'])['Attributes']
+try:
+    sqs.get_queue_url(QueueName='no-such-queue-' + os.urandom(4).hex())
+    code = None
+except botocore.exceptions.ClientError as e:
+    code = e.response['Error']['Code']
+print(json.dumps({'sentMd5': sent['MD5OfMessageAttributes'], 'got': got, 'left': left, 'code': code}))
+`;
+    const result = await run('python3', ['-c', script], { ...sandbox.env('vendor'), QUEUE_URL: url });
+    expect(result.stderr).toBe('');
+    const out = JSON.parse(result.stdout);
+    expect(out.got.Body).toBe('from boto3');
+    expect(out.got.MessageAttributes).toEqual({ k: { StringValue: 'v', DataType: 'String' } });
+    expect(out.got.MD5OfMessageAttributes).toBe(out.sentMd5);
+    expect(out.got.Attributes.ApproximateReceiveCount).toBe('1');
+    expect(out.left).toEqual({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+    expect(out.code).toBe('AWS.SimpleQueueService.NonExistentQueue');
+  });
+});
+
+describe('the AWS CLI v1 (JSON 1.0)', () => {
+  it('speaks JSON 1.0 and sends, receives and deletes', async () => {
+    const name = uniqueQueueName('cli-v1');
+    const created = await aws('aws', ['create-queue', '--queue-name', name], true);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain("'X-Amz-Target': 'AmazonSQS.CreateQueue'");
+    const url = JSON.parse(created.stdout).QueueUrl as string;
+    await aws('aws', [
+      'send-message',
+      '--queue-url',
+      url,
+      '--message-body',
+      'from cli v1',
+      '--message-attributes',
+      '{"k":{"DataType":"Number","StringValue":"7"}}',
+    ]);
+    const got = JSON.parse(
+      (
+        await aws('aws', [
+          'receive-message',
+          '--queue-url',
+          url,
+          '--attribute-names',
+          'All',
+          '--message-attribute-names',
+          'All',
+        ])
+      ).stdout,
+    );
+    expect(got.Messages[0].Body).toBe('from cli v1');
+    expect(got.Messages[0].MessageAttributes).toEqual({ k: { StringValue: '7', DataType: 'Number' } });
+    await aws('aws', [
+      'delete-message',
+      '--queue-url',
+      url,
+      '--receipt-handle',
+      got.Messages[0].ReceiptHandle,
+    ]);
+    const attrs = JSON.parse(
+      (
+        await aws('aws', [
+          'get-queue-attributes',
+          '--queue-url',
+          url,
+          '--attribute-names',
+          'ApproximateNumberOfMessagesNotVisible',
+        ])
+      ).stdout,
+    );
+    expect(attrs.Attributes).toEqual({ ApproximateNumberOfMessagesNotVisible: '0' });
+  });
+});
+
+describe('the AWS CLI v2 on this machine (query protocol)', () => {
+  it('speaks the query protocol and sends, receives, changes visibility and deletes', async () => {
+    const name = uniqueQueueName('cli-v2');
+    const created = await aws(
+      '/usr/bin/aws',
+      ['create-queue', '--queue-name', name, '--attributes', 'VisibilityTimeout=45'],
+      true,
+    );
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain("'Action': 'CreateQueue'");
+    const url = JSON.parse(created.stdout).QueueUrl as string;
+    const sent = JSON.parse(
+      (
+        await aws('/usr/bin/aws', [
+          'send-message',
+          '--queue-url',
+          url,
+          '--message-body',
+          'from cli v2 <&>',
+          '--message-attributes',
+          '{"color":{"DataType":"String","StringValue":"blue"}}',
+        ])
+      ).stdout,
+    );
+    expect(sent.MD5OfMessageAttributes).toBe('da1b33cc3cbfe8b1630921e78e6b9880');
+    const got = JSON.parse(
+      (
+        await aws('/usr/bin/aws', [
+          'receive-message',
+          '--queue-url',
+          url,
+          '--attribute-names',
+          'All',
+          '--message-attribute-names',
+          'All',
+        ])
+      ).stdout,
+    );
+    const m = got.Messages[0];
+    expect(m.Body).toBe('from cli v2 <&>');
+    expect(m.MessageAttributes).toEqual({ color: { StringValue: 'blue', DataType: 'String' } });
+    expect(m.Attributes.ApproximateReceiveCount).toBe('1');
+    await aws('/usr/bin/aws', [
+      'change-message-visibility',
+      '--queue-url',
+      url,
+      '--receipt-handle',
+      m.ReceiptHandle,
+      '--visibility-timeout',
+      '0',
+    ]);
+    const again = JSON.parse(
+      (
+        await aws('/usr/bin/aws', [
+          'receive-message',
+          '--queue-url',
+          url,
+          '--attribute-names',
+          'ApproximateReceiveCount',
+        ])
+      ).stdout,
+    );
+    expect(again.Messages[0].Attributes.ApproximateReceiveCount).toBe('2');
+    await aws('/usr/bin/aws', [
+      'delete-message',
+      '--queue-url',
+      url,
+      '--receipt-handle',
+      again.Messages[0].ReceiptHandle,
+    ]);
+    const attrs = JSON.parse(
+      (await aws('/usr/bin/aws', ['get-queue-attributes', '--queue-url', url, '--attribute-names', 'All']))
+        .stdout,
+    );
+    expect(attrs.Attributes).toMatchObject({
+      VisibilityTimeout: '45',
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+  });
+
+  it('redrives to the dead-letter queue after maxReceiveCount', async () => {
+    const dlqName = uniqueQueueName('cli-v2-dlq');
+    const vendor = sandbox.accounts.vendor.id;
+    const dlqUrl = JSON.parse((await aws('/usr/bin/aws', ['create-queue', '--queue-name', dlqName])).stdout)
+      .QueueUrl as string;
+    const url = JSON.parse(
+      (await aws('/usr/bin/aws', ['create-queue', '--queue-name', uniqueQueueName('cli-v2-src')])).stdout,
+    ).QueueUrl as string;
+    const redrive = JSON.stringify({ deadLetterTargetArn: queueArn(vendor, dlqName), maxReceiveCount: '2' });
+    await aws('/usr/bin/aws', [
+      'set-queue-attributes',
+      '--queue-url',
+      url,
+      '--attributes',
+      JSON.stringify({ RedrivePolicy: redrive }),
+    ]);
+    await aws('/usr/bin/aws', ['send-message', '--queue-url', url, '--message-body', 'poison']);
+    for (let i = 0; i < 2; i++) {
+      const got = JSON.parse(
+        (await aws('/usr/bin/aws', ['receive-message', '--queue-url', url, '--visibility-timeout', '0']))
+          .stdout,
+      );
+      expect(got.Messages[0].Body).toBe('poison');
+    }
+    const third = await aws('/usr/bin/aws', ['receive-message', '--queue-url', url]);
+    expect(third.stdout.trim()).toBe('');
+    const dead = JSON.parse(
+      (await aws('/usr/bin/aws', ['receive-message', '--queue-url', dlqUrl, '--attribute-names', 'All']))
+        .stdout,
+    );
+    expect(dead.Messages[0].Body).toBe('poison');
+    expect(dead.Messages[0].Attributes.DeadLetterQueueSourceArn).toMatch(/:cli-v2-src-/);
+    const sources = JSON.parse(
+      (await aws('/usr/bin/aws', ['list-dead-letter-source-queues', '--queue-url', dlqUrl])).stdout,
+    );
+    expect(sources.queueUrls).toEqual([url]);
+    const attrs = JSON.parse(
+      (
+        await aws('/usr/bin/aws', [
+          'get-queue-attributes',
+          '--queue-url',
+          url,
+          '--attribute-names',
+          'RedrivePolicy',
+        ])
+      ).stdout,
+    );
+    expect(JSON.parse(attrs.Attributes.RedrivePolicy)).toEqual({
+      deadLetterTargetArn: queueArn(vendor, dlqName),
+      maxReceiveCount: 2,
+    });
+  });
+});
+
+describe('hand-signed query requests', () => {
+  it('send a batch with attributes, receive it as XML and delete it in a batch', async () => {
+    const url = await createQueue(uniqueQueueName('raw-query'));
+    const sent = await signedQuery({
+      Action: 'SendMessageBatch',
+      QueueUrl: url,
+      'SendMessageBatchRequestEntry.1.Id': 'one',
+      'SendMessageBatchRequestEntry.1.MessageBody': 'first',
+      'SendMessageBatchRequestEntry.1.MessageAttribute.1.Name': 'color',
+      'SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType': 'String',
+      'SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue': 'blue',
+      'SendMessageBatchRequestEntry.2.Id': 'two',
+      'SendMessageBatchRequestEntry.2.MessageBody': 'second',
+    });
+    expect(sent.status).toBe(200);
+    expect(xmlAll(sent.body, 'Id')).toEqual(['one', 'two']);
+    expect(xmlAll(sent.body, 'MD5OfMessageAttributes')).toEqual(['da1b33cc3cbfe8b1630921e78e6b9880']);
+    const got = await signedQuery({
+      Action: 'ReceiveMessage',
+      QueueUrl: url,
+      MaxNumberOfMessages: '10',
+      'AttributeName.1': 'All',
+      'MessageAttributeName.1': 'All',
+      WaitTimeSeconds: '1',
+    });
+    expect(got.body).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ReceiveMessageResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><ReceiveMessageResult><Message>/,
+    );
+    expect(xmlAll(got.body, 'Body').sort()).toEqual(['first', 'second']);
+    const handles = xmlAll(got.body, 'ReceiptHandle');
+    const deleted = await signedQuery({
+      Action: 'DeleteMessageBatch',
+      QueueUrl: url,
+      ...Object.fromEntries(
+        handles.flatMap((h, i) => [
+          [`DeleteMessageBatchRequestEntry.${i + 1}.Id`, `d${i}`],
+          [`DeleteMessageBatchRequestEntry.${i + 1}.ReceiptHandle`, h],
+        ]),
+      ),
+    });
+    expect(xmlAll(deleted.body, 'Id')).toEqual(['d0', 'd1']);
+    const counts = await client().send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+    );
+    expect(counts.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('0');
+  });
+
+  it('answer errors in the query form with the classic codes', async () => {
+    const res = await signedQuery({ Action: 'GetQueueUrl', QueueName: uniqueQueueName('missing') });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain(
+      '<ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>The specified queue does not exist.</Message></Error><RequestId>',
+    );
+  });
+});
