@@ -15,7 +15,7 @@
 import { AwsError } from '../core/errors.js';
 import type { CallerIdentity } from '../core/identity.js';
 import type { AuthorizationRequest, Authorizer, CrossServiceHooks, PolicyDocument } from '../core/types.js';
-import type { ConditionContext } from './condition-evaluator.js';
+import { type ConditionContext, type ConditionLookup, contextLookup } from './condition-evaluator.js';
 import { evaluatePolicy, type PolicyQuery, type PolicyVerdict } from './policy-evaluator.js';
 
 export interface AuthorizerOptions {
@@ -64,16 +64,39 @@ export function globalConditionKeys(caller: CallerIdentity, now: Date): Conditio
   return keys;
 }
 
+/** Keys AWS derives from the caller and the clock: a request's own context cannot set them. */
+const CALLER_DERIVED_KEYS = new Set(
+  [
+    'aws:CurrentTime',
+    'aws:EpochTime',
+    'aws:PrincipalServiceName',
+    'aws:PrincipalIsAWSService',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:PrincipalType',
+    'aws:userid',
+  ].map((k) => k.toLowerCase()),
+);
+
 function buildQuery(request: AuthorizationRequest, now: Date): PolicyQuery {
-  const context: ConditionContext = { ...request.context };
-  // Values a service passes that say who it acts for; defaulted from a service caller's account.
-  if (request.caller.kind === 'service' && context['aws:SourceAccount'] === undefined) {
-    context['aws:SourceAccount'] = request.caller.accountId;
-  }
-  context['aws:SecureTransport'] ??= false;
-  // The caller-derived keys are authoritative: a request cannot claim to be someone else.
-  Object.assign(context, globalConditionKeys(request.caller, now));
-  return { caller: request.caller, action: request.action, resource: request.resource, context };
+  const { caller } = request;
+  const fromRequest = contextLookup(request.context ?? {});
+  // Computed only when a condition asks for one of them: most requests never do.
+  let derived: ConditionLookup | undefined;
+  const context: ConditionLookup = (key) => {
+    const lower = key.toLowerCase();
+    if (CALLER_DERIVED_KEYS.has(lower)) {
+      derived ??= contextLookup(globalConditionKeys(caller, now));
+      return derived(key);
+    }
+    const values = fromRequest(key);
+    if (values !== undefined) return values;
+    if (lower === 'aws:securetransport') return ['false'];
+    // A service acts for an account; that is its aws:SourceAccount unless the service said otherwise.
+    if (lower === 'aws:sourceaccount' && caller.kind === 'service') return [caller.accountId];
+    return undefined;
+  };
+  return { caller, action: request.action, resource: request.resource, context };
 }
 
 const sessionPolicies = new Map<string, PolicyDocument>();

@@ -85,13 +85,26 @@ function splitArn(arn: string): string[] | undefined {
   return [...parts.slice(0, 5), parts.slice(5).join(':')];
 }
 
-function lookup(context: ConditionContext, key: string): string[] | undefined {
-  const wanted = key.toLowerCase();
-  for (const [name, value] of Object.entries(context)) {
-    if (name.toLowerCase() !== wanted || value === undefined) continue;
-    return Array.isArray(value) ? value.map(String) : [String(value)];
-  }
-  return undefined;
+/** Answers a condition key's values (names case-insensitive), or undefined when the key is absent. */
+export type ConditionLookup = (key: string) => string[] | undefined;
+
+function toValues(value: string | string[] | boolean | number | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/** A lookup over a plain context object, matching key names case-insensitively as IAM does. */
+export function contextLookup(context: ConditionContext): ConditionLookup {
+  return (key) => {
+    // The exact spelling is the common case; only a miss pays for the case-insensitive scan.
+    const exact = context[key];
+    if (exact !== undefined) return toValues(exact);
+    const wanted = key.toLowerCase();
+    for (const name in context) {
+      if (name.toLowerCase() === wanted && context[name] !== undefined) return toValues(context[name]);
+    }
+    return undefined;
+  };
 }
 
 /** Parses `ForAnyValue:StringLikeIfExists` into its parts. */
@@ -150,13 +163,14 @@ function evaluateKey(
 /** True when every condition in the block holds for the context (an absent block always holds). */
 export function evaluateConditions(
   condition: ConditionBlock | undefined,
-  context: ConditionContext,
+  context: ConditionContext | ConditionLookup,
 ): boolean {
   if (!condition) return true;
+  const lookup = typeof context === 'function' ? context : contextLookup(context);
   for (const [operatorName, keys] of Object.entries(condition)) {
     for (const [key, value] of Object.entries(keys)) {
       const policyValues = asList(value as string | string[] | boolean | number).map(String);
-      if (!evaluateKey(operatorName, lookup(context, key), policyValues)) return false;
+      if (!evaluateKey(operatorName, lookup(key), policyValues)) return false;
     }
   }
   return true;

@@ -5,7 +5,7 @@
  */
 import type { CallerIdentity } from '../core/identity.js';
 import type { PolicyDocument, PolicyStatement } from '../core/types.js';
-import { type ConditionContext, evaluateConditions } from './condition-evaluator.js';
+import { type ConditionLookup, evaluateConditions } from './condition-evaluator.js';
 import { matchStatementPrincipal, type PrincipalMatch } from './principal-matcher.js';
 import { asList, matchWildcard } from './wildcard.js';
 
@@ -13,7 +13,8 @@ export interface PolicyQuery {
   caller: CallerIdentity;
   action: string;
   resource: string;
-  context: ConditionContext;
+  /** The request's condition keys, global ones included. */
+  context: ConditionLookup;
 }
 
 /** What one policy says about a request; several flags may be set at once. */

@@ -10,6 +10,8 @@ export function matchWildcard(
 ): boolean {
   const p = options.ignoreCase ? pattern.toLowerCase() : pattern;
   const v = options.ignoreCase ? value.toLowerCase() : value;
+  // Most policy entries are literal: compare them without the matcher.
+  if (!p.includes('*') && !p.includes('?')) return p === v;
   let pi = 0;
   let vi = 0;
   // Where the last `*` was seen and which value position it is currently absorbing up to: on a
