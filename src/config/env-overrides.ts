@@ -36,17 +36,28 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** A configuration key whose value came from the environment. */
+export interface EnvOverride {
+  /** `aws.endpoint` or `aws.region`. */
+  key: string;
+  /** The variable that set it, e.g. `AWS_REGION`. */
+  variable: string;
+}
+
 /** The config with the environment's overrides applied, or the problems with the variables' values. */
 export function applyEnvOverrides(
   config: Config,
   env: NodeJS.ProcessEnv,
-): { config: Config; problems: ConfigProblem[] } {
+): { config: Config; problems: ConfigProblem[]; overrides: EnvOverride[] } {
   const problems: ConfigProblem[] = [];
+  const overrides: EnvOverride[] = [];
   const aws = { ...config.aws };
   const endpoint = firstSet(env, ENDPOINT_VARIABLES);
   if (endpoint) {
-    if (isHttpUrl(endpoint.value)) aws.endpoint = endpoint.value;
-    else {
+    if (isHttpUrl(endpoint.value)) {
+      aws.endpoint = endpoint.value;
+      overrides.push({ key: 'aws.endpoint', variable: endpoint.name });
+    } else {
       problems.push({
         file: `environment variable ${endpoint.name}`,
         path: 'aws.endpoint',
@@ -57,8 +68,10 @@ export function applyEnvOverrides(
   }
   const region = firstSet(env, REGION_VARIABLES);
   if (region) {
-    if (regionSchema.safeParse(region.value).success) aws.region = region.value;
-    else {
+    if (regionSchema.safeParse(region.value).success) {
+      aws.region = region.value;
+      overrides.push({ key: 'aws.region', variable: region.name });
+    } else {
       problems.push({
         file: `environment variable ${region.name}`,
         path: 'aws.region',
@@ -67,5 +80,5 @@ export function applyEnvOverrides(
       });
     }
   }
-  return { config: { ...config, aws }, problems };
+  return { config: { ...config, aws }, problems, overrides };
 }

@@ -8,7 +8,7 @@ import { ConfigError, type ConfigProblem } from '../errors/index.js';
 import { declaredVersion, isNewerVersion, isOlderVersion } from './config-version.js';
 import { credentialKeyProblems } from './credential-keys.js';
 import { crossFieldProblems } from './cross-field-rules.js';
-import { applyEnvOverrides } from './env-overrides.js';
+import { applyEnvOverrides, type EnvOverride } from './env-overrides.js';
 import { formatPath, locate } from './locate.js';
 import { parseConfigText, readConfigText } from './parse-config-text.js';
 import type { RawProblem } from './raw-problem.js';
@@ -24,6 +24,8 @@ export interface LoadedConfig {
   document: Document;
   /** Maps a node's offset in the file to a line and column (see {@link locateKey}). */
   lineCounter: LineCounter;
+  /** Keys whose values came from environment variables rather than the file. */
+  overrides: EnvOverride[];
 }
 
 export interface LoadConfigOptions {
@@ -146,9 +148,13 @@ export function validateConfigText(path: string, text: string, options: Validate
   }
   const checked = problemsInRawConfig(raw, path, options);
   if (checked.config === undefined) return fail(checked.problems);
-  const { config, problems: envProblems } = applyEnvOverrides(checked.config, options.env ?? process.env);
+  const {
+    config,
+    problems: envProblems,
+    overrides,
+  } = applyEnvOverrides(checked.config, options.env ?? process.env);
   if (envProblems.length > 0) throw new ConfigError(envProblems);
-  return { path, config, document, lineCounter };
+  return { path, config, document, lineCounter, overrides };
 }
 
 /**

@@ -52,6 +52,18 @@ describe('config validate on a valid file', () => {
     expect(result.stderr).toBe(`${path} is valid: version 2, 1 connection (acme).\n`);
   });
 
+  it('says which keys the environment overrides', async () => {
+    const { dir } = fileWith(VALID_CONFIG);
+    const result = await runCli(['config', 'validate', '--config', 'bb.yaml'], {
+      cwd: dir,
+      env: { ...CLEAN_ENV, BUCKETBRIDGE_ENDPOINT: 'http://127.0.0.1:4566', AWS_DEFAULT_REGION: 'eu-west-1' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe(
+      'bb.yaml is valid: version 2, 1 connection (acme); aws.endpoint from BUCKETBRIDGE_ENDPOINT; aws.region from AWS_DEFAULT_REGION.\n',
+    );
+  });
+
   it('with --json prints one JSON document on stdout', async () => {
     const { dir } = fileWith(VALID_CONFIG);
     const result = await runCli(['config', 'validate', '--config', 'bb.yaml', '--json'], {

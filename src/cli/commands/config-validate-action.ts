@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors/index.js';
 export async function runConfigValidate(options: { config?: string; json?: boolean }): Promise<void> {
   const path = resolveConfigPath(options.config);
   try {
-    const { config } = await loadConfig(path);
+    const { config, overrides } = await loadConfig(path);
     const names = config.connections.map((c) => c.name);
     if (options.json) {
       process.stdout.write(
@@ -17,7 +17,8 @@ export async function runConfigValidate(options: { config?: string; json?: boole
       names.length === 0
         ? 'no connections'
         : `${names.length} connection${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
-    process.stderr.write(`${path} is valid: version ${config.version}, ${list}.\n`);
+    const fromEnv = overrides.map((o) => `; ${o.key} from ${o.variable}`).join('');
+    process.stderr.write(`${path} is valid: version ${config.version}, ${list}${fromEnv}.\n`);
   } catch (error) {
     if (options.json && error instanceof ConfigError) {
       process.stdout.write(

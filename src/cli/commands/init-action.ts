@@ -2,7 +2,7 @@ import { resolveConfigPath } from '../../config/config-path.js';
 import { parseSetFlags } from '../../config/init/init-answers.js';
 import { runInit } from '../../config/init/run-init.js';
 
-/** `init`: interactive on a terminal unless --non-interactive; the outcome on stderr. */
+/** `init`: interactive on a terminal (stdin and stderr) unless --non-interactive; the outcome on stderr. */
 export async function runInitCommand(options: {
   config?: string;
   force?: boolean;
@@ -12,7 +12,7 @@ export async function runInitCommand(options: {
   const path = resolveConfigPath(options.config);
   const preset = parseSetFlags(options.set ?? []);
   const interactive =
-    !options.nonInteractive && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
+    !options.nonInteractive && Boolean(process.stdin.isTTY) && Boolean(process.stderr.isTTY);
   const written = await runInit({ path, force: options.force ?? false, interactive, preset });
   process.stderr.write(
     `Wrote ${written}. Check it with: bucketbridge config validate --config ${written}\n` +

@@ -54,7 +54,7 @@ const list = (value: string | undefined): string[] | undefined =>
         .filter((s) => s !== '');
 
 /** `true`/`false` (also yes/no, y/n); anything else is kept so the schema reports it. */
-function flag(value: string | undefined): boolean | string | undefined {
+export function parseFlag(value: string | undefined): boolean | string | undefined {
   if (value === undefined) return undefined;
   const v = value.toLowerCase();
   if (['true', 'yes', 'y'].includes(v)) return true;
@@ -75,7 +75,7 @@ export function missingRequiredKeys(answers: InitAnswers): string[] {
       'connection.source.bucket',
       'connection.destination.bucket',
     );
-    if (flag(answers['connection.assumeRoleFlag']) === true) required.push('connection.assumeRoleArn');
+    if (parseFlag(answers['connection.assumeRoleFlag']) === true) required.push('connection.assumeRoleArn');
   }
   return required.filter((key) => answers[key] === undefined || answers[key] === '');
 }
@@ -96,7 +96,7 @@ export function configFromAnswers(answers: InitAnswers): Record<string, unknown>
   };
   if (!hasConnection(a)) return raw;
   const name = a['connection.name'];
-  const assumeRole = flag(a['connection.assumeRoleFlag']) ?? false;
+  const assumeRole = parseFlag(a['connection.assumeRoleFlag']) ?? false;
   const type = a['connection.processor.type'] || 'copy';
   const connection: Record<string, unknown> = {
     name,
