@@ -5,6 +5,7 @@
  * the key is absent; `ForAnyValue:` / `ForAllValues:` compare multi-valued keys as sets.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
+import { BlockList, isIP } from 'node:net';
 import type { PolicyStatement } from '../core/types.js';
 import { asList, matchWildcard } from './wildcard.js';
 
@@ -45,7 +46,27 @@ const OPERATORS: Record<string, Operator> = {
   datelessthanequals: { compare: date((c, p) => c <= p), negated: false },
   dategreaterthan: { compare: date((c, p) => c > p), negated: false },
   dategreaterthanequals: { compare: date((c, p) => c >= p), negated: false },
+  ipaddress: { compare: (c, p) => inCidr(c, p), negated: false },
+  notipaddress: { compare: (c, p) => inCidr(c, p), negated: true },
+  binaryequals: { compare: (c, p) => c === p, negated: false },
 };
+
+/** Whether an address lies in a CIDR block (or equals a bare address), IPv4 or IPv6. */
+function inCidr(address: string, cidr: string): boolean {
+  const [network = '', bitsText] = cidr.split('/');
+  const family = isIP(network);
+  if (family === 0 || isIP(address) === 0) return false;
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  const bits = bitsText === undefined ? (family === 4 ? 32 : 128) : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) return false;
+  const block = new BlockList();
+  try {
+    block.addSubnet(network, bits, type);
+    return block.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+  } catch {
+    return false;
+  }
+}
 
 /** The operator names this evaluator understands (without prefixes or `IfExists`), lower-cased. */
 export const KNOWN_CONDITION_OPERATORS: ReadonlySet<string> = new Set([...Object.keys(OPERATORS), 'null']);

@@ -97,7 +97,7 @@ function checkCondition(condition: unknown): void {
       .toLowerCase()
       .replace(/^(foranyvalue|forallvalues):/, '')
       .replace(/ifexists$/, '');
-    if (!KNOWN_CONDITION_OPERATORS.has(base)) fail(`Invalid Condition type : ${operator}`);
+    if (!KNOWN_CONDITION_OPERATORS.has(base)) fail(SYNTAX);
     if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) fail(SYNTAX);
     for (const [key, values] of Object.entries(keys)) {
       if (!CONDITION_KEY.test(key)) fail(VENDOR_MESSAGE);

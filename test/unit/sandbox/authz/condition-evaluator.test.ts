@@ -186,6 +186,31 @@ describe('condition operators', () => {
       { a: '1', b: '21' },
       true,
     ],
+    [
+      'IpAddress matches an address in the block',
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      { 'aws:SourceIp': '10.1.2.3' },
+      true,
+    ],
+    [
+      'IpAddress refuses an address outside the block',
+      { IpAddress: { 'aws:SourceIp': ['192.168.0.0/16'] } },
+      { 'aws:SourceIp': '10.1.2.3' },
+      false,
+    ],
+    [
+      'IpAddress takes IPv6 blocks',
+      { IpAddress: { 'aws:SourceIp': '2001:db8::/32' } },
+      { 'aws:SourceIp': '2001:db8::1' },
+      true,
+    ],
+    [
+      'NotIpAddress holds outside the block',
+      { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      { 'aws:SourceIp': '127.0.0.1' },
+      true,
+    ],
+    ['IpAddress fails on a missing key', { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } }, {}, false],
     ['an unknown operator never holds', { StringFuzzy: { a: '1' } } as Condition, { a: '1' }, false],
   ];
   it.each(cases)('%s', (_name, condition, context, expected) => {

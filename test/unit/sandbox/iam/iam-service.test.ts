@@ -331,6 +331,20 @@ describe('inline role policies', () => {
     ],
     ['no statements', JSON.stringify({ Version: '2012-10-17', Statement: [] }), 'Syntax errors in policy.'],
     [
+      'an unknown condition operator',
+      JSON.stringify({
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 's3:*',
+            Resource: '*',
+            Condition: { StringFuzzy: { 's3:prefix': 'a' } },
+          },
+        ],
+      }),
+      'Syntax errors in policy.',
+    ],
+    [
       'a repeated Sid',
       JSON.stringify({
         Statement: [
@@ -385,6 +399,35 @@ describe('inline role policies', () => {
       }),
     );
     expect(error).toEqual({ code: 'MalformedPolicyDocument', message, status: 400 });
+  });
+
+  it('accepts every condition operator IAM knows, with set prefixes and IfExists', async () => {
+    await createRole();
+    const document = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: '*',
+          Condition: {
+            IpAddress: { 'aws:SourceIp': '10.0.0.0/8' },
+            'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': ['team-*'] },
+            NumericLessThanEquals: { 's3:max-keys': 10 },
+            Bool: { 'aws:SecureTransport': false },
+            DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' },
+            ArnNotLike: { 'aws:SourceArn': 'arn:aws:s3:::other*' },
+          },
+        },
+      ],
+    });
+    const put = await sb.call('iam', customer, {
+      Action: 'PutRolePolicy',
+      RoleName: 'reader',
+      PolicyName: 'c',
+      PolicyDocument: document,
+    });
+    expect(put.status).toBe(200);
   });
 
   it('refuses inline policies beyond 10,240 characters in total', async () => {
