@@ -8,6 +8,8 @@ export default defineConfig({
     // Integration suites start their own sandbox servers and child processes; two cores.
     pool: 'forks',
     maxWorkers: 2,
+    // Silences the AWS SDK's Node.js 20 end-of-support notice in test output (see bin/bucketbridge).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
