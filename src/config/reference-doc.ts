@@ -34,12 +34,23 @@ function rangeOf(node: JsonSchemaNode): string {
   if (node.type === 'array' && typeof node.minItems === 'number')
     parts.push(`at least ${node.minItems} item(s)`);
   if (typeof n.minimum === 'number') parts.push(`>= ${n.minimum}`);
+  if (typeof n.exclusiveMinimum === 'number') parts.push(`> ${n.exclusiveMinimum}`);
   if (typeof n.maximum === 'number' && n.maximum < Number.MAX_SAFE_INTEGER) parts.push(`<= ${n.maximum}`);
+  if (typeof n.exclusiveMaximum === 'number') parts.push(`< ${n.exclusiveMaximum}`);
+  if (typeof n.maxLength === 'number') parts.push(`length <= ${n.maxLength}`);
+  if (node.type === 'array' && typeof node.maxItems === 'number')
+    parts.push(`at most ${node.maxItems} item(s)`);
   if (typeof n.minLength === 'number') parts.push(`length >= ${n.minLength}`);
   if (typeof n.pattern === 'string') parts.push(`pattern ${code(n.pattern)}`);
   if (typeof n.format === 'string') parts.push(`format ${n.format}`);
   if (typeof n.prefix === 'string') parts.push(`starts with ${code(n.prefix)}`);
   return parts.join('; ');
+}
+
+/** A key's description; the `type` key of a form says which form it selects. */
+function describeKey(key: string, node: JsonSchemaNode): string {
+  if (node.description !== undefined) return node.description;
+  return key === 'type' && node.const !== undefined ? 'Selects this form.' : '';
 }
 
 function walk(node: JsonSchemaNode, path: string, sections: Section[], title = path): void {
@@ -54,7 +65,7 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
     const defaultText =
       child.default !== undefined ? code(child.default) : required.has(key) ? '**required**' : 'not set';
     section.rows.push(
-      `| \`${key}\` | ${cell(typeOf(child))} | ${cell(defaultText)} | ${cell(rangeOf(child))} | ${cell(child.description ?? '')} |`,
+      `| \`${key}\` | ${cell(typeOf(child))} | ${cell(defaultText)} | ${cell(rangeOf(child))} | ${cell(describeKey(key, child))} |`,
     );
     const element = child.type === 'array' && child.items ? child.items : child;
     const childPath = child.type === 'array' ? `${keyPath}[]` : keyPath;
