@@ -116,12 +116,20 @@ export class MessageQueue {
       receiveCount: 0,
     };
     this.messages.set(message.messageId, message);
+    this.noteSentAt(now);
     this.notify();
     return message;
   }
 
+  /** Puts back a message from a `--state` snapshot, as it was. */
+  restoreMessage(message: StoredMessage): void {
+    this.messages.set(message.messageId, message);
+    this.noteSentAt(message.sentAtMs);
+  }
+
   /** Takes a message moved from another queue by redrive, visible at once. */
   acceptRedriven(message: StoredMessage, sourceArn: string): void {
+    this.noteSentAt(message.sentAtMs);
     this.messages.set(message.messageId, {
       ...message,
       visibleAtMs: this.clock.nowMs(),
@@ -131,12 +139,26 @@ export class MessageQueue {
     this.notify();
   }
 
-  /** Removes messages older than the retention period. */
+  /**
+   * Removes messages older than the retention period. The scan runs only once the oldest send
+   * time known may have expired, so receives stay cheap on deep queues.
+   */
   private expire(now: number): void {
     const retentionMs = this.intAttribute('MessageRetentionPeriod') * 1000;
+    if (this.oldestSentAtMs === undefined || now < this.oldestSentAtMs + retentionMs) return;
+    let oldest: number | undefined;
     for (const [id, m] of this.messages) {
       if (now >= m.sentAtMs + retentionMs) this.messages.delete(id);
+      else if (oldest === undefined || m.sentAtMs < oldest) oldest = m.sentAtMs;
     }
+    this.oldestSentAtMs = oldest;
+  }
+
+  /** The earliest send time among stored messages (a lower bound after deletes). */
+  private oldestSentAtMs: number | undefined;
+
+  private noteSentAt(sentAtMs: number): void {
+    if (this.oldestSentAtMs === undefined || sentAtMs < this.oldestSentAtMs) this.oldestSentAtMs = sentAtMs;
   }
 
   /**

@@ -106,7 +106,7 @@ export class QueueRegistry {
         (arn) => this.queues.get(arn),
       );
       for (const m of s.messages) {
-        q.messages.set(m.messageId, {
+        q.restoreMessage({
           ...m,
           attributes: attributesFromJson(m.attributes),
           systemAttributes: attributesFromJson(m.systemAttributes),

@@ -296,6 +296,23 @@ describe('retention', () => {
   });
 });
 
+describe('retention of redriven messages', () => {
+  it('counts from the original send, not from the move to the dead-letter queue', async () => {
+    const dlq = makeQueue('dlq-retention', { MessageRetentionPeriod: '120' });
+    const q = makeQueue('src-retention', {
+      VisibilityTimeout: '0',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.identity.arn, maxReceiveCount: 1 }),
+    });
+    q.send(message('old'));
+    await clock.advance(100_000);
+    q.takeVisible({ maxMessages: 1 });
+    q.takeVisible({ maxMessages: 1 });
+    expect(dlq.counts().visible).toBe(1);
+    await clock.advance(20_000);
+    expect(dlq.counts().visible).toBe(0);
+  });
+});
+
 describe('purge', () => {
   it('removes every message, in flight or not', () => {
     const q = makeQueue('purge');
