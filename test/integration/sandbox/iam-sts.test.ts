@@ -268,7 +268,7 @@ describe.each([
   ['AWS CLI v1', 'aws', 255],
   ['AWS CLI v2', '/usr/bin/aws', 254],
 ])('%s as a witness', (_label, binary, refusedExitCode) => {
-  const cli = (signer: string, ...args: string[]) =>
+  const cli = (signer: string | TestCredentials, ...args: string[]) =>
     run(binary, [...args, '--endpoint-url', sandbox.endpoint, '--output', 'json'], sandbox.env(signer));
 
   it('creates the role, attaches a policy and reads both back', async () => {
@@ -330,6 +330,16 @@ describe.each([
     const assumed = JSON.parse(ok.stdout);
     expect(assumed.AssumedRoleUser.Arn).toBe(`arn:aws:sts::${CUSTOMER}:assumed-role/${role.name}/cli`);
     expect(assumed.Credentials.AccessKeyId).toMatch(/^ASIA/);
+    const session = {
+      accessKeyId: assumed.Credentials.AccessKeyId,
+      secretAccessKey: assumed.Credentials.SecretAccessKey,
+      sessionToken: assumed.Credentials.SessionToken,
+    };
+    const identity = await cli(session, 'sts', 'get-caller-identity');
+    expect(JSON.parse(identity.stdout)).toMatchObject({
+      Account: CUSTOMER,
+      Arn: assumed.AssumedRoleUser.Arn,
+    });
 
     const expected = `An error occurred (AccessDenied) when calling the AssumeRole operation: ${trustDenial(`arn:aws:iam::${VENDOR}:root`, role.arn)}`;
     const wrong = await cli(
