@@ -133,6 +133,19 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Bytes [start, endExclusive) as one Buffer when they are all held in memory (small objects without
+   * a state directory), which answers a download without the cost of a stream; otherwise undefined.
+   */
+  readBuffered(segments: readonly Segment[], start: number, endExclusive: number): Buffer | undefined {
+    if (segments.some((s) => s.kind !== 'memory')) return undefined;
+    const whole =
+      segments.length === 1
+        ? (segments[0] as { data: Buffer }).data
+        : Buffer.concat(segments.map((s) => (s as { data: Buffer }).data));
+    return whole.subarray(start, endExclusive);
+  }
+
   /** A stream of bytes [start, endExclusive) of the object made of `segments`. */
   read(segments: readonly Segment[], start: number, endExclusive: number): Readable {
     const pieces: Array<{ segment: Segment; from: number; to: number }> = [];

@@ -114,5 +114,8 @@ export async function getObject(
   }
   headers['content-length'] = String(endExclusive - start);
   if (request.method === 'HEAD') return { status, headers };
-  return { status, headers, body: env.store.read(object.segments, start, endExclusive) };
+  const body =
+    env.store.readBuffered(object.segments, start, endExclusive) ??
+    env.store.read(object.segments, start, endExclusive);
+  return { status, headers, body };
 }

@@ -4,6 +4,8 @@
  * ACLs, bucket policies, tagging and multipart rules.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Crc32 } from '@aws-sdk/checksums/crc';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -30,6 +32,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 import { failure, newBucket } from './s3-conformance.js';
@@ -159,6 +162,38 @@ describe('object writes', () => {
     );
     expect(wrong.name).toBe('BadDigest');
     expect(wrong.message).toBe('The sha256 you specified did not match the calculated checksum.');
+  });
+
+  it('a streamed body sent aws-chunked with a trailing CRC32 is stored and its CRC32 returned', async () => {
+    const Bucket = await newBucket(s3);
+    const data = Buffer.alloc(300 * 1024, 'z');
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket,
+        Key: 'streamed',
+        Body: Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]),
+        ContentLength: data.length,
+        ChecksumAlgorithm: 'CRC32',
+      }),
+    );
+    const crc = new Crc32();
+    crc.update(data);
+    const expected = Buffer.from(await crc.digest()).toString('base64');
+    expect(put.ChecksumCRC32).toBe(expected);
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'streamed', ChecksumMode: 'ENABLED' }));
+    expect(got.ChecksumCRC32).toBe(expected);
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(data)).toBe(true);
+  });
+
+  it('a presigned GET URL downloads the object with a plain HTTP client', async () => {
+    const Bucket = await newBucket(s3);
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'shared file.txt', Body: 'presigned' }));
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket, Key: 'shared file.txt' }), {
+      expiresIn: 60,
+    });
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('presigned');
   });
 
   it('If-None-Match: * writes a key only when it does not exist yet', async () => {
