@@ -8,7 +8,9 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findConnection, loadConfig } from '../config/index.js';
 import type { Connection } from '../config/schema.js';
-import { ConfigError, UsageError } from '../errors/index.js';
+import { ConfigError, UsageError, WorkFailedError } from '../errors/index.js';
+import type { ApplyResult } from './apply/apply-onboarding.js';
+import type { ApplyClients } from './apply/plan-onboarding.js';
 import { generateExternalId, writeExternalIdToConfig, writeFileAtomic } from './external-id.js';
 import {
   type OnboardingContext,
@@ -32,8 +34,17 @@ export interface OnboardOptions {
   configPath: string;
   /** The connection to onboard. */
   connectionName: string;
-  /** Folder the files are written to; created when missing. Files already there are replaced. */
-  outDir: string;
+  /**
+   * Folder the files are written to; created when missing. Files already there are replaced.
+   * Optional with `apply`; not written in a dry run.
+   */
+  outDir?: string;
+  /** Also create and merge everything in the customer's account (their administrator's credentials). */
+  apply?: boolean;
+  /** With `apply`: show the changes, write nothing (no files, no configuration change). */
+  dryRun?: boolean;
+  /** Clients for `apply` (default: built from the configuration's `aws` settings and the default credential chain). */
+  clients?: ApplyClients;
   /** Environment for configuration overrides. Default: process.env. */
   env?: NodeJS.ProcessEnv;
   /** Receives one line for each thing the user must know (default: written to stderr). */
@@ -44,8 +55,10 @@ export interface OnboardResult {
   context: OnboardingContext;
   /** Paths of the files written, in the order written. */
   files: string[];
-  /** True when the connection had no external ID and a new one was written into the configuration. */
+  /** True when the connection had no external ID and a new one was generated (and, unless a dry run, saved). */
   externalIdGenerated: boolean;
+  /** What `apply` changed (or, in a dry run, would change). */
+  applied?: ApplyResult;
 }
 
 /** The documents for one connection, by file name (a contract: the names never change). */
@@ -116,41 +129,73 @@ function contextFor(
 
 export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (options.dryRun && !options.apply)
+    throw new UsageError('--dry-run only applies to --apply; add --apply or drop --dry-run');
+  if (options.outDir === undefined && !options.apply) {
+    throw new UsageError(
+      '--out DIR is required (the folder to write the onboarding files to), unless --apply is given',
+    );
+  }
+  const dryRun = options.dryRun === true;
+  const outDir = dryRun ? undefined : options.outDir;
   const loaded = await loadConfig(options.configPath, options.env ? { env: options.env } : {});
   let connection = findConnection(loaded.config, options.connectionName);
   const index = loaded.config.connections.indexOf(connection);
-  await prepareOutDir(options.outDir);
+  if (outDir !== undefined) await prepareOutDir(outDir);
 
   let externalIdGenerated = false;
   if (connection.externalId === undefined) {
-    const externalId = await writeExternalIdToConfig(
-      options.configPath,
-      connection.name,
-      generateExternalId(),
-    );
+    const generated = generateExternalId();
+    const externalId = dryRun
+      ? generated
+      : await writeExternalIdToConfig(options.configPath, connection.name, generated);
     connection = { ...connection, externalId };
     externalIdGenerated = true;
     say(
-      `Connection "${connection.name}" had no externalId: generated ${externalId} and wrote it into ${options.configPath}.`,
+      dryRun
+        ? `Connection "${connection.name}" has no externalId: this dry run shows ${externalId}; a real run generates one and writes it into ${options.configPath}.`
+        : `Connection "${connection.name}" had no externalId: generated ${externalId} and wrote it into ${options.configPath}.`,
     );
   }
   const context = contextFor(options.configPath, index, loaded.config, connection);
 
   const written: string[] = [];
-  for (const [name, text] of renderOnboardingFiles(context)) {
-    const path = join(options.outDir, name);
-    try {
-      await writeFileAtomic(path, text);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new UsageError(
-        `--out ${options.outDir}: cannot write ${name} (${code}); give a folder you can write to`,
-        {
-          cause: error,
-        },
-      );
+  if (outDir !== undefined) {
+    for (const [name, text] of renderOnboardingFiles(context)) {
+      const path = join(outDir, name);
+      try {
+        await writeFileAtomic(path, text);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+        throw new UsageError(
+          `--out ${outDir}: cannot write ${name} (${code}); give a folder you can write to`,
+          {
+            cause: error,
+          },
+        );
+      }
+      written.push(path);
     }
-    written.push(path);
   }
-  return { context, files: written, externalIdGenerated };
+  const result: OnboardResult = { context, files: written, externalIdGenerated };
+  if (options.apply) {
+    // Loaded only here: plain `onboard` never loads the AWS SDK.
+    const { applyOnboarding } = await import('./apply/apply-onboarding.js');
+    const { createApplyClients } = await import('./apply/apply-clients.js');
+    const { ApplyStepError } = await import('./apply/plan-onboarding.js');
+    const { NotificationOverlapError } = await import('./apply/merge-notification.js');
+    const clients = options.clients ?? createApplyClients(loaded.config.aws, context);
+    try {
+      result.applied = await applyOnboarding(context, clients, {
+        dryRun,
+        say: (text) => say(text.replace(/\n$/, '')),
+      });
+    } catch (error) {
+      if (error instanceof ApplyStepError || error instanceof NotificationOverlapError) {
+        throw new WorkFailedError(error.message, { cause: error });
+      }
+      throw error;
+    }
+  }
+  return result;
 }

@@ -139,9 +139,24 @@ describe('bucketbridge onboard', () => {
     },
   );
 
-  it('requires --connection and --out', async () => {
-    const result = await runCli(['onboard', '--config', configPath, '--connection', 'acme-batch']);
+  it.each([
+    [
+      ['--connection', 'acme-batch'],
+      'bucketbridge: --out DIR is required (the folder to write the onboarding files to), unless --apply is given\n',
+    ],
+    [
+      ['--connection', 'acme-batch', '--out', 'x', '--dry-run'],
+      'bucketbridge: --dry-run only applies to --apply; add --apply or drop --dry-run\n',
+    ],
+  ])('rejects %j with exit code 2', async (args, message) => {
+    const result = await onboard(...args);
+    expect(result.stderr).toBe(message);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("error: required option '--out <dir>' not specified");
+  });
+
+  it('requires --connection', async () => {
+    const result = await runCli(['onboard', '--config', configPath, '--out', join(folder, 'out')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("error: required option '--connection <name>' not specified");
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * The clients `onboard --apply` uses, signed with whatever credentials the default chain finds
+ * (the customer's administrator: a profile, environment keys, SSO) and pointed at the configured
+ * endpoint (the sandbox) when there is one.
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type AwsSettings, clientConfig, createClient } from '../../aws/client-factory.js';
+import type { OnboardingContext } from '../onboarding-context.js';
+import type { ApplyClients } from './plan-onboarding.js';
+
+export function createApplyClients(settings: AwsSettings, context: OnboardingContext): ApplyClients {
+  const queueRegion = context.live?.mode === 'sqs' ? context.live.queueArn.split(':')[3] : undefined;
+  return {
+    iam: createClient(IAMClient, { settings }),
+    // Buckets may be in any region; the SDK re-sends to the bucket's region on a redirect.
+    s3: new S3Client({ ...clientConfig({ settings }), followRegionRedirects: true }),
+    sns: createClient(SNSClient, { settings, region: context.region }),
+    sqs: createClient(SQSClient, { settings, region: queueRegion ?? settings.region }),
+  };
+}

@@ -1,0 +1,338 @@
+/**
+ * `onboard --apply` against the sandbox, with the customer's administrator credentials: it creates
+ * the role and its inline policy, and MERGES into what the customer's queue and buckets already
+ * have; the result is what the vendor needs (and no more), a second run changes nothing, and an
+ * overlapping notification rule is refused before anything is written.
+ */
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  GetBucketNotificationConfigurationCommand,
+  GetBucketPolicyCommand,
+  GetObjectCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Connection, configSchema } from '../../../src/config/schema.js';
+import { applyOnboarding } from '../../../src/onboarding/apply/apply-onboarding.js';
+import { NotificationOverlapError } from '../../../src/onboarding/apply/merge-notification.js';
+import type { ApplyClients } from '../../../src/onboarding/apply/plan-onboarding.js';
+import {
+  type OnboardingContext,
+  resolveOnboardingContext,
+} from '../../../src/onboarding/onboarding-context.js';
+import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+
+const VENDOR = '111111111111';
+const CUSTOMER = '222222222222';
+
+let sandbox: TestSandbox;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+function customerClients(): ApplyClients {
+  const config = sandbox.sdkConfig('customer');
+  return {
+    iam: new IAMClient(config),
+    s3: new S3Client(config),
+    sns: new SNSClient(config),
+    sqs: new SQSClient(config),
+  };
+}
+
+/**
+ * A live connection reading the customer's own queue (`live.mode: sqs`), with fresh names
+ * everywhere, resolved as `onboard` resolves it.
+ */
+async function liveContext(sqs: SQSClient): Promise<OnboardingContext> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('events') }));
+  const config = configSchema.parse({
+    version: 2,
+    vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
+    aws: { region: sandbox.region, endpoint: sandbox.endpoint },
+    connections: [
+      {
+        name: uniqueName('conn'),
+        accountId: CUSTOMER,
+        externalId: uniqueName('ext'),
+        workflow: 'live',
+        live: { mode: 'sqs', queueUrl: QueueUrl },
+        source: { bucket: uniqueName('src'), prefix: 'videos/in/' },
+        destination: { bucket: uniqueName('dst'), prefix: 'videos/out/' },
+        onboarding: { roleName: uniqueName('Role') },
+      },
+    ],
+  });
+  return resolveOnboardingContext(config, config.connections[0] as Connection);
+}
+
+function queueArn(context: OnboardingContext): string {
+  return (context.live as { queueArn: string }).queueArn;
+}
+
+async function createBuckets(context: OnboardingContext, s3: S3Client): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: context.source.bucket }));
+  await s3.send(new CreateBucketCommand({ Bucket: context.destination.bucket }));
+}
+
+/** A customer queue S3 may send the source bucket's events to; returns its ARN. */
+async function customerQueue(context: OnboardingContext, sqs: SQSClient): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('audit') }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queueArn = Attributes!.QueueArn!;
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${context.source.bucket}` } },
+      },
+    ],
+  };
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
+  return queueArn;
+}
+
+const EXISTING_STATEMENT = {
+  Sid: 'AnalyticsReadsReports',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
+  Action: 's3:GetObject',
+  Resource: 'placeholder',
+};
+
+describe('onboard --apply on an account that already has a bucket policy and a notification', () => {
+  let context: OnboardingContext;
+  let clients: ApplyClients;
+  let auditQueueArn: string;
+  let firstRun: Awaited<ReturnType<typeof applyOnboarding>>;
+  const output: string[] = [];
+
+  beforeAll(async () => {
+    clients = customerClients();
+    context = await liveContext(clients.sqs);
+    await createBuckets(context, clients.s3);
+    const existingPolicy = {
+      Version: '2012-10-17',
+      Statement: [{ ...EXISTING_STATEMENT, Resource: `arn:aws:s3:::${context.source.bucket}/reports/*` }],
+    };
+    await clients.s3.send(
+      new PutBucketPolicyCommand({ Bucket: context.source.bucket, Policy: JSON.stringify(existingPolicy) }),
+    );
+    auditQueueArn = await customerQueue(context, clients.sqs);
+    await clients.s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: context.source.bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            { Id: 'audit-deletes', QueueArn: auditQueueArn, Events: ['s3:ObjectRemoved:*'] },
+          ],
+        },
+      }),
+    );
+    firstRun = await applyOnboarding(context, clients, { say: (text) => output.push(text) });
+  });
+
+  it('creates the role, its inline policy, the topic and its policy, and updates both bucket policies and the notification', () => {
+    expect(firstRun.changes.map((c) => `${c.kind} ${c.resource}`)).toEqual([
+      `create IAM role ${context.roleName} (trust policy, MaxSessionDuration 3600 s)`,
+      `create IAM role ${context.roleName} inline policy BucketBridgeAccess`,
+      `create SQS queue policy of ${queueArn(context)}`,
+      `update S3 bucket policy of ${context.source.bucket}`,
+      `create S3 bucket policy of ${context.destination.bucket}`,
+      `update S3 event notification of ${context.source.bucket}`,
+    ]);
+    expect(firstRun.changed).toBe(true);
+  });
+
+  it('shows each change as a diff', () => {
+    const text = output.join('');
+    expect(text).toContain(
+      `~ update S3 bucket policy of ${context.source.bucket}\n--- current\n+++ planned\n`,
+    );
+    expect(text).toContain(`+      "Sid": "BucketBridge`);
+    expect(text).toContain('Applied 6 changes.\n');
+  });
+
+  it("keeps the bucket's existing statement and adds ours", async () => {
+    const { Policy } = await clients.s3.send(new GetBucketPolicyCommand({ Bucket: context.source.bucket }));
+    const sids = (JSON.parse(Policy!) as { Statement: { Sid: string }[] }).Statement.map((s) => s.Sid);
+    expect(sids[0]).toBe('AnalyticsReadsReports');
+    expect(sids.slice(1).every((sid) => sid.startsWith('BucketBridge'))).toBe(true);
+    expect(sids).toHaveLength(4);
+  });
+
+  it("keeps the bucket's existing notification rule and adds ours", async () => {
+    const current = await clients.s3.send(
+      new GetBucketNotificationConfigurationCommand({ Bucket: context.source.bucket }),
+    );
+    expect(current.QueueConfigurations?.map((q) => [q.Id, q.QueueArn, q.Events])).toEqual([
+      ['audit-deletes', auditQueueArn, ['s3:ObjectRemoved:*']],
+      [`bucketbridge-${context.connectionName}`, queueArn(context), ['s3:ObjectCreated:*']],
+    ]);
+  });
+
+  it('creates the role with the trust policy and the inline policy of the JSON files', async () => {
+    const { Role } = await clients.iam.send(new GetRoleCommand({ RoleName: context.roleName }));
+    expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!)).Statement[0].Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': context.externalId },
+    });
+    const inline = await clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: context.roleName, PolicyName: 'BucketBridgeAccess' }),
+    );
+    expect(
+      JSON.parse(decodeURIComponent(inline.PolicyDocument!)).Statement.map((s: { Sid: string }) => s.Sid),
+    ).toEqual([
+      'ListSourcePrefix',
+      'ReadSourceObjects',
+      'WriteDestinationObjects',
+      'LocateBuckets',
+      'CheckSourceNotification',
+      'ConsumeEventQueue',
+    ]);
+    const { Attributes } = await clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: (context.live as { queueUrl: string }).queueUrl,
+        AttributeNames: ['Policy'],
+      }),
+    );
+    expect(JSON.parse(Attributes!.Policy!).Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
+      expect.stringMatching(/^BucketBridge.*S3SendMessage$/),
+    ]);
+  });
+
+  it('is idempotent: a second run finds nothing to change and writes nothing', async () => {
+    const again: string[] = [];
+    const second = await applyOnboarding(context, clients, { say: (text) => again.push(text) });
+    expect(second.changed).toBe(false);
+    expect(second.changes.map((c) => c.kind)).toEqual(Array(second.changes.length).fill('unchanged'));
+    expect(again.at(-1)).toBe(
+      'Nothing to change: the account already has everything this connection needs.\n',
+    );
+  });
+
+  it('gives the vendor exactly the access the workflow needs, with the external ID only', async () => {
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: context.source.bucket, Key: 'videos/in/clip.mp4', Body: 'in' }),
+    );
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: context.source.bucket, Key: 'private/payroll.csv', Body: 'no' }),
+    );
+    const sts = new STSClient(sandbox.sdkConfig('vendor'));
+    await expect(
+      sts.send(
+        new AssumeRoleCommand({ RoleArn: context.roleArn, RoleSessionName: 'wrong', ExternalId: 'guessed' }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: context.roleArn,
+        RoleSessionName: 'vendor',
+        ExternalId: context.externalId,
+      }),
+    );
+    const asRole = new S3Client({
+      ...sandbox.sdkConfig('vendor'),
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken!,
+      },
+    });
+    const read = await asRole.send(
+      new GetObjectCommand({ Bucket: context.source.bucket, Key: 'videos/in/clip.mp4' }),
+    );
+    expect(await read.Body!.transformToString()).toBe('in');
+    await expect(
+      asRole.send(new GetObjectCommand({ Bucket: context.source.bucket, Key: 'private/payroll.csv' })),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
+    await asRole.send(
+      new PutObjectCommand({ Bucket: context.destination.bucket, Key: 'videos/out/clip.mp4', Body: 'out' }),
+    );
+    await expect(
+      asRole.send(
+        new PutObjectCommand({ Bucket: context.source.bucket, Key: 'videos/in/evil.mp4', Body: 'x' }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+});
+
+describe('onboard --apply refuses what it cannot merge, before writing anything', () => {
+  it('an existing rule that overlaps ours: a clear message, and no role, policy or rule written', async () => {
+    const clients = customerClients();
+    const context = await liveContext(clients.sqs);
+    await createBuckets(context, clients.s3);
+    const auditArn = await customerQueue(context, clients.sqs);
+    const everything = { Id: 'all-uploads', QueueArn: auditArn, Events: ['s3:ObjectCreated:Put' as const] };
+    await clients.s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: context.source.bucket,
+        NotificationConfiguration: { QueueConfigurations: [everything] },
+      }),
+    );
+    const error = await applyOnboarding(context, clients, { say: () => undefined }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotificationOverlapError);
+    expect((error as Error).message).toBe(
+      `the notification on bucket ${context.source.bucket} already has rule "all-uploads" (s3:ObjectCreated:Put for keys with any prefix to ${auditArn}) ` +
+        `that overlaps ours (s3:ObjectCreated:* for keys starting with "videos/in/" to ${queueArn(context)}): ` +
+        'S3 sends each event to one rule only. Narrow that rule (a prefix or suffix that excludes our keys) or remove it, ' +
+        'or give this connection a source prefix it does not cover, then run again.',
+    );
+    await expect(clients.iam.send(new GetRoleCommand({ RoleName: context.roleName }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+    });
+    await expect(
+      clients.s3.send(new GetBucketPolicyCommand({ Bucket: context.source.bucket })),
+    ).rejects.toMatchObject({
+      name: 'NoSuchBucketPolicy',
+    });
+  });
+
+  it('a dry run shows the changes and writes nothing', async () => {
+    const clients = customerClients();
+    const context = await liveContext(clients.sqs);
+    await createBuckets(context, clients.s3);
+    const said: string[] = [];
+    const result = await applyOnboarding(context, clients, { dryRun: true, say: (text) => said.push(text) });
+    expect(result.changes.map((c) => c.kind)).toEqual([
+      'create',
+      'create',
+      'create',
+      'create',
+      'create',
+      'create',
+    ]);
+    expect(said.at(-1)).toBe('Dry run: 6 changes would be made; nothing was written.\n');
+    expect(said.join('')).toContain(`+ create S3 bucket policy of ${context.destination.bucket}`);
+    await expect(clients.iam.send(new GetRoleCommand({ RoleName: context.roleName }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+    });
+    await expect(
+      clients.s3.send(new GetBucketPolicyCommand({ Bucket: context.destination.bucket })),
+    ).rejects.toMatchObject({
+      name: 'NoSuchBucketPolicy',
+    });
+  });
+});
