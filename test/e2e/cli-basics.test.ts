@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { SET_KEYS } from '../../src/config/init/set-keys.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 describe('the bucketbridge binary', () => {
   it('prints its version with --version and exits 0', async () => {
@@ -67,5 +68,41 @@ describe('--help', () => {
     const result = await runCli(['init', '--help']);
     for (const key of Object.keys(SET_KEYS))
       expect(result.stdout).toMatch(new RegExp(`^ {2}${key.replace('.', '\\.')} `, 'm'));
+  });
+});
+
+describe('start-up stays light', () => {
+  // A module hook that fails the process as soon as anything imports the AWS SDK (or its Smithy
+  // runtime), so a command's --help that loads it eagerly exits non-zero.
+  const hook = `export async function resolve(specifier, context, next) {
+    if (specifier.startsWith('@aws-sdk/') || specifier.startsWith('@smithy/')) throw new Error('AWS SDK loaded: ' + specifier);
+    return next(specifier, context);
+  }`;
+  const inner = `data:text/javascript,${encodeURIComponent(hook)}`;
+  const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(inner)});`)}`;
+  const runGuarded = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', register, ...args], { encoding: 'utf8', timeout: 30_000 });
+
+  it('the guard itself fails a process that imports the AWS SDK', () => {
+    const result = runGuarded(['--input-type=module', '-e', "await import('@aws-sdk/client-sts')"]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('AWS SDK loaded: @aws-sdk/client-sts');
+  });
+
+  it('--help of the program and of every command loads no AWS SDK module', () => {
+    const top = runGuarded([BIN, '--help']);
+    expect(top.status).toBe(0);
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z][\w-]*)\b/gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['init', 'config']));
+    for (const args of [
+      ...commands.map((c) => [c, '--help']),
+      ['config', 'validate', '--help'],
+      ['config', 'migrate', '--help'],
+    ]) {
+      const result = runGuarded([BIN, ...args]);
+      expect({ args, status: result.status, stderr: result.stderr }).toEqual({ args, status: 0, stderr: '' });
+    }
   });
 });
