@@ -78,7 +78,11 @@ function checkPrincipal(value: unknown, options: ParsePolicyOptions): void {
       const invalid = () => fail(`Invalid principal in policy: "${type}":"${entry}"`);
       if (type === 'AWS') {
         if (entry === '*' || /^\d{12}$/.test(entry)) continue;
-        if (!/^arn:aws:(iam|sts)::\d{12}:(root|role\/.+|user\/.+|assumed-role\/[^/]+\/.+)$/.test(entry))
+        if (
+          !/^arn:aws(-cn|-us-gov)?:(iam|sts)::\d{12}:(root|role\/.+|user\/.+|assumed-role\/[^/]+\/.+)$/.test(
+            entry,
+          )
+        )
           invalid();
         if (options.principalExists && !options.principalExists(entry)) invalid();
       } else if (type === 'Service') {
