@@ -224,6 +224,56 @@ describe('every problem names file, line, column, key path, expected and found',
       ],
     ],
     [
+      'a region that is not one',
+      withReplaced(VALID_CONFIG, '  region: us-east-1', '  region: virginia'),
+      ['bb.yaml:6:11: aws.region: expected an AWS region name such as us-east-1, found "virginia"'],
+    ],
+    [
+      'an endpoint that is not a URL',
+      withReplaced(VALID_CONFIG, '  region: us-east-1', '  region: us-east-1\n  endpoint: not a url'),
+      [
+        'bb.yaml:7:13: aws.endpoint: expected an http(s) URL such as http://127.0.0.1:4566, found "not a url"',
+      ],
+    ],
+    [
+      'retries out of range',
+      withReplaced(VALID_CONFIG, '  region: us-east-1', '  region: us-east-1\n  maxAttempts: 50'),
+      ['bb.yaml:7:16: aws.maxAttempts: expected a number <= 20, found 50'],
+    ],
+    [
+      'no principals',
+      withReplaced(VALID_CONFIG, 'principals: ["arn:aws:iam::111111111111:root"]', 'principals: []'),
+      ['bb.yaml:4:15: vendor.principals: expected at least one principal ARN, found an empty list'],
+    ],
+    [
+      'a principal that is a group',
+      withReplaced(VALID_CONFIG, 'arn:aws:iam::111111111111:root', 'arn:aws:iam::111111111111:group/ops'),
+      [
+        'bb.yaml:4:16: vendor.principals[0]: expected an IAM principal ARN (account root, role or user) such as arn:aws:iam::111111111111:root, found "arn:aws:iam::111111111111:group/ops" (resource `group/ops` is not root, role/NAME or user/NAME)',
+      ],
+    ],
+    [
+      'a processing region list with an unknown region',
+      withReplaced(VALID_CONFIG, 'regions: [us-east-1, eu-central-1]', 'regions: [us-east-1, europe]'),
+      ['bb.yaml:8:24: processing.regions[1]: expected an AWS region name such as us-east-1, found "europe"'],
+    ],
+    [
+      'a time that is not ISO-8601',
+      withReplaced(
+        VALID_CONFIG,
+        'prefix: "incoming/" }',
+        'prefix: "incoming/", modifiedAfter: "yesterday" }',
+      ),
+      [
+        'bb.yaml:19:69: connections[0].source.modifiedAfter: expected an ISO-8601 time such as 2024-01-31T00:00:00Z, found "yesterday"',
+      ],
+    ],
+    [
+      'a ledger that is neither sqlite nor postgres',
+      withReplaced(VALID_CONFIG, 'ledger: sqlite:./bucketbridge.db', 'ledger: ./bucketbridge.db'),
+      ['bb.yaml:10:9: ledger: expected sqlite:PATH or postgres://..., found "./bucketbridge.db"'],
+    ],
+    [
       'an empty file',
       '',
       [
