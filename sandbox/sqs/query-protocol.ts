@@ -26,6 +26,10 @@ export function queryToInput(action: string, params: URLSearchParams, path: stri
     if (Object.keys(tags).length > 0) input[action === 'CreateQueue' ? 'tags' : 'Tags'] = tags;
   }
   if (action === 'UntagQueue') input.TagKeys = queryList(params, 'TagKey', '');
+  if (action === 'AddPermission') {
+    input.AWSAccountIds = queryList(params, 'AWSAccountId', '');
+    input.Actions = queryList(params, 'ActionName', '');
+  }
   return input;
 }
 

@@ -12,11 +12,16 @@ import { type Clock, systemClock } from './clock.js';
 import { buildMessage, MESSAGE_OPERATIONS, senderIdOf } from './message-operations.js';
 import { queryToInput, resultToXml } from './query-protocol.js';
 import { QUEUE_OPERATIONS } from './queue-operations.js';
+import { PERMISSION_OPERATIONS } from './queue-permissions.js';
 import { QueueRegistry, type QueueSnapshot } from './queue-registry.js';
 import { queueDoesNotExist, toJsonError, toQueryError } from './sqs-errors.js';
 import { authorizeQueue, type SqsOperation, type SqsRuntime } from './sqs-input.js';
 
-const OPERATIONS: Record<string, SqsOperation> = { ...QUEUE_OPERATIONS, ...MESSAGE_OPERATIONS };
+const OPERATIONS: Record<string, SqsOperation> = {
+  ...QUEUE_OPERATIONS,
+  ...MESSAGE_OPERATIONS,
+  ...PERMISSION_OPERATIONS,
+};
 
 /** A delivery into a queue by an AWS service (S3 event notifications, SNS subscriptions). */
 export interface ServiceDelivery {

@@ -456,3 +456,36 @@ describe('state persistence', () => {
     expect(attrs.body.Attributes).toEqual({ VisibilityTimeout: '90' });
   });
 });
+
+describe('AddPermission and RemovePermission', () => {
+  it('grants another account the listed actions through the queue policy, and takes them back', async () => {
+    const url = await createQueue('perm', {}, customer);
+    const added = await query(customer, {
+      Action: 'AddPermission',
+      QueueUrl: url,
+      Label: 'vendor-send',
+      'AWSAccountId.1': VENDOR,
+      'ActionName.1': 'SendMessage',
+    });
+    expect(added.status).toBe(200);
+    expect((await json(vendor, 'SendMessage', { QueueUrl: url, MessageBody: 'ok' })).status).toBe(200);
+    expect((await json(vendor, 'ReceiveMessage', { QueueUrl: url })).status).toBe(403);
+    const again = await json(customer, 'AddPermission', {
+      QueueUrl: url,
+      Label: 'vendor-send',
+      AWSAccountIds: [VENDOR],
+      Actions: ['SendMessage'],
+    });
+    expect(again.body.message).toBe(
+      'Value vendor-send for parameter Label is invalid. Reason: Already exists.',
+    );
+    await json(customer, 'RemovePermission', { QueueUrl: url, Label: 'vendor-send' });
+    expect((await json(vendor, 'SendMessage', { QueueUrl: url, MessageBody: 'no' })).status).toBe(403);
+    const attrs = await json(customer, 'GetQueueAttributes', { QueueUrl: url, AttributeNames: ['Policy'] });
+    expect(attrs.body).toEqual({});
+    const missing = await json(customer, 'RemovePermission', { QueueUrl: url, Label: 'vendor-send' });
+    expect(missing.body.message).toBe(
+      "Value vendor-send for parameter Label is invalid. Reason: can't find label.",
+    );
+  });
+});
