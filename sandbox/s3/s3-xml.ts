@@ -13,8 +13,9 @@ export type XmlValue = string | number | boolean | XmlNode[] | undefined;
 /** One element: `[name, value]`; `name` may include attributes. Repeated elements are repeated entries. */
 export type XmlNode = [string, XmlValue];
 
+/** Escapes element text as S3 does: `&`, `<`, `>`, `"` (ETags read `&quot;…&quot;`) and carriage returns. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => {
+  return text.replace(/[&<>"\r]/g, (c) => {
     switch (c) {
       case '&':
         return '&amp;';
@@ -24,8 +25,6 @@ export function escapeXml(text: string): string {
         return '&gt;';
       case '"':
         return '&quot;';
-      case "'":
-        return '&apos;';
       default:
         return '&#13;';
     }
