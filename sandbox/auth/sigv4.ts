@@ -169,14 +169,15 @@ export function canonicalQuery(rawQuery: string, omit?: string): string {
  * are joined with `,` exactly as the client signed them.
  */
 export function canonicalHeaders(rawHeaders: string[], signedHeaders: string[]): string {
-  const values = new Map<string, string[]>();
+  // Only the signed headers are gathered: requests carry many more, and this runs per request.
+  const values = new Map<string, string[]>(signedHeaders.map((name) => [name, []]));
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    const list = values.get(name) ?? [];
-    list.push(rawHeaders[i + 1]!.trim().replace(/\s+/g, ' '));
-    values.set(name, list);
+    const list = values.get(rawHeaders[i]!.toLowerCase());
+    if (list) list.push(rawHeaders[i + 1]!.trim().replace(/\s+/g, ' '));
   }
-  return signedHeaders.map((name) => `${name}:${(values.get(name) ?? []).join(',')}\n`).join('');
+  let out = '';
+  for (const name of signedHeaders) out += `${name}:${values.get(name)!.join(',')}\n`;
+  return out;
 }
 
 export interface CanonicalRequestParts {
