@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfigPath } from '../../../src/config/config-path.js';
 import { findConnection } from '../../../src/config/find-connection.js';
-import { validateConfigText } from '../../../src/config/load-config.js';
+import { locateKey, validateConfigText } from '../../../src/config/load-config.js';
 import { UsageError } from '../../../src/errors/index.js';
 import { VALID_CONFIG } from './config-fixtures.js';
 
@@ -33,5 +33,18 @@ describe('the configuration path', () => {
     [undefined, {}, 'bucketbridge.yaml'],
   ])('--config %s with %j is %s', (flag, env, expected) => {
     expect(resolveConfigPath(flag, env)).toBe(expected);
+  });
+});
+
+describe('locateKey', () => {
+  const loaded = validateConfigText('bb.yaml', VALID_CONFIG, { env: {} });
+
+  it.each([
+    [['connections', 0, 'source', 'bucket'], 'bb.yaml:19:23: connections[0].source.bucket'],
+    [['vendor', 'accountId'], 'bb.yaml:3:14: vendor.accountId'],
+    // A key the file does not hold (a default) points at the closest key it does hold.
+    [['connections', 0, 'concurrency'], 'bb.yaml:12:5: connections[0].concurrency'],
+  ])('%j is at %s', (path, where) => {
+    expect(locateKey(loaded, path)).toBe(where);
   });
 });
