@@ -3,7 +3,8 @@
  * SetTopicAttributes. A new topic gets AWS's default owner-only policy.
  */
 import { AwsError } from '../core/errors.js';
-import { queryMap } from '../protocols/query.js';
+import type { PolicyStatement } from '../core/types.js';
+import { queryList, queryMap } from '../protocols/query.js';
 import {
   authorizeTopic,
   entries,
@@ -11,6 +12,7 @@ import {
   required,
   type SnsOperation,
   topicByArn,
+  topicPolicy,
 } from './sns-runtime.js';
 import { defaultTopicPolicy, type Topic } from './topic-registry.js';
 
@@ -180,6 +182,53 @@ const tagResource: SnsOperation = (rt, call) => {
   return {};
 };
 
+function topicStatements(topic: Topic): PolicyStatement[] {
+  const policy = topicPolicy(topic);
+  if (!policy) return [];
+  return Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+}
+
+/** AddPermission: a statement labelled `Label` granting whole accounts the listed actions. */
+const addPermission: SnsOperation = (rt, call) => {
+  const topic = topicByArn(rt, required(call.params, 'TopicArn'));
+  authorizeTopic(rt, call.caller, 'AddPermission', topic);
+  const label = required(call.params, 'Label');
+  const accounts = queryList(call.params, 'AWSAccountId');
+  const actions = queryList(call.params, 'ActionName');
+  if (accounts.length === 0) throw invalidParameter('AWSAccountId');
+  if (actions.length === 0) throw invalidParameter('ActionName');
+  const statements = topicStatements(topic);
+  if (statements.some((st) => st.Sid === label)) throw invalidParameter('Statement already exists');
+  statements.push({
+    Sid: label,
+    Effect: 'Allow',
+    Principal: { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) },
+    Action: actions.map((a) => `SNS:${a}`),
+    Resource: topic.arn,
+  });
+  const policy = topicPolicy(topic);
+  topic.attributes.Policy = JSON.stringify({
+    Version: policy?.Version ?? '2008-10-17',
+    Id: policy?.Id ?? '__default_policy_ID',
+    Statement: statements,
+  });
+  return undefined;
+};
+
+const removePermission: SnsOperation = (rt, call) => {
+  const topic = topicByArn(rt, required(call.params, 'TopicArn'));
+  authorizeTopic(rt, call.caller, 'RemovePermission', topic);
+  const label = required(call.params, 'Label');
+  const policy = topicPolicy(topic);
+  if (policy) {
+    topic.attributes.Policy = JSON.stringify({
+      ...policy,
+      Statement: topicStatements(topic).filter((st) => st.Sid !== label),
+    });
+  }
+  return undefined;
+};
+
 export const TOPIC_OPERATIONS: Record<string, SnsOperation> = {
   CreateTopic: createTopic,
   DeleteTopic: deleteTopic,
@@ -188,4 +237,6 @@ export const TOPIC_OPERATIONS: Record<string, SnsOperation> = {
   SetTopicAttributes: setTopicAttributes,
   ListTagsForResource: listTagsForResource,
   TagResource: tagResource,
+  AddPermission: addPermission,
+  RemovePermission: removePermission,
 };

@@ -535,3 +535,28 @@ describe('state persistence', () => {
     expect(restored.signingCertificatePem()).toContain('BEGIN CERTIFICATE');
   });
 });
+
+describe('AddPermission and RemovePermission', () => {
+  it('let another account publish through a labelled statement, then stop it', async () => {
+    const arn = await createTopic(customer, 'perm-topic');
+    const added = await call(customer, {
+      Action: 'AddPermission',
+      TopicArn: arn,
+      Label: 'vendor-publish',
+      'AWSAccountId.member.1': VENDOR,
+      'ActionName.member.1': 'Publish',
+    });
+    expect(added.status).toBe(200);
+    expect((await call(vendor, { Action: 'Publish', TopicArn: arn, Message: 'm' })).status).toBe(200);
+    const duplicate = await call(customer, {
+      Action: 'AddPermission',
+      TopicArn: arn,
+      Label: 'vendor-publish',
+      'AWSAccountId.member.1': VENDOR,
+      'ActionName.member.1': 'Publish',
+    });
+    expect(duplicate.body).toContain('<Message>Invalid parameter: Statement already exists</Message>');
+    await call(customer, { Action: 'RemovePermission', TopicArn: arn, Label: 'vendor-publish' });
+    expect((await call(vendor, { Action: 'Publish', TopicArn: arn, Message: 'm' })).status).toBe(403);
+  });
+});
