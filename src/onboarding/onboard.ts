@@ -127,6 +127,20 @@ function contextFor(
   }
 }
 
+/**
+ * A warning when the workers would not assume the role onboarding creates: the last ARN of
+ * `assumeRoleArn` is the role the connection's credentials end up in.
+ */
+export function roleMismatch(connection: Connection, context: OnboardingContext): string | undefined {
+  const last = connection.assumeRoleArn.at(-1);
+  if (connection.assumeRoleFlag && last === context.roleArn) return undefined;
+  const fix = `set assumeRoleFlag: true and end assumeRoleArn with ${context.roleArn}`;
+  if (last === undefined || !connection.assumeRoleFlag) {
+    return `Warning: connection "${connection.name}" does not assume a role yet (assumeRoleFlag is ${connection.assumeRoleFlag}); once the customer has created it, ${fix}.`;
+  }
+  return `Warning: connection "${connection.name}" assumes ${last} (the last of assumeRoleArn) but onboarding creates ${context.roleArn}; ${fix}, or set onboarding.roleName to the role it assumes.`;
+}
+
 export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (options.dryRun && !options.apply)
@@ -158,6 +172,8 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
     );
   }
   const context = contextFor(options.configPath, index, loaded.config, connection);
+  const mismatch = roleMismatch(connection, context);
+  if (mismatch !== undefined) say(mismatch);
 
   const written: string[] = [];
   if (outDir !== undefined) {

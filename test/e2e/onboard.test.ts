@@ -22,6 +22,8 @@ connections:
   - name: acme-batch
     accountId: "222222222222"
     externalId: fixed-external-id
+    assumeRoleFlag: true
+    assumeRoleArn: [arn:aws:iam::222222222222:role/BucketBridgeAccessRole]
     source: { bucket: acme-src }
     destination: { bucket: acme-dst, acl: bucket-owner-full-control }
 `;
@@ -59,6 +61,15 @@ describe('bucketbridge onboard', () => {
     const trust = JSON.parse(await readFile(join(out, 'trust-policy.json'), 'utf8'));
     expect(trust.Statement[0].Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'fixed-external-id' } });
     expect(await readFile(configPath, 'utf8')).toBe(CONFIG);
+    expect(result.stderr).not.toContain('Warning');
+  });
+
+  it('warns when the connection does not assume the role onboarding creates', async () => {
+    const result = await onboard('--connection', 'acme-live', '--out', join(folder, 'out'));
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain(
+      'Warning: connection "acme-live" does not assume a role yet (assumeRoleFlag is false); once the customer has created it, set assumeRoleFlag: true and end assumeRoleArn with arn:aws:iam::222222222222:role/BucketBridgeAccessRole.\n',
+    );
   });
 
   it('gives a live connection without externalId a new one, writes it into the configuration and says so', async () => {

@@ -4,7 +4,13 @@
  * have; the result is what the vendor needs (and no more), a second run changes nothing, and an
  * overlapping notification rule is refused before anything is written.
  */
-import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import {
   CreateBucketCommand,
   GetBucketNotificationConfigurationCommand,
@@ -334,5 +340,91 @@ describe('onboard --apply refuses what it cannot merge, before writing anything'
     ).rejects.toMatchObject({
       name: 'NoSuchBucketPolicy',
     });
+  });
+});
+
+describe('onboard --apply on a role set up by hand from the seed guide', () => {
+  it('replaces the trust without external ID, raises MaxSessionDuration and replaces the broad inline policy', async () => {
+    const clients = customerClients();
+    const config = configSchema.parse({
+      version: 2,
+      vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
+      aws: { region: sandbox.region, endpoint: sandbox.endpoint },
+      connections: [
+        {
+          name: 'seed',
+          accountId: CUSTOMER,
+          externalId: uniqueName('ext'),
+          stsCredsExpirationTime: '2h',
+          source: { bucket: uniqueName('src'), prefix: 'in/' },
+          destination: { bucket: uniqueName('dst'), prefix: 'out/' },
+          onboarding: { roleName: uniqueName('BeamrCloudAccessRole') },
+        },
+      ],
+    });
+    const context = resolveOnboardingContext(config, config.connections[0] as Connection);
+    await createBuckets(context, clients.s3);
+    const seedTrust = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:AssumeRole' },
+      ],
+    };
+    await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: context.roleName,
+        AssumeRolePolicyDocument: JSON.stringify(seedTrust),
+      }),
+    );
+    const seedPermissions = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:PutObjectAcl'],
+          Resource: '*',
+        },
+      ],
+    };
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: context.roleName,
+        PolicyName: 'BucketBridgeAccess',
+        PolicyDocument: JSON.stringify(seedPermissions),
+      }),
+    );
+    const sts = new STSClient(sandbox.sdkConfig('vendor'));
+    // Before: anyone at the vendor can assume the role without an external ID.
+    await sts.send(new AssumeRoleCommand({ RoleArn: context.roleArn, RoleSessionName: 'before' }));
+
+    const said: string[] = [];
+    const result = await applyOnboarding(context, clients, { say: (text) => said.push(text) });
+    expect(result.changes.map((c) => `${c.kind} ${c.resource}`)).toEqual([
+      `update IAM role ${context.roleName} trust policy`,
+      `update IAM role ${context.roleName} MaxSessionDuration`,
+      `update IAM role ${context.roleName} inline policy BucketBridgeAccess`,
+      `create S3 bucket policy of ${context.source.bucket}`,
+      `create S3 bucket policy of ${context.destination.bucket}`,
+    ]);
+    expect(said.join('')).toContain('-  "MaxSessionDuration": 3600\n+  "MaxSessionDuration": 7200\n');
+    expect(said.join('')).toContain(
+      `+      "Condition": {\n+        "StringEquals": {\n+          "sts:ExternalId": "${context.externalId}"`,
+    );
+
+    const { Role } = await clients.iam.send(new GetRoleCommand({ RoleName: context.roleName }));
+    expect(Role?.MaxSessionDuration).toBe(7200);
+    await expect(
+      sts.send(new AssumeRoleCommand({ RoleArn: context.roleArn, RoleSessionName: 'after' })),
+    ).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
+    await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: context.roleArn,
+        RoleSessionName: 'after',
+        ExternalId: context.externalId,
+        DurationSeconds: 7200,
+      }),
+    );
   });
 });
