@@ -34,8 +34,13 @@ export interface SqsConsumerOptions {
   visibilityTimeoutSec?: number;
   /** Keepalive interval in seconds. Default half the visibility timeout. */
   heartbeatIntervalSec?: number;
-  /** Visibility a failed message gets before its next attempt, by receive count. Default 2^n s, max 15 min. */
-  failureBackoffSec?: (receiveCount: number) => number;
+  /**
+   * Visibility a failed message gets before its next attempt, in seconds, from its receive count
+   * and the handler's error. Default 2^n s, at most 15 min.
+   */
+  failureBackoffSec?: (receiveCount: number, error: unknown) => number;
+  /** After a hard stop, how long to wait for aborted handlers to unwind, in milliseconds. Default 5000. */
+  unwindMs?: number;
   /** Pause after a failed receive, doubled on each failure up to 60 s; reset after a success. Default 1 s. */
   receiveErrorBackoffMs?: number;
   /** Pause after a credentials or permission error on receive (they rarely heal in seconds). Default 30 s. */
@@ -120,18 +125,34 @@ export class SqsConsumer {
   private async shutdown(graceMs: number): Promise<void> {
     this.stopReceiving.abort();
     this.slotFreed?.();
-    await this.loop?.catch(() => undefined);
-    const all = Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
+    // A long poll under way is not cut short before the grace period ends: SQS may already have
+    // handed it messages, which an aborted request would leave invisible until their timeout.
+    // What it brings after the stop is made visible again at once (see receiveLoop).
+    const drained = (async () => {
+      await this.loop?.catch(() => undefined);
+      await Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
+    })();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
     });
-    const outcome = await Promise.race([all.then(() => 'drained' as const), grace]);
+    const outcome = await Promise.race([drained.then(() => 'drained' as const), grace]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
+      const left = [...this.inFlight.values()];
       this.hardStop.abort();
-      await Promise.all([...this.inFlight.values()].map((f) => this.release(f.message, 0)));
+      await Promise.all(left.map((f) => this.release(f.message, 0)));
+      await this.loop?.catch(() => undefined);
+      // Aborted handlers still unwind (temporary files, ledger calls): let them finish before the
+      // caller closes what they use, but never wait forever.
+      let unwindTimer: NodeJS.Timeout | undefined;
+      const unwind = new Promise<void>((resolve) => {
+        unwindTimer = setTimeout(resolve, this.options.unwindMs ?? 5000);
+      });
+      await Promise.race([Promise.allSettled(left.map((f) => f.done)), unwind]);
+      clearTimeout(unwindTimer);
     }
+    this.deletes.flush();
   }
 
   private async receiveLoop(): Promise<void> {
@@ -158,11 +179,15 @@ export class SqsConsumer {
             ],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: this.stopReceiving.signal },
+          { abortSignal: this.hardStop.signal },
         );
         errorPauseMs = this.options.receiveErrorBackoffMs ?? 1000;
         const messages = response.Messages ?? [];
         if (messages.length > 0) this.emit('received', messages.length);
+        if (this.stopReceiving.signal.aborted) {
+          await Promise.all(messages.map((message) => this.release(message, 0)));
+          break;
+        }
         for (const message of messages) this.dispatch(message);
       } catch (error) {
         if (this.stopReceiving.signal.aborted) break;
@@ -177,11 +202,16 @@ export class SqsConsumer {
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.stopReceiving.signal.addEventListener('abort', () => {
+      const signal = this.stopReceiving.signal;
+      const onAbort = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -216,7 +246,7 @@ export class SqsConsumer {
       this.emit('failed', message, error);
       const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
       const backoff = this.options.failureBackoffSec ?? defaultFailureBackoffSec;
-      await this.release(message, backoff(receiveCount));
+      await this.release(message, backoff(receiveCount, error));
     } finally {
       keepalive.stop();
     }

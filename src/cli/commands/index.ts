@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBatchCommand } from './batch.js';
 import { registerConfigCommands } from './config.js';
 import { registerInitCommand } from './init.js';
+import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
 import { registerPolicyCommands } from './policy.js';
 import { registerSandboxCommand } from './sandbox.js';
@@ -17,5 +18,6 @@ export function registerCommands(program: Command): void {
   registerOnboardCommand(program);
   registerPolicyCommands(program);
   registerBatchCommand(program);
+  registerLiveCommand(program);
   registerSandboxCommand(program);
 }

@@ -1,0 +1,49 @@
+/**
+ * What `bucketbridge live` does once its flags are parsed: start every live connection, run until
+ * SIGINT or SIGTERM, then stop gracefully (in-flight work gets the grace period, unfinished
+ * messages become visible again) and exit 0. A second signal exits at once with 130: every ledger
+ * write is its own SQLite transaction, so nothing is half-written, and the queue redelivers what
+ * was not deleted.
+ */
+import { resolveConfigPath } from '../../config/index.js';
+import { startLive } from '../../live/run-live.js';
+import { createLogger } from '../../observe/logger.js';
+import type { LiveFlags } from './live.js';
+
+export async function runLiveCommand(flags: LiveFlags): Promise<void> {
+  const logger = createLogger();
+  let signalled: NodeJS.Signals | undefined;
+  let wake: (() => void) | undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled !== undefined) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(130);
+    }
+    signalled = signal;
+    logger.info(
+      { signal, graceMs: flags.graceMs },
+      'stopping: in-flight work may finish (send it again to exit at once)',
+    );
+    wake?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const run = await startLive({
+      configPath: resolveConfigPath(flags.config),
+      connectionName: flags.connection,
+      logger,
+      statsIntervalMs: flags.statsIntervalMs,
+    });
+    logger.info({ connections: run.connections.map((c) => c.name) }, 'live: running');
+    await stopRequested;
+    await run.stop(flags.graceMs);
+    logger.info('live: stopped');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * `bucketbridge live`: follow live connections' queues and process each object as it arrives.
+ * Flags only; the work is lazy-imported in the action so `--help` never loads the AWS SDK.
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+
+export interface LiveFlags {
+  config?: string;
+  connection?: string;
+  graceMs: number;
+  statsIntervalMs: number;
+}
+
+/** `30s`, `2m`, `500ms` or plain seconds → milliseconds. */
+export function parseDurationMs(value: string): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match)
+    throw new InvalidArgumentError(`expected a duration such as 30s, 2m or 500ms, found "${value}"`);
+  const n = Number(match[1]);
+  const unit = match[2] ?? 's';
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+}
+
+export function registerLiveCommand(program: Command): void {
+  program
+    .command('live')
+    .description(
+      'follow the queues of live connections and process each new object as it arrives (SIGINT/SIGTERM stop gracefully)',
+    )
+    .option(
+      '-c, --config <file>',
+      'configuration file (default: $BUCKETBRIDGE_CONFIG, else ./bucketbridge.yaml)',
+    )
+    .option(
+      '--connection <name>',
+      'follow this connection only (default: every connection with workflow: live)',
+    )
+    .option(
+      '--grace <duration>',
+      'on SIGINT/SIGTERM, how long in-flight work may finish before its messages are made visible again',
+      parseDurationMs,
+      30_000,
+    )
+    .option(
+      '--stats-interval <duration>',
+      'how often statistics are logged (0 = never)',
+      parseDurationMs,
+      60_000,
+    )
+    .action(async (flags: { config?: string; connection?: string; grace: number; statsInterval: number }) => {
+      const { runLiveCommand } = await import('./live-action.js');
+      await runLiveCommand({
+        ...(flags.config === undefined ? {} : { config: flags.config }),
+        ...(flags.connection === undefined ? {} : { connection: flags.connection }),
+        graceMs: flags.grace,
+        statsIntervalMs: flags.statsInterval,
+      });
+    });
+}

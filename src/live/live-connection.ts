@@ -1,0 +1,301 @@
+/**
+ * One connection following its queue: the wiring (the vendor's queue subscribed to the customer's
+ * topic, or the customer's own queue), the consumer, the message handler over the connection's
+ * pipeline, the optional backfill, periodic statistics, and a graceful stop.
+ */
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { ConfirmSubscriptionCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { type ConnectionAccess, httpStatusOf } from '../aws/index.js';
+import {
+  type Config,
+  type Connection,
+  connectionSchema,
+  type LiveSettings,
+  parseDurationSec,
+} from '../config/schema.js';
+import type { Logger } from '../observe/logger.js';
+import { partitionForRegion } from '../onboarding/onboarding-context.js';
+import { buildPipeline } from '../pipeline/build-pipeline.js';
+import { createObjectFilter } from '../pipeline/object-filter.js';
+import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
+import type { RetryOptions } from '../pipeline/retry.js';
+import type { SourceObject } from '../pipeline/source-object.js';
+import { MalformedMessageError } from '../sources/s3-event-parser.js';
+import { defaultFailureBackoffSec, SqsConsumer, type SqsConsumerOptions } from '../sources/sqs-consumer.js';
+import type { Ledger } from '../state/ledger.js';
+import { startBackfill } from './backfill.js';
+import { LiveStats, type LiveStatsSnapshot } from './live-stats.js';
+import { createMessageHandler } from './message-handler.js';
+import { SerialPerKey } from './serial-per-key.js';
+import { approximateMessageCount, ensureVendorQueue } from './vendor-queue.js';
+
+/** Consumer settings tests and embedders may tune; the rest comes from `live` settings. */
+export type ConsumerTuning = Partial<
+  Pick<
+    SqsConsumerOptions,
+    | 'waitTimeSec'
+    | 'heartbeatIntervalSec'
+    | 'failureBackoffSec'
+    | 'receiveErrorBackoffMs'
+    | 'authErrorBackoffMs'
+  >
+>;
+
+/** Options of {@link startLiveConnection}. */
+export interface LiveConnectionOptions {
+  config: Config;
+  configPath: string;
+  connection: Connection;
+  ledger: Ledger;
+  logger: Logger;
+  vendorCredentials?: AwsCredentialIdentityProvider | undefined;
+  /** How often the statistics are logged, in milliseconds. Default 60000; 0 turns it off. */
+  statsIntervalMs?: number;
+  /** Retry settings of the pipeline for transient failures. */
+  retry?: RetryOptions | undefined;
+  consumer?: ConsumerTuning | undefined;
+  /** Called with every object outcome (events and backfill). */
+  onOutcome?: (outcome: ObjectOutcome) => void;
+}
+
+export interface LiveConnection {
+  readonly name: string;
+  readonly queueUrl: string;
+  /** The dead-letter queue, when known (always in sns mode). */
+  readonly deadLetterQueueUrl: string | undefined;
+  /** Resolves when the backfill listing is finished (at once without `backfill`). */
+  readonly backfillDone: Promise<void>;
+  stats(): LiveStatsSnapshot;
+  /**
+   * Stops receiving and listing, lets in-flight work finish for up to `graceMs`, then aborts the
+   * rest and makes its messages visible again. Idempotent.
+   */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** The `live` settings with their defaults, also when the block is absent. */
+export function liveSettingsOf(connection: Connection): LiveSettings {
+  return connection.live ?? connectionSchema.shape.live.unwrap().parse({});
+}
+
+export async function startLiveConnection(options: LiveConnectionOptions): Promise<LiveConnection> {
+  const { config, connection, logger } = options;
+  const live = liveSettingsOf(connection);
+  const log = logger.child({ connection: connection.name });
+  const built = await buildPipeline({
+    config,
+    configPath: options.configPath,
+    connection,
+    ledger: options.ledger,
+    logger: log,
+    vendorCredentials: options.vendorCredentials,
+    // A transient failure hands the message back; its redelivery must be able to claim again.
+    retryFailed: true,
+    retry: options.retry,
+  });
+  const { access, pipeline } = built;
+  const visibilityTimeoutSec = parseDurationSec(live.visibilityTimeout) ?? 300;
+  const wiring = await wire(config, connection, live, access, visibilityTimeoutSec);
+  log.info({ queueUrl: wiring.queueUrl, mode: live.mode }, 'queue ready');
+
+  const serial = new SerialPerKey();
+  const process = async (object: SourceObject, signal: AbortSignal) => {
+    const outcome = await serial.run(`${object.bucket}/${object.key}`, () =>
+      pipeline.process(object, signal),
+    );
+    options.onOutcome?.(outcome);
+    return outcome;
+  };
+  let consumer: SqsConsumer | undefined;
+  const stats = new LiveStats(connection.name, wiring.queueUrl, {
+    inFlight: () => consumer?.inFlightCount ?? 0,
+    oldestMessageAgeSec: () => consumer?.oldestMessageAgeSec() ?? 0,
+  });
+  const handler = createMessageHandler({
+    bucket: connection.source.bucket,
+    filter: createObjectFilter(connection.source),
+    includeRemoved: live.includeRemoved,
+    topicArn: wiring.topicArn,
+    process,
+    currentVersion: async (bucket, key, signal) =>
+      currentVersionOf(await access.s3ForBucket(bucket), bucket, key, signal),
+    recordGone: async (object, reason) => {
+      const key = await pipeline.ledgerKeyOf(object);
+      const claim = await options.ledger.claim(key, {
+        owner: pipeline.owner,
+        leaseMs: 60_000,
+        retryFailed: true,
+      });
+      if (claim.outcome === 'claimed') await options.ledger.markFailed(key, pipeline.owner, reason, 1);
+    },
+    confirmSubscription: async (topicArn, token) => {
+      const sns = access.vendorClient(SNSClient, topicArn.split(':')[3]);
+      await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }));
+    },
+    log,
+    stats,
+  });
+  const backoff = options.consumer?.failureBackoffSec ?? defaultFailureBackoffSec;
+  consumer = new SqsConsumer({
+    sqs: wiring.sqs,
+    queueUrl: wiring.queueUrl,
+    handleMessage: handler,
+    concurrency: live.concurrency,
+    visibilityTimeoutSec,
+    ...options.consumer,
+    // A body no attempt will understand goes back at once: the redrive policy, not our backoff,
+    // decides when it has been tried enough.
+    failureBackoffSec: (receiveCount, error) =>
+      error instanceof MalformedMessageError ? 0 : backoff(receiveCount, error),
+    events: {
+      received: (count) => stats.received(count),
+      failed: (message, error) => {
+        stats.error(error);
+        if (!(error instanceof MalformedMessageError)) {
+          log.debug({ messageId: message.MessageId, err: error }, 'message failed');
+        }
+      },
+      receiveError: (error, pauseMs) => {
+        stats.error(error);
+        log.warn({ err: error, pauseMs }, 'receiving from the queue failed; pausing');
+      },
+      deleteError: (message, code) =>
+        log.warn({ messageId: message.MessageId, code }, 'could not delete a message'),
+    },
+  });
+  consumer.start();
+  log.info({ queueUrl: wiring.queueUrl }, 'following the queue');
+
+  // Listing starts only now that the queue is subscribed and read: whatever is uploaded from here
+  // on has an event, whatever was there before is listed; the ledger absorbs the overlap.
+  const backfill = live.backfill
+    ? startBackfill({
+        s3: await access.s3ForBucket(connection.source.bucket),
+        connection,
+        process,
+        log,
+        onOutcome: (outcome) => stats.object(outcome.status === 'processed' ? 'processed' : outcome.status),
+      })
+    : undefined;
+
+  const refreshDeadLetters = async () => {
+    if (wiring.deadLetterQueueUrl !== undefined) {
+      stats.setDeadLettered(await approximateMessageCount(wiring.sqs, wiring.deadLetterQueueUrl));
+    }
+  };
+  const intervalMs = options.statsIntervalMs ?? 60_000;
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          void refreshDeadLetters().then(() => log.info({ stats: stats.snapshot() }, 'live statistics'));
+        }, intervalMs)
+      : undefined;
+  timer?.unref();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name: connection.name,
+    queueUrl: wiring.queueUrl,
+    deadLetterQueueUrl: wiring.deadLetterQueueUrl,
+    backfillDone: backfill?.done ?? Promise.resolve(),
+    stats: () => stats.snapshot(),
+    stop(graceMs) {
+      stopping ??= (async () => {
+        if (timer) clearInterval(timer);
+        await Promise.all([consumer.stop(graceMs), backfill?.stop(graceMs)]);
+        await refreshDeadLetters();
+        log.info({ stats: stats.snapshot() }, 'stopped following the queue');
+        await built.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * HEAD of the object's current version, or undefined when it is gone. Without s3:ListBucket on the
+ * whole bucket (onboarding grants it under the prefix only) S3 answers a missing key with 403, not
+ * 404; a listing of exactly that key, which the prefix grant allows, tells the two apart.
+ */
+async function currentVersionOf(s3: S3Client, bucket: string, key: string, signal: AbortSignal) {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return { etag: head.ETag, versionId: head.VersionId };
+  } catch (error) {
+    const status = httpStatusOf(error);
+    if (status === 404) return undefined;
+    if (status !== 403) throw error;
+    const listed = await s3
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }), { abortSignal: signal })
+      .catch(() => undefined);
+    if (listed !== undefined && listed.Contents?.[0]?.Key !== key) return undefined;
+    throw error;
+  }
+}
+
+interface Wiring {
+  sqs: SQSClient;
+  queueUrl: string;
+  deadLetterQueueUrl: string | undefined;
+  topicArn: string | undefined;
+}
+
+async function wire(
+  config: Config,
+  connection: Connection,
+  live: LiveSettings,
+  access: ConnectionAccess,
+  visibilityTimeoutSec: number,
+): Promise<Wiring> {
+  if (live.mode === 'sqs') {
+    // The customer's queue, read through the assumed role.
+    const queueUrl = live.queueUrl ?? '';
+    const sqs = access.client(SQSClient, regionOfQueueUrl(queueUrl) ?? config.aws.region);
+    return { sqs, queueUrl, deadLetterQueueUrl: await deadLetterQueueOf(sqs, queueUrl), topicArn: undefined };
+  }
+  const region = config.aws.region;
+  const topicArn =
+    live.topicArn ??
+    `arn:${partitionForRegion(region)}:sns:${region}:${connection.accountId}:${connection.onboarding.topicName}`;
+  const queueName =
+    live.queueName ??
+    (live.queueUrl ? live.queueUrl.split('/').pop() : undefined) ??
+    `bucketbridge-${connection.name}`;
+  const sqs = access.vendorClient(SQSClient);
+  const queue = await ensureVendorQueue({
+    sqs,
+    sns: access.vendorClient(SNSClient, topicArn.split(':')[3] || region),
+    topicArn,
+    queueName,
+    maxReceiveCount: live.maxReceiveCount,
+    visibilityTimeoutSec,
+    rawMessageDelivery: live.rawMessageDelivery,
+  });
+  return { sqs, queueUrl: queue.queueUrl, deadLetterQueueUrl: queue.deadLetterQueueUrl, topicArn };
+}
+
+/** `https://sqs.REGION.amazonaws.com/...` → REGION; undefined for other hosts (a local stand-in). */
+export function regionOfQueueUrl(queueUrl: string): string | undefined {
+  return /^https?:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(queueUrl)?.[1];
+}
+
+/** The customer queue's dead-letter queue, when its redrive policy names one we may read. */
+async function deadLetterQueueOf(sqs: SQSClient, queueUrl: string): Promise<string | undefined> {
+  try {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+    );
+    const arn = (JSON.parse(Attributes?.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string })
+      .deadLetterTargetArn;
+    const parts = arn?.split(':');
+    if (!parts || parts.length < 6) return undefined;
+    const { QueueUrl } = await sqs.send(
+      new GetQueueUrlCommand({ QueueName: parts[5], QueueOwnerAWSAccountId: parts[4] }),
+    );
+    return QueueUrl;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * What the live workflow does with one SQS message (the consumer's `handleMessage`). Resolving
+ * means the message may be deleted: every object it names is done (processed, done earlier,
+ * superseded, or failed permanently with the failure recorded in the ledger). Throwing hands it
+ * back to the queue: MessageRetryError for transient trouble, MalformedMessageError for a body no
+ * attempt will ever understand (the queue's redrive policy moves it to the dead-letter queue).
+ */
+import type { Message } from '@aws-sdk/client-sqs';
+import { classifyFailure, describeFailure } from '../pipeline/classify-failure.js';
+import type { ObjectFilter } from '../pipeline/object-filter.js';
+import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
+import type { SourceObject } from '../pipeline/source-object.js';
+import type { ProcessorLog } from '../processors/processor.js';
+import { MalformedMessageError, type ObjectEvent, parseQueueMessage } from '../sources/s3-event-parser.js';
+import type { LiveStats } from './live-stats.js';
+import { MessageRetryError } from './message-retry-error.js';
+import { planEvents } from './plan-events.js';
+
+/** The object's current state in S3 (HEAD), or `undefined` when it no longer exists. */
+export interface CurrentVersion {
+  etag?: string | undefined;
+  versionId?: string | undefined;
+}
+
+/** Options of {@link createMessageHandler}. */
+export interface MessageHandlerOptions {
+  /** The connection's source bucket. */
+  bucket: string;
+  /** The connection's object filter (prefix, globs, suffix, size). */
+  filter: ObjectFilter;
+  /** Log ObjectRemoved events at info level (they are never acted on, see docs/live.md). Default false. */
+  includeRemoved?: boolean;
+  /** The only topic whose SubscriptionConfirmation is confirmed (sns mode). */
+  topicArn?: string | undefined;
+  /** Processes one object (the connection's pipeline, serialised per key). */
+  process(object: SourceObject, signal: AbortSignal): Promise<ObjectOutcome>;
+  /** HEAD of the object's current version; `undefined` when it is gone. Throws on other failures. */
+  currentVersion(bucket: string, key: string, signal: AbortSignal): Promise<CurrentVersion | undefined>;
+  /**
+   * Records in the ledger that the object was gone before it could be read (a failed entry with
+   * the reason), so that the message can be deleted and the fact is visible afterwards.
+   */
+  recordGone(object: SourceObject, reason: string): Promise<void>;
+  /** ConfirmSubscription with the vendor's credentials. */
+  confirmSubscription?(topicArn: string, token: string): Promise<void>;
+  log: ProcessorLog & { error?(object: unknown, message: string): void };
+  stats: LiveStats;
+}
+
+/** What became of one object of a message, as the handler decides per object. */
+type Settled = 'done' | 'retry';
+
+const GAVE_UP = /\(gave up after \d+ attempts\)$/;
+
+export function createMessageHandler(
+  options: MessageHandlerOptions,
+): (message: Message, signal: AbortSignal) => Promise<void> {
+  const { log, stats } = options;
+  return async (message, signal) => {
+    const messageId = message.MessageId ?? '(no message id)';
+    let parsed: ReturnType<typeof parseQueueMessage>;
+    try {
+      parsed = parseQueueMessage(message.Body ?? '', messageId);
+    } catch (error) {
+      if (error instanceof MalformedMessageError) {
+        stats.malformed();
+        stats.error(error);
+        log.warn(
+          { messageId, receiveCount: message.Attributes?.ApproximateReceiveCount, reason: error.reason },
+          'malformed message left for the dead-letter queue',
+        );
+      }
+      throw error;
+    }
+    if (parsed.kind === 'test-event') {
+      log.debug({ messageId, bucket: parsed.bucket }, 's3:TestEvent deleted');
+      stats.messageDone();
+      return;
+    }
+    if (parsed.kind === 'subscription-confirmation') {
+      await confirm(options, messageId, parsed.topicArn, parsed.token);
+      stats.messageDone();
+      return;
+    }
+    const plans = planEvents(parsed.events, { bucket: options.bucket, filter: options.filter });
+    const results = await Promise.all(
+      plans.map(async (plan): Promise<[ObjectEvent, Settled, string]> => {
+        if (plan.action === 'ignore') {
+          noteIgnored(options, messageId, plan.event, plan.reason);
+          return [plan.event, 'done', plan.reason];
+        }
+        return [plan.event, ...(await handleObject(options, plan.event, plan.object, signal))];
+      }),
+    );
+    const pending = results
+      .filter(([, settled]) => settled === 'retry')
+      .map(([event, , reason]) => `s3://${event.bucket}/${event.key}: ${reason}`);
+    if (pending.length > 0) {
+      const error = new MessageRetryError(messageId, pending);
+      stats.retried();
+      stats.error(error);
+      log.warn({ messageId, pending }, 'message handed back to the queue for another attempt');
+      throw error;
+    }
+    stats.messageDone();
+  };
+}
+
+async function confirm(options: MessageHandlerOptions, messageId: string, topicArn: string, token: string) {
+  if (options.topicArn === undefined || topicArn !== options.topicArn || !options.confirmSubscription) {
+    // Never confirm a subscription to someone else's topic: drop the request, loudly.
+    options.log.warn(
+      { messageId, topicArn, expected: options.topicArn },
+      'SubscriptionConfirmation for a topic this connection does not follow; deleted unconfirmed',
+    );
+    return;
+  }
+  await options.confirmSubscription(topicArn, token);
+  options.log.info({ messageId, topicArn }, 'subscription confirmed');
+}
+
+function noteIgnored(options: MessageHandlerOptions, messageId: string, event: ObjectEvent, reason: string) {
+  options.stats.object('skipped');
+  const fields = { messageId, bucket: event.bucket, key: event.key, eventName: event.eventName, reason };
+  if (reason === 'removed' && options.includeRemoved)
+    options.log.info(fields, 'object removed at the source');
+  else if (reason === 'other-bucket') options.log.warn(fields, 'event for another bucket ignored');
+  else options.log.debug(fields, 'event ignored');
+}
+
+async function handleObject(
+  options: MessageHandlerOptions,
+  event: ObjectEvent,
+  object: SourceObject,
+  signal: AbortSignal,
+): Promise<[Settled, string]> {
+  const { log, stats } = options;
+  const where = { bucket: object.bucket, key: object.key, etag: object.etag };
+  let current: CurrentVersion | undefined;
+  try {
+    current = await options.currentVersion(object.bucket, object.key, signal);
+  } catch (error) {
+    if (signal.aborted || classifyFailure(error) !== 'permanent') {
+      if (signal.aborted) throw error;
+      return [retryOrThrow(error), describeFailure(error)];
+    }
+    // AccessDenied and the like: the pipeline meets the same failure and records it.
+    current = {};
+  }
+  if (current !== undefined && isSuperseded(event, current)) {
+    stats.object('skipped');
+    log.info({ ...where, current: current.etag }, 'event superseded by a newer version of the object');
+    return ['done', 'superseded'];
+  }
+  if (current === undefined) {
+    const reason = `NoSuchKey: s3://${object.bucket}/${object.key} was deleted before it could be read`;
+    await options.recordGone(object, reason);
+    stats.object('failed');
+    log.warn(where, 'object gone before it was read; recorded in the ledger');
+    return ['done', reason];
+  }
+  const outcome = await options.process(object, signal);
+  if (outcome.status === 'processed') {
+    stats.object('processed');
+    log.info({ ...where, bytesIn: outcome.bytesIn, bytesOut: outcome.bytesOut }, 'object processed');
+    return ['done', 'processed'];
+  }
+  if (outcome.status === 'skipped') {
+    if (outcome.reason === 'in-progress-elsewhere') return ['retry', 'being processed by another run'];
+    stats.object('skipped');
+    log.debug({ ...where, reason: outcome.reason }, 'object skipped');
+    return ['done', outcome.reason];
+  }
+  if (GAVE_UP.test(outcome.reason)) return ['retry', outcome.reason];
+  stats.object('failed');
+  stats.error(new Error(`s3://${object.bucket}/${object.key}: ${outcome.reason}`));
+  log.warn({ ...where, reason: outcome.reason }, 'object failed; recorded in the ledger');
+  return ['done', outcome.reason];
+}
+
+/** A transient HEAD failure retries the message; a misconfiguration does too, but is thrown as is. */
+function retryOrThrow(error: unknown): Settled {
+  if (classifyFailure(error) === 'misconfiguration') throw error;
+  return 'retry';
+}
+
+/**
+ * The event names an older version than the one S3 holds now. A version ID decides on versioned
+ * buckets; otherwise the ETag: a different ETag means the key was overwritten since (an overwrite
+ * with identical content keeps the ETag and is harmlessly the same output).
+ */
+export function isSuperseded(
+  event: Pick<ObjectEvent, 'eTag' | 'versionId'>,
+  current: CurrentVersion,
+): boolean {
+  if (event.versionId !== undefined && current.versionId !== undefined) {
+    return event.versionId !== current.versionId;
+  }
+  const eventTag = event.eTag?.replace(/^"(.*)"$/, '$1');
+  const currentTag = current.etag?.replace(/^"(.*)"$/, '$1');
+  return eventTag !== undefined && currentTag !== undefined && eventTag !== currentTag;
+}

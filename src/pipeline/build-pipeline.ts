@@ -1,0 +1,76 @@
+/**
+ * Builds the object pipeline of one connection the way the batch command does: credentials
+ * (ConnectionAccess) → processor → pipeline over a given ledger. The live workflow uses it so that
+ * batch and live process objects through the same construction, not a copy of it.
+ *
+ * (batch-job.ts builds the same inline for its dry-run variant; folding it onto this builder is
+ * left to its owner.)
+ */
+import { dirname, resolve } from 'node:path';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { type ConnectionAccess, createConnectionAccess } from '../aws/index.js';
+import type { Config, Connection } from '../config/schema.js';
+import type { Logger } from '../observe/logger.js';
+import { createProcessor } from '../processors/create-processor.js';
+import type { Processor } from '../processors/processor.js';
+import type { Ledger } from '../state/ledger.js';
+import { ObjectPipeline } from './object-pipeline.js';
+import type { RetryOptions } from './retry.js';
+
+/** Options of {@link buildPipeline}. */
+export interface BuildPipelineOptions {
+  /** The loaded configuration (its `aws` settings reach every client). */
+  config: Config;
+  /** Path of the configuration file; processor paths are relative to its directory. */
+  configPath: string;
+  connection: Connection;
+  /** The ledger, shared by every connection of the process. */
+  ledger: Ledger;
+  logger?: Logger | undefined;
+  /** The vendor's own credentials. Default: the AWS SDK's default chain. */
+  vendorCredentials?: AwsCredentialIdentityProvider | undefined;
+  /** Process objects whose earlier attempt failed. Default false. */
+  retryFailed?: boolean;
+  /** Retry settings for transient failures. Default: the pipeline's. */
+  retry?: RetryOptions | undefined;
+}
+
+/** A connection's pipeline with what it was built from; `close()` releases the processor. */
+export interface BuiltPipeline {
+  access: ConnectionAccess;
+  processor: Processor;
+  pipeline: ObjectPipeline;
+  close(): Promise<void>;
+}
+
+export async function buildPipeline(options: BuildPipelineOptions): Promise<BuiltPipeline> {
+  const { config, connection, logger } = options;
+  const access = createConnectionAccess({
+    config,
+    connection,
+    logger,
+    vendorCredentials: options.vendorCredentials,
+  });
+  const log = logger ?? { debug() {}, info() {}, warn() {} };
+  const processor = await createProcessor(connection.processor, {
+    configDir: dirname(resolve(options.configPath)),
+    log,
+  });
+  const pipeline = new ObjectPipeline({
+    connection,
+    s3ForBucket: (bucket) => access.s3ForBucket(bucket),
+    processor,
+    ledger: options.ledger,
+    retryFailed: options.retryFailed ?? false,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(logger ? { log: logger } : {}),
+  });
+  return {
+    access,
+    processor,
+    pipeline,
+    close: async () => {
+      await processor.close?.();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * `live.mode: sns` on the sandbox: the vendor's queue and dead-letter queue are created with the
+ * vendor's credentials (redrive policy, a policy letting only the customer's topic send) and
+ * subscribed to the customer's topic; setup is idempotent. The message suite then runs with SNS
+ * envelopes and with raw message delivery.
+ */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveRun } from '../../../src/live/run-live.js';
+import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { defineMessageSuite } from './live-message-suite.js';
+import { createLiveWorld, type LiveWorld, vendorQueueUrl } from './live-world.js';
+
+let sandbox: TestSandbox;
+let world: LiveWorld;
+let run: LiveRun;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  world = await createLiveWorld(sandbox, { mode: 'sns', rawMessageDelivery: false, maxReceiveCount: 2 });
+  run = await world.start();
+});
+afterAll(async () => {
+  await run.stop(0);
+  world.close();
+  await sandbox.close();
+});
+
+describe('the vendor queue in sns mode', () => {
+  it('is created with a dead-letter queue, a redrive policy and a policy letting only the topic send', async () => {
+    const queueUrl = await vendorQueueUrl(world);
+    const dlqUrl = await vendorQueueUrl(world, '-dlq');
+    expect(run.connections[0]?.queueUrl).toBe(queueUrl);
+    const { Attributes } = await world.vendorSqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+    );
+    const dlq = await world.vendorSqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+    );
+    expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({
+      deadLetterTargetArn: dlq.Attributes!.QueueArn,
+      maxReceiveCount: 2,
+    });
+    const policy = JSON.parse(Attributes!.Policy!);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': world.topicArn } },
+      }),
+    ]);
+  });
+
+  it('is adopted unchanged by a second start (setup is idempotent)', async () => {
+    const second = await world.start();
+    expect(second.connections[0]?.queueUrl).toBe(run.connections[0]?.queueUrl);
+    await second.stop(0);
+  });
+});
+
+defineMessageSuite('sns mode with SNS envelopes', { mode: 'sns', rawMessageDelivery: false });
+defineMessageSuite('sns mode with raw message delivery', { mode: 'sns', rawMessageDelivery: true });
