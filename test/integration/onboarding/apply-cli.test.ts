@@ -195,6 +195,8 @@ describe('onboard --apply with an overlapping notification rule', () => {
           '  - name: acme',
           '    accountId: "222222222222"',
           '    externalId: fixed-id',
+          '    assumeRoleFlag: true',
+          `    assumeRoleArn: ["arn:aws:iam::222222222222:role/${role}"]`,
           '    workflow: live',
           `    live: { mode: sqs, queueUrl: "${QueueUrl}" }`,
           `    source: { bucket: ${source} }`,
