@@ -18,7 +18,7 @@ import {
 import type { MessageQueue, NewMessage, ReceivedMessage } from './message-queue.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, MAX_VISIBILITY_TIMEOUT_SEC } from './queue-attributes.js';
 import { decodeReceiptHandle, receiptHandleIsInvalid } from './receipt-handle.js';
-import { missingParameter } from './sqs-errors.js';
+import { missingParameter, sqsQueryCode } from './sqs-errors.js';
 import {
   authorizeQueue,
   intParam,
@@ -148,9 +148,15 @@ function batchEntries(call: SqsCall, entryName: string): Array<Record<string, un
   return entries;
 }
 
+/** A batch entry's failure; entries carry the classic codes in both protocols. */
 function failure(id: string, error: unknown): Record<string, unknown> {
   if (!(error instanceof AwsError)) throw error;
-  return { Id: id, SenderFault: error.fault === 'Sender', Code: error.code, Message: error.message };
+  return {
+    Id: id,
+    SenderFault: error.fault === 'Sender',
+    Code: sqsQueryCode(error.code),
+    Message: error.message,
+  };
 }
 
 function batchResult(successful: unknown[], failed: unknown[]): Record<string, unknown> {

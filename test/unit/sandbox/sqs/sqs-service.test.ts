@@ -489,3 +489,31 @@ describe('AddPermission and RemovePermission', () => {
     );
   });
 });
+
+describe('ChangeMessageVisibilityBatch', () => {
+  it('changes the entries it can and reports the others with their classic codes', async () => {
+    const url = await createQueue('vis-batch');
+    await json(vendor, 'SendMessage', { QueueUrl: url, MessageBody: 'in flight' });
+    await json(vendor, 'SendMessage', { QueueUrl: url, MessageBody: 'released' });
+    const got = await json(vendor, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 2 });
+    const [a, b] = got.body.Messages as Array<{ ReceiptHandle: string }>;
+    await json(vendor, 'ChangeMessageVisibility', {
+      QueueUrl: url,
+      ReceiptHandle: b!.ReceiptHandle,
+      VisibilityTimeout: 0,
+    });
+    const res = await json(vendor, 'ChangeMessageVisibilityBatch', {
+      QueueUrl: url,
+      Entries: [
+        { Id: 'a', ReceiptHandle: a!.ReceiptHandle, VisibilityTimeout: 120 },
+        { Id: 'b', ReceiptHandle: b!.ReceiptHandle, VisibilityTimeout: 120 },
+        { Id: 'c', ReceiptHandle: 'junk', VisibilityTimeout: 120 },
+      ],
+    });
+    expect(res.body.Successful).toEqual([{ Id: 'a' }]);
+    expect(res.body.Failed.map((f: { Id: string; Code: string }) => [f.Id, f.Code])).toEqual([
+      ['b', 'AWS.SimpleQueueService.MessageNotInflight'],
+      ['c', 'ReceiptHandleIsInvalid'],
+    ]);
+  });
+});
