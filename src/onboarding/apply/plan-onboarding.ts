@@ -43,6 +43,7 @@ import { buildTrustPolicy } from '../policies/trust-policy.js';
 import { INLINE_POLICY_NAME } from '../render-cloudformation.js';
 import { mergeNotification } from './merge-notification.js';
 import { canonicalJson, mergeStatements } from './merge-statements.js';
+import { retryNewPrincipal } from './retry-new-principal.js';
 
 /** Clients signed with the customer's administrator credentials. */
 export interface ApplyClients {
@@ -240,7 +241,10 @@ async function planBucketPolicy(
   for (const document of ours) merged = mergeStatements(merged, document).document;
   const after = merged!;
   return change(`S3 bucket policy of ${bucket}`, existing, after, () =>
-    s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(after) })),
+    // The policy names the role, which may have been created a moment ago.
+    retryNewPrincipal(() =>
+      s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(after) })),
+    ),
   );
 }
 
