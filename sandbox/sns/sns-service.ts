@@ -35,7 +35,7 @@ export interface SnsService extends Service {
   publishAsService(args: ServicePublish): { messageId: string };
   /** Whether the topic exists and its policy lets the source publish (no side effects). */
   canDeliverFrom(args: {
-    destinationArn: string;
+    topicArn: string;
     sourceService: 's3.amazonaws.com' | 'sns.amazonaws.com';
     sourceArn: string;
     sourceAccount: string;
@@ -98,7 +98,7 @@ export function createSnsService(ctx: SandboxContext, options: SnsServiceOptions
       return { messageId };
     },
     canDeliverFrom(args) {
-      const topic = runtime.registry.topics.get(args.destinationArn);
+      const topic = runtime.registry.topics.get(args.topicArn);
       if (!topic) return false;
       return ctx.authz.isAllowed({
         caller: serviceCaller(args.sourceService, args.sourceAccount),

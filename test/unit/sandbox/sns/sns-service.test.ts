@@ -472,7 +472,7 @@ describe('S3 publishing into a topic', () => {
     const args = { topicArn, message: '{"Records":[]}', sourceArn: bucketArn, sourceAccount: CUSTOMER };
     expect(
       sns.canDeliverFrom({
-        destinationArn: topicArn,
+        topicArn,
         sourceService: 's3.amazonaws.com',
         sourceArn: bucketArn,
         sourceAccount: CUSTOMER,
@@ -502,7 +502,7 @@ describe('S3 publishing into a topic', () => {
     });
     expect(
       sns.canDeliverFrom({
-        destinationArn: topicArn,
+        topicArn,
         sourceService: 's3.amazonaws.com',
         sourceArn: bucketArn,
         sourceAccount: CUSTOMER,
@@ -510,7 +510,7 @@ describe('S3 publishing into a topic', () => {
     ).toBe(true);
     expect(
       sns.canDeliverFrom({
-        destinationArn: topicArn,
+        topicArn,
         sourceService: 's3.amazonaws.com',
         sourceArn: 'arn:aws:s3:::other',
         sourceAccount: CUSTOMER,
