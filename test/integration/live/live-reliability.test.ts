@@ -1,0 +1,121 @@
+/**
+ * The live workflow's guarantees under stress, on the customer's queue (sqs mode): a job longer
+ * than the visibility timeout is kept invisible by the heartbeat (and is redelivered without it,
+ * yet processed once); injected S3 and SQS faults still end with every object done exactly once;
+ * short-lived role sessions are replaced during the run without a failure.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { createLiveWorld, type LiveWorld, queueDepth, waitFor } from './live-world.js';
+
+let sandbox: TestSandbox;
+const worlds: LiveWorld[] = [];
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(async () => {
+  for (const world of worlds) world.close();
+  await sandbox.close();
+});
+
+async function world(options: Parameters<typeof createLiveWorld>[1]): Promise<LiveWorld> {
+  const created = await createLiveWorld(sandbox, options);
+  worlds.push(created);
+  return created;
+}
+
+async function drained(w: LiveWorld): Promise<boolean> {
+  const depth = await queueDepth(w.customerSqs, w.customerQueueUrl!);
+  return depth.visible === 0 && depth.inFlight === 0;
+}
+
+/** A processor that takes about three seconds: longer than the 2 s visibility timeout. */
+const SLOW = { type: 'exec', command: 'sh', args: ['-c', 'sleep 3; cat'] };
+
+describe('a job longer than the visibility timeout', () => {
+  it('is kept invisible by the heartbeat: received once, processed once', async () => {
+    const w = await world({ mode: 'sqs', processor: SLOW, visibilityTimeout: '2s', maxReceiveCount: 10 });
+    const run = await w.start({ consumer: { waitTimeSec: 1, heartbeatIntervalSec: 1 } });
+    await w.put('in/slow.txt', 'slow job');
+    await waitFor('the output', async () => (await w.output('out/slow.txt')) === 'slow job');
+    await waitFor('the queue to drain', () => drained(w));
+    // The first message is the s3:TestEvent the notification configuration sent.
+    expect(run.stats()[0]).toMatchObject({ received: 2, processed: 1, messagesDone: 2 });
+    expect(w.ledger()).toMatchObject([{ key: 'in/slow.txt', state: 'done', attempts: 1 }]);
+    await run.stop(5000);
+  });
+
+  it('is redelivered without the heartbeat, and the redelivery does no second processing', async () => {
+    const w = await world({ mode: 'sqs', processor: SLOW, visibilityTimeout: '2s', maxReceiveCount: 10 });
+    const run = await w.start({ consumer: { waitTimeSec: 1, heartbeatIntervalSec: 3600 } });
+    await w.put('in/slow.txt', 'slow job');
+    await waitFor('the output', async () => (await w.output('out/slow.txt')) === 'slow job');
+    await waitFor('the queue to drain', () => drained(w));
+    const stats = run.stats()[0]!;
+    expect(stats.received).toBeGreaterThanOrEqual(3);
+    expect(stats.processed).toBe(1);
+    expect(stats.skipped).toBeGreaterThanOrEqual(1);
+    expect(w.ledger()).toMatchObject([{ key: 'in/slow.txt', state: 'done', attempts: 1 }]);
+    await run.stop(5000);
+  });
+});
+
+describe('injected faults', () => {
+  it('end with every object done exactly once and its output complete', async () => {
+    const w = await world({ mode: 'sqs', maxReceiveCount: 50, concurrency: 8 });
+    const keys = Array.from({ length: 30 }, (_, i) => `in/fault-${String(i).padStart(2, '0')}.txt`);
+    for (const key of keys) await w.put(key, `body of ${key}`);
+    const outcomes: string[] = [];
+    sandbox.setFaults(
+      's3:GetObject=503@0.3,reset=4@0.1;s3:PutObject=503@0.2;s3:HeadObject=503@0.2;sqs:ReceiveMessage=503@0.2;sqs:DeleteMessageBatch=503@0.3;seed=11',
+    );
+    const run = await w.start({
+      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
+      consumer: { waitTimeSec: 1, failureBackoffSec: () => 0, receiveErrorBackoffMs: 10 },
+      onOutcome: (outcome) => {
+        if (outcome.status === 'processed') outcomes.push(outcome.object.key);
+      },
+    });
+    try {
+      await waitFor(
+        'every object done',
+        () => w.ledger().filter((row) => row.state === 'done').length === 30,
+        60_000,
+      );
+    } finally {
+      sandbox.setFaults('');
+    }
+    await waitFor('the queue to drain', () => drained(w), 30_000);
+    expect([...outcomes].sort()).toEqual(keys);
+    for (const key of keys) expect(await w.output(`out/${key.slice(3)}`)).toBe(`body of ${key}`);
+    // Some attempts did fail: the faults reached the live path, not only the SDK's own retries.
+    expect(run.stats()[0]!.retried + run.stats()[0]!.received).toBeGreaterThan(31);
+    await run.stop(5000);
+  }, 120_000);
+});
+
+describe('short-lived role sessions', () => {
+  it('are replaced during the run without a failure', async () => {
+    // Sessions of 302 s enter the 5-minute refresh window after 2 s, so the role is assumed again
+    // and again while the run goes on.
+    const short = await startTestSandbox({ maxSessionSec: 302 });
+    const w = await createLiveWorld(short, { mode: 'sqs' });
+    try {
+      const run = await w.start();
+      const sessionsAtStart = short.server.credentials.snapshot().sessions.length;
+      for (let i = 0; i < 4; i++) {
+        await w.put(`in/during-${i}.txt`, `during ${i}`);
+        await waitFor(`output ${i}`, async () => (await w.output(`out/during-${i}.txt`)) === `during ${i}`);
+        // Long enough for the current session to enter its refresh window.
+        const until = Date.now() + 2200;
+        await waitFor('the session to age', () => Date.now() > until);
+      }
+      expect(short.server.credentials.snapshot().sessions.length).toBeGreaterThan(sessionsAtStart + 1);
+      expect(run.stats()[0]).toMatchObject({ failed: 0, retried: 0, processed: 4 });
+      await run.stop(5000);
+    } finally {
+      w.close();
+      await short.close();
+    }
+  }, 60_000);
+});
