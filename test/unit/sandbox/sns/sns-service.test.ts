@@ -560,3 +560,67 @@ describe('AddPermission and RemovePermission', () => {
     expect((await call(vendor, { Action: 'Publish', TopicArn: arn, Message: 'm' })).status).toBe(403);
   });
 });
+
+describe('PublishBatch', () => {
+  it('publishes the valid entries and reports the invalid ones', async () => {
+    const topicArn = await createTopic(vendor, 'batch');
+    const queue = await createQueue(
+      vendor,
+      'batch-q',
+      queuePolicyAllowingTopic(`arn:aws:sqs:us-east-1:${VENDOR}:batch-q`, topicArn),
+    );
+    await call(vendor, {
+      Action: 'Subscribe',
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: queue.arn,
+      'Attributes.entry.1.key': 'RawMessageDelivery',
+      'Attributes.entry.1.value': 'true',
+    });
+    const res = await call(vendor, {
+      Action: 'PublishBatch',
+      TopicArn: topicArn,
+      'PublishBatchRequestEntries.member.1.Id': 'one',
+      'PublishBatchRequestEntries.member.1.Message': 'first',
+      'PublishBatchRequestEntries.member.2.Id': 'two',
+      'PublishBatchRequestEntries.member.2.Message': '',
+      'PublishBatchRequestEntries.member.3.Id': 'three',
+      'PublishBatchRequestEntries.member.3.Message': 'third',
+    });
+    expect(res.body).toMatch(
+      /<Successful><member><Id>one<\/Id><MessageId>[0-9a-f-]{36}<\/MessageId><\/member><member><Id>three<\/Id>/,
+    );
+    expect(res.body).toContain(
+      '<Failed><member><Id>two</Id><Code>InvalidParameter</Code><Message>Invalid parameter: Empty message</Message><SenderFault>true</SenderFault></member></Failed>',
+    );
+    expect((await receiveAll(vendor, queue.url)).map((m) => m.Body)).toEqual(['first', 'third']);
+  });
+
+  it('refuses repeated entry ids', async () => {
+    const topicArn = await createTopic(vendor, 'batch-ids');
+    const res = await call(vendor, {
+      Action: 'PublishBatch',
+      TopicArn: topicArn,
+      'PublishBatchRequestEntries.member.1.Id': 'same',
+      'PublishBatchRequestEntries.member.1.Message': 'a',
+      'PublishBatchRequestEntries.member.2.Id': 'same',
+      'PublishBatchRequestEntries.member.2.Message': 'b',
+    });
+    expect(res.body).toContain('<Code>BatchEntryIdsNotDistinct</Code>');
+  });
+});
+
+describe('listing', () => {
+  it("lists the caller's topics and subscriptions", async () => {
+    const a = await createTopic(vendor, 'list-a');
+    await createTopic(customer, 'list-other');
+    const queue = await createQueue(vendor, 'list-q');
+    await call(vendor, { Action: 'Subscribe', TopicArn: a, Protocol: 'sqs', Endpoint: queue.arn });
+    const topics = await call(vendor, { Action: 'ListTopics' });
+    expect(topics.body).toContain(`<Topics><member><TopicArn>${a}</TopicArn></member></Topics>`);
+    const subs = await call(vendor, { Action: 'ListSubscriptions' });
+    expect(subs.body).toContain(
+      `<Owner>${VENDOR}</Owner><Endpoint>${queue.arn}</Endpoint><Protocol>sqs</Protocol><SubscriptionArn>${a}:`,
+    );
+  });
+});
