@@ -199,6 +199,7 @@ export async function createBucket(
     notifications: [],
     objects: new SortedKeyMap(),
     uploads: new Map(),
+    history: new Map(),
   };
   env.state.buckets.set(name, bucket);
   return { status: 200, headers: { location: `/${name}` } };
@@ -218,7 +219,7 @@ export function headBucket(env: S3Env, request: ServiceRequest, name: string): S
 export function deleteBucket(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
   const bucket = findBucket(env, request, name);
   authorize(env, request, bucket, 's3:DeleteBucket');
-  if (bucket.objects.size > 0)
+  if (bucket.objects.size > 0 || bucket.history.size > 0)
     throw new AwsError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, {
       BucketName: name,
     });

@@ -143,12 +143,16 @@ export async function completeMultipartUpload(
   env.store.release([...upload.parts.values()].filter((p) => !used.has(p)).map((p) => p.segment));
   commitObject(env, request, bucket, record, 'ObjectCreated:CompleteMultipartUpload');
   const location = `${env.ctx.endpoint()}/${bucket.name}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  return xmlResponse('CompleteMultipartUploadResult', [
-    ['Location', location],
-    ['Bucket', bucket.name],
-    ['Key', key],
-    ['ETag', record.etag],
-    [checksum ? checksumField(checksum.algorithm) : 'ChecksumCRC32', checksum?.value],
-    ['ChecksumType', checksum?.type],
-  ]);
+  return xmlResponse(
+    'CompleteMultipartUploadResult',
+    [
+      ['Location', location],
+      ['Bucket', bucket.name],
+      ['Key', key],
+      ['ETag', record.etag],
+      [checksum ? checksumField(checksum.algorithm) : 'ChecksumCRC32', checksum?.value],
+      ['ChecksumType', checksum?.type],
+    ],
+    record.versionId ? { 'x-amz-version-id': record.versionId } : {},
+  );
 }

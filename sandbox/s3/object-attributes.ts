@@ -174,6 +174,7 @@ export function objectHeaders(object: ObjectRecord, withChecksum: boolean): Reco
   };
   for (const [name, value] of Object.entries(object.userMetadata)) headers[`x-amz-meta-${name}`] = value;
   if (object.storageClass !== 'STANDARD') headers['x-amz-storage-class'] = object.storageClass;
+  if (object.versionId !== undefined) headers['x-amz-version-id'] = object.versionId;
   const tagCount = Object.keys(object.tags).length;
   if (tagCount > 0) headers['x-amz-tagging-count'] = String(tagCount);
   if (withChecksum && object.checksum) {

@@ -8,6 +8,7 @@ import { checkWriteConditions } from './preconditions.js';
 import type { S3Env } from './s3-access.js';
 import { noSuchBucket } from './s3-errors.js';
 import type { BucketRecord, ObjectRecord } from './s3-state.js';
+import { addDeleteMarker, archiveOnWrite, deleteVersion } from './versioning.js';
 
 export function commitObject(
   env: S3Env,
@@ -26,13 +27,15 @@ export function commitObject(
     env.store.release(record.segments);
     throw error;
   }
+  const freed = archiveOnWrite(bucket, previous, record);
   bucket.objects.set(record.key, record);
-  if (previous) env.store.release(previous.segments);
+  env.store.release(freed);
   publishObjectEvent(env.ctx, bucket, {
     eventName,
     key: record.key,
     size: record.size,
     eTag: record.etag.replace(/"/g, ''),
+    versionId: eventVersionId(record.versionId),
     sequencer: env.state.nextSequencer(),
     caller: request.caller,
     requestId: request.requestId,
@@ -40,7 +43,58 @@ export function commitObject(
   });
 }
 
-/** Removes a key (DeleteObject, DeleteObjects) and publishes ObjectRemoved:Delete. False when it did not exist. */
+/** Events carry a version ID only for versions of a versioning-enabled bucket. */
+function eventVersionId(versionId: string | undefined): string | undefined {
+  return versionId === undefined || versionId === 'null' ? undefined : versionId;
+}
+
+/** What a delete did, for the response headers (`x-amz-version-id`, `x-amz-delete-marker`). */
+export interface DeleteOutcome {
+  versionId?: string;
+  deleteMarker: boolean;
+}
+
+/**
+ * DeleteObject/DeleteObjects. Without a version ID: removes the key (unversioned bucket) or puts a
+ * delete marker on it (ObjectRemoved:DeleteMarkerCreated); with one: deletes that version for good.
+ */
+export function deleteKey(
+  env: S3Env,
+  request: ServiceRequest,
+  bucket: BucketRecord,
+  key: string,
+  versionId?: string,
+): DeleteOutcome {
+  const nowMs = env.ctx.now().getTime();
+  const event = { key, caller: request.caller, requestId: request.requestId, eventTimeMs: nowMs };
+  if (versionId !== undefined) {
+    const { deleted, freed } = deleteVersion(bucket, key, versionId);
+    env.store.release(freed);
+    if (deleted)
+      publishObjectEvent(env.ctx, bucket, {
+        ...event,
+        eventName: 'ObjectRemoved:Delete',
+        versionId: eventVersionId(versionId),
+        sequencer: env.state.nextSequencer(),
+      });
+    return { versionId, deleteMarker: deleted?.kind === 'marker' };
+  }
+  if (!bucket.versioning) {
+    removeObject(env, request, bucket, key);
+    return { deleteMarker: false };
+  }
+  const { marker, freed } = addDeleteMarker(bucket, key, request.caller.accountId, nowMs);
+  env.store.release(freed);
+  publishObjectEvent(env.ctx, bucket, {
+    ...event,
+    eventName: 'ObjectRemoved:DeleteMarkerCreated',
+    versionId: eventVersionId(marker.versionId),
+    sequencer: env.state.nextSequencer(),
+  });
+  return { versionId: marker.versionId, deleteMarker: true };
+}
+
+/** Removes a key of an unversioned bucket and publishes ObjectRemoved:Delete. False when it did not exist. */
 export function removeObject(
   env: S3Env,
   request: ServiceRequest,

@@ -18,14 +18,24 @@ import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3
 import { noSuchKey } from './s3-errors.js';
 import type { ObjectAttributes, ObjectRecord } from './s3-state.js';
 import { isoTime, xmlResponse } from './s3-xml.js';
+import { findVersion } from './versioning.js';
 
 /** The source object of a copy, authorized (s3:GetObject) and checked against the copy-source conditions. */
 export function resolveCopySource(env: S3Env, request: ServiceRequest): ObjectRecord {
   const source = parseCopySource(header(request, 'x-amz-copy-source') ?? '');
   // Copies across regions are allowed: only the destination must match the signing region.
   const bucket = findBucket(env, request, source.bucket, false);
-  authorize(env, request, bucket, 's3:GetObject', source.key);
-  const object = bucket.objects.get(source.key);
+  authorize(env, request, bucket, source.versionId ? 's3:GetObjectVersion' : 's3:GetObject', source.key);
+  let object: ObjectRecord | undefined;
+  if (source.versionId) {
+    const version = findVersion(bucket, source.key, source.versionId);
+    if (version?.kind === 'marker')
+      throw new AwsError(
+        'InvalidRequest',
+        'The source of a copy request may not specifically refer to a delete marker by version id.',
+      );
+    object = version?.object;
+  } else object = bucket.objects.get(source.key);
   if (!object) throw missingKeyError(env, request, bucket, noSuchKey(source.key));
   checkCopySourceConditions(request, object);
   return object;
@@ -110,6 +120,10 @@ export async function copyObject(
           ] as Array<[string, string]>)
         : []),
     ],
-    encryptionHeaders(record),
+    {
+      ...encryptionHeaders(record),
+      ...(record.versionId ? { 'x-amz-version-id': record.versionId } : {}),
+      ...(source.versionId ? { 'x-amz-copy-source-version-id': source.versionId } : {}),
+    },
   );
 }

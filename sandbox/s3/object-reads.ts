@@ -8,8 +8,10 @@ import type { ServiceRequest, ServiceResponse } from '../core/types.js';
 import { objectHeaders } from './object-attributes.js';
 import { checkReadConditions } from './preconditions.js';
 import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
-import { noSuchKey } from './s3-errors.js';
+import { noSuchKey, withHeaders } from './s3-errors.js';
+import type { BucketRecord, ObjectRecord } from './s3-state.js';
 import { httpTime } from './s3-xml.js';
+import { findVersion, latestDeleteMarker } from './versioning.js';
 
 /** A satisfiable byte range, inclusive of `end`. */
 export interface ByteRange {
@@ -46,6 +48,52 @@ const OVERRIDES: Array<[string, string]> = [
   ['response-content-encoding', 'content-encoding'],
 ];
 
+/**
+ * The object a GetObject/HeadObject reads: the current one, or the `versionId` asked for. A key hidden
+ * by a delete marker is NoSuchKey and a delete marker asked for by ID is 405, both flagged with
+ * `x-amz-delete-marker` as S3 does.
+ */
+function readableVersion(
+  env: S3Env,
+  request: ServiceRequest,
+  bucket: BucketRecord,
+  key: string,
+): ObjectRecord {
+  const versionId = request.url.searchParams.get('versionId');
+  if (versionId === null) {
+    authorize(env, request, bucket, 's3:GetObject', key);
+    const object = bucket.objects.get(key);
+    if (object) return object;
+    const marker = latestDeleteMarker(bucket, key);
+    const error = missingKeyError(env, request, bucket, noSuchKey(key));
+    if (marker && error.code === 'NoSuchKey')
+      withHeaders(error, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': marker.versionId });
+    throw error;
+  }
+  authorize(env, request, bucket, 's3:GetObjectVersion', key);
+  const version = findVersion(bucket, key, versionId);
+  if (!version) {
+    const error = new AwsError('NoSuchVersion', 'The specified version does not exist.', 404, {
+      Key: key,
+      VersionId: versionId,
+    });
+    throw missingKeyError(env, request, bucket, error);
+  }
+  if (version.kind === 'marker')
+    throw withHeaders(
+      new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, {
+        Method: request.method,
+        ResourceType: 'DeleteMarker',
+      }),
+      {
+        'x-amz-delete-marker': 'true',
+        'x-amz-version-id': versionId,
+        'last-modified': httpTime(version.marker.lastModifiedMs),
+      },
+    );
+  return version.object;
+}
+
 export async function getObject(
   env: S3Env,
   request: ServiceRequest,
@@ -53,9 +101,7 @@ export async function getObject(
   key: string,
 ): Promise<ServiceResponse> {
   const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:GetObject', key);
-  const object = bucket.objects.get(key);
-  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(key));
+  const object = readableVersion(env, request, bucket, key);
   if (checkReadConditions(request, object))
     return { status: 304, headers: { etag: object.etag, 'last-modified': httpTime(object.lastModifiedMs) } };
 

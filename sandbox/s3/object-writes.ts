@@ -11,7 +11,7 @@ import {
   encryptionHeaders,
   objectOwner,
 } from './object-attributes.js';
-import { commitObject, removeObject } from './object-commit.js';
+import { commitObject, deleteKey } from './object-commit.js';
 import { checkWriteConditions } from './preconditions.js';
 import { authorize, findBucket, header, isAllowed, type S3Env } from './s3-access.js';
 import { badDigest } from './s3-errors.js';
@@ -50,6 +50,7 @@ export async function putObject(
   };
   commitObject(env, request, bucket, record, 'ObjectCreated:Put');
   const headers: Record<string, string> = { etag: record.etag, ...encryptionHeaders(record) };
+  if (record.versionId) headers['x-amz-version-id'] = record.versionId;
   if (record.checksum) {
     headers[checksumHeader(record.checksum.algorithm)] = record.checksum.value;
     headers['x-amz-checksum-type'] = 'FULL_OBJECT';
@@ -64,9 +65,19 @@ export function deleteObject(
   key: string,
 ): ServiceResponse {
   const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:DeleteObject', key);
-  removeObject(env, request, bucket, key);
-  return { status: 204 };
+  const versionId = request.url.searchParams.get('versionId') ?? undefined;
+  authorize(
+    env,
+    request,
+    bucket,
+    versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion',
+    key,
+  );
+  const outcome = deleteKey(env, request, bucket, key, versionId);
+  const headers: Record<string, string> = {};
+  if (outcome.versionId !== undefined) headers['x-amz-version-id'] = outcome.versionId;
+  if (outcome.deleteMarker) headers['x-amz-delete-marker'] = 'true';
+  return { status: 204, headers };
 }
 
 /** S3's limit on the keys of one DeleteObjects request. */
@@ -102,7 +113,9 @@ export async function deleteObjects(
       ]);
       continue;
     }
-    if (!isAllowed(env, request, bucket, 's3:DeleteObject', key)) {
+    const versionId = text(entry, 'VersionId') || undefined;
+    const action = versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
+    if (!isAllowed(env, request, bucket, action, key)) {
       results.push([
         'Error',
         [
@@ -113,15 +126,24 @@ export async function deleteObjects(
       ]);
       continue;
     }
-    removeObject(env, request, bucket, key);
-    if (!quiet) results.push(['Deleted', [['Key', key]]]);
+    const outcome = deleteKey(env, request, bucket, key, versionId);
+    if (!quiet)
+      results.push([
+        'Deleted',
+        [
+          ['Key', key],
+          ['VersionId', versionId],
+          ['DeleteMarker', outcome.deleteMarker ? true : undefined],
+          ['DeleteMarkerVersionId', outcome.deleteMarker && !versionId ? outcome.versionId : undefined],
+        ],
+      ]);
   }
   return xmlResponse('DeleteResult', results);
 }
 
 /** A reference to the object named by `x-amz-copy-source` (`bucket/key`, URL-encoded, optional `?versionId=`). */
-export function parseCopySource(value: string): { bucket: string; key: string } {
-  const withoutVersion = value.split('?versionId=')[0]!;
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
+  const [withoutVersion, versionId] = value.split('?versionId=') as [string, string | undefined];
   let decoded: string;
   try {
     decoded = decodeURIComponent(withoutVersion);
@@ -143,5 +165,5 @@ export function parseCopySource(value: string): { bucket: string; key: string } 
         ArgumentValue: value,
       },
     );
-  return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+  return { bucket: path.slice(0, slash), key: path.slice(slash + 1), ...(versionId ? { versionId } : {}) };
 }

@@ -41,6 +41,7 @@ import {
   putBucketTagging,
   putObjectTagging,
 } from './tagging.js';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.js';
 
 type Handler = (
   env: S3Env,
@@ -68,6 +69,8 @@ const BUCKET_ROUTES: Route[] = [
   ['GET', 'acl', (e, r, b) => getBucketAcl(e, r, b)],
   ['PUT', 'acl', (e, r, b) => putBucketAcl(e, r, b)],
   ['GET', 'versioning', (e, r, b) => getBucketVersioning(e, r, b)],
+  ['PUT', 'versioning', (e, r, b) => putBucketVersioning(e, r, b)],
+  ['GET', 'versions', (e, r, b) => listObjectVersions(e, r, b)],
   ['GET', 'encryption', (e, r, b) => getBucketEncryption(e, r, b)],
   ['GET', 'uploads', (e, r, b) => listMultipartUploads(e, r, b)],
   ['POST', 'delete', (e, r, b) => deleteObjects(e, r, b)],
@@ -108,7 +111,6 @@ const KNOWN_UNSERVED = [
   'lifecycle',
   'website',
   'logging',
-  'versions',
   'replication',
   'object-lock',
   'accelerate',
@@ -126,13 +128,6 @@ const KNOWN_UNSERVED = [
   'torrent',
   'attributes',
 ];
-
-function getBucketVersioning(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetBucketVersioning');
-  // Versioning is never enabled in the sandbox: S3 answers an empty configuration for such buckets.
-  return xmlResponse('VersioningConfiguration', []);
-}
 
 function getBucketEncryption(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
   const bucket = findBucket(env, request, name);

@@ -49,7 +49,20 @@ export interface ObjectRecord extends ObjectAttributes {
   segments: Segment[];
   /** Sizes of the parts of a multipart object, in order (for `partNumber` reads). */
   partSizes?: number[];
+  /** Set once the bucket has had versioning enabled: a generated ID, or `null` while suspended. */
+  versionId?: string;
 }
+
+/** A delete marker of a versioned bucket. */
+export interface DeleteMarker {
+  key: string;
+  versionId: string;
+  lastModifiedMs: number;
+  ownerAccountId: string;
+}
+
+/** A version that is not the key's current object: an older object version, or a delete marker. */
+export type PastVersion = { kind: 'object'; object: ObjectRecord } | { kind: 'marker'; marker: DeleteMarker };
 
 export interface PartRecord {
   partNumber: number;
@@ -85,10 +98,20 @@ export interface BucketRecord {
   tags?: Record<string, string>;
   objects: SortedKeyMap<ObjectRecord>;
   uploads: Map<string, MultipartUpload>;
+  /** Unset until PutBucketVersioning; never returns to unset. */
+  versioning?: 'Enabled' | 'Suspended';
+  /**
+   * Per key, the versions other than the current object, newest first. When a key's newest version
+   * is a delete marker the key is absent from `objects` and the marker heads this list.
+   */
+  history: Map<string, PastVersion[]>;
 }
 
-interface BucketSnapshot extends Omit<BucketRecord, 'objects' | 'uploads'> {
+type SnapshotPast = { kind: 'object'; object: SnapshotObject } | { kind: 'marker'; marker: DeleteMarker };
+
+interface BucketSnapshot extends Omit<BucketRecord, 'objects' | 'uploads' | 'history'> {
   objects: SnapshotObject[];
+  history?: Array<[string, SnapshotPast[]]>;
   uploads: Array<
     Omit<MultipartUpload, 'parts'> & { parts: Array<Omit<PartRecord, 'segment'> & { segment: unknown }> }
   >;
@@ -103,6 +126,10 @@ export interface S3Snapshot {
 
 function encodeSegment(segment: Segment): unknown {
   return segment.kind === 'memory' ? { kind: 'memory', base64: segment.data.toString('base64') } : segment;
+}
+
+function encodeObject(object: ObjectRecord): SnapshotObject {
+  return { ...object, segments: object.segments.map(encodeSegment) };
 }
 
 function decodeSegment(value: unknown): Segment {
@@ -135,10 +162,11 @@ export class S3State {
       sequencer: this.sequencer.toString(),
       buckets: [...this.buckets.values()].map((bucket) => ({
         ...bucket,
-        objects: [...bucket.objects.valuesInOrder()].map((o) => ({
-          ...o,
-          segments: o.segments.map(encodeSegment),
-        })),
+        objects: [...bucket.objects.valuesInOrder()].map(encodeObject),
+        history: [...bucket.history.entries()].map(([key, versions]): [string, SnapshotPast[]] => [
+          key,
+          versions.map((v) => (v.kind === 'object' ? { kind: 'object', object: encodeObject(v.object) } : v)),
+        ]),
         uploads: [...bucket.uploads.values()].map((u) => ({
           ...u,
           parts: [...u.parts.values()].map((p) => ({ ...p, segment: encodeSegment(p.segment) })),
@@ -159,16 +187,29 @@ export class S3State {
     const restored = BigInt(snapshot.sequencer);
     if (restored > this.sequencer) this.sequencer = restored;
     for (const saved of snapshot.buckets) {
+      const decodeObject = (o: SnapshotObject): ObjectRecord => ({
+        ...o,
+        segments: o.segments.map((s) => note(decodeSegment(s))),
+      });
       const objects = new SortedKeyMap<ObjectRecord>();
-      for (const o of saved.objects)
-        objects.set(o.key, { ...o, segments: o.segments.map((s) => note(decodeSegment(s))) });
+      for (const o of saved.objects) objects.set(o.key, decodeObject(o));
+      const history = new Map<string, PastVersion[]>();
+      for (const [key, versions] of saved.history ?? []) {
+        history.set(
+          key,
+          versions.map(
+            (v): PastVersion =>
+              v.kind === 'object' ? { kind: 'object', object: decodeObject(v.object) } : v,
+          ),
+        );
+      }
       const uploads = new Map<string, MultipartUpload>();
       for (const u of saved.uploads) {
         const parts = new Map<number, PartRecord>();
         for (const p of u.parts) parts.set(p.partNumber, { ...p, segment: note(decodeSegment(p.segment)) });
         uploads.set(u.uploadId, { ...u, parts });
       }
-      this.buckets.set(saved.name, { ...saved, objects, uploads });
+      this.buckets.set(saved.name, { ...saved, objects, uploads, history });
     }
     if (this.store.persistent) this.store.sweep(referenced);
   }

@@ -67,7 +67,7 @@ describe('parseCopySource', () => {
   it.each([
     ['bucket/key', { bucket: 'bucket', key: 'key' }],
     ['/bucket/dir/a%20b%2Bc.txt', { bucket: 'bucket', key: 'dir/a b+c.txt' }],
-    ['bucket/k?versionId=abc', { bucket: 'bucket', key: 'k' }],
+    ['bucket/k?versionId=abc', { bucket: 'bucket', key: 'k', versionId: 'abc' }],
     ['bucket/%E2%9C%93', { bucket: 'bucket', key: '✓' }],
   ])('%s names %j', (header, expected) => {
     expect(parseCopySource(header)).toEqual(expected);
