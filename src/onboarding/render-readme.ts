@@ -54,12 +54,13 @@ export function mergeNotificationJq(
 }
 
 function mergeBucketPolicySteps(bucket: string, file: string): string {
+  const current = `current-${bucket}.json`;
   return [
     '```sh',
-    `aws s3api get-bucket-policy --bucket ${bucket} --query Policy --output text > current-${bucket}.json`,
-    `# No policy yet ("NoSuchBucketPolicy")? Then simply: aws s3api put-bucket-policy --bucket ${bucket} --policy file://${file}`,
-    `jq -s '${MERGE_POLICY_JQ}' current-${bucket}.json ${file} > merged-${bucket}.json`,
-    `diff <(jq . current-${bucket}.json) <(jq . merged-${bucket}.json)   # only the BucketBridge statements are added`,
+    `aws s3api get-bucket-policy --bucket ${bucket} --query Policy --output text > ${current} 2> get-error.txt \\`,
+    `  || { grep -q NoSuchBucketPolicy get-error.txt && echo '{"Version": "2012-10-17", "Statement": []}' > ${current}; }   # no policy yet`,
+    `jq -s '${MERGE_POLICY_JQ}' ${current} ${file} > merged-${bucket}.json`,
+    `diff <(jq . ${current}) <(jq . merged-${bucket}.json) || true   # only BucketBridge statements change`,
     `aws s3api put-bucket-policy --bucket ${bucket} --policy file://merged-${bucket}.json`,
     '```',
   ].join('\n');
