@@ -10,13 +10,14 @@ import {
   sandboxAccount,
 } from './auth/credential-store.js';
 import { createAuthorizer } from './authz/authorizer.js';
-import { ADMIN_PREFIX, handleAdmin } from './core/admin-endpoint.js';
+import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from './core/admin-endpoint.js';
 import { createCrossServiceHooks, type ServiceRegistry } from './core/cross-service-hooks.js';
 import { createRequestHandler } from './core/request-handler.js';
 import type { SandboxAccount, SandboxContext, Service, ServiceName } from './core/types.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { createIamService } from './iam/iam-service.js';
 import { createS3Service } from './s3/s3-service.js';
+import { createSnsService, SIGNING_CERT_PATH, type SnsService } from './sns/sns-service.js';
 import { createSqsService } from './sqs/sqs-service.js';
 import { StateStore } from './state/state-store.js';
 import { createStsService } from './sts/sts-service.js';
@@ -142,7 +143,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     },
     onInternalError: (error) => onError(error),
   });
-  const admin = { setFaults: (spec: string) => faults.set(spec), faults: () => faults.current() };
+  const sns = services.get('sns') as SnsService | undefined;
+  const admin: AdminTarget = {
+    setFaults: (spec: string) => faults.set(spec),
+    faults: () => faults.current(),
+    files: sns?.signingCertificatePem
+      ? {
+          [SIGNING_CERT_PATH]: {
+            contentType: 'application/x-pem-file',
+            body: () => sns.signingCertificatePem(),
+          },
+        }
+      : {},
+  };
   const server: Server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 0 }, (req, res) => {
     const work = req.url?.startsWith(ADMIN_PREFIX) ? handleAdmin(req, res, admin) : handler(req, res);
     work.catch((error: unknown) => {
@@ -199,5 +212,8 @@ function createServices(context: SandboxContext, registry: ServiceRegistry): Map
   const sqs = createSqsService(context);
   registry.sqs = sqs;
   services.set('sqs', sqs);
+  const sns = createSnsService(context);
+  registry.sns = sns;
+  services.set('sns', sns);
   return services;
 }

@@ -4,6 +4,7 @@
  * - `GET /__sandbox/faults` → `{"faults":"<spec>"}`
  * - `POST /__sandbox/faults` with the spec as the body (empty clears) → `{"faults":"<spec>"}`, or
  *   400 `{"error":"..."}` naming what is wrong with the spec.
+ * - `GET /__sandbox/sns/signing-cert.pem` → the certificate that verifies SNS message signatures.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultSpecError } from '../faults/fault-spec.js';
@@ -14,6 +15,8 @@ export const ADMIN_PREFIX = '/__sandbox/';
 export interface AdminTarget {
   setFaults(spec: string): void;
   faults(): string;
+  /** Static documents served at their path (the SNS signing certificate). */
+  files?: Record<string, { contentType: string; body(): string }>;
 }
 
 export async function handleAdmin(
@@ -30,7 +33,13 @@ export async function handleAdmin(
     reply(403, { error: 'the admin endpoint only answers loopback clients' });
     return;
   }
-  const path = (req.url ?? '').split('?')[0];
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  const file = target.files?.[path];
+  if (file && req.method === 'GET') {
+    res.writeHead(200, { 'content-type': file.contentType });
+    res.end(file.body());
+    return;
+  }
   if (path === '/__sandbox/health' && req.method === 'GET') {
     reply(200, { status: 'ok' });
     return;

@@ -179,6 +179,12 @@ describe('the admin endpoint', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
+  test('the SNS signing certificate named in SigningCertURL is served as PEM', async () => {
+    const res = await admin('sns/signing-cert.pem');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/);
+  });
+
   test('POST /__sandbox/faults switches faults on and off while running', async () => {
     const s3 = new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 });
     const on = await admin('faults', { method: 'POST', body: 's3:ListBuckets=503' });
