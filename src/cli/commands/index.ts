@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBatchCommand } from './batch.js';
 import { registerConfigCommands } from './config.js';
+import { registerDemoCommand } from './demo.js';
 import { registerInitCommand } from './init.js';
 import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerBatchCommand(program);
   registerLiveCommand(program);
   registerSandboxCommand(program);
+  registerDemoCommand(program);
 }

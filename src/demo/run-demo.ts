@@ -1,0 +1,239 @@
+/**
+ * `bucketbridge demo`: the whole story on the sandbox, told as a customer and a vendor live it.
+ * The customer creates two buckets and uploads files; bucketbridge generates and applies the
+ * least-privilege roles and bucket policies with the customer's administrator credentials; then,
+ * with the vendor's own credentials only, it verifies each connection and runs a batch per
+ * built-in processor through the role. Every step is the real CLI run as its own process, so
+ * the demo exercises exactly what a user runs.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createClient } from '../aws/client-factory.js';
+import { WorkFailedError } from '../errors/index.js';
+import { buildDemoConfig, DEMO_DESTINATION_BUCKET, DEMO_SOURCE_BUCKET } from './demo-config.js';
+import { hasFfmpeg, type SampleObject, textSamples, videoSample } from './sample-data.js';
+import { type SandboxAccountKeys, type SandboxChild, startSandboxChild } from './sandbox-child.js';
+
+/** dist/src/demo/ → bin/bucketbridge */
+const BIN = fileURLToPath(new URL('../../../bin/bucketbridge', import.meta.url));
+
+export interface DemoOptions {
+  /** Keep the configuration, ledger, onboarding files and sandbox state in this folder. */
+  keepDir?: string;
+  /** Receives the narrative. Default: stderr. */
+  say?: (line: string) => void;
+}
+
+export interface DemoSummary {
+  endpoint: string;
+  workDir: string | undefined;
+  connections: {
+    name: string;
+    story: string;
+    outputs: string;
+    verify: 'passed' | 'failed';
+    processed: number;
+    failed: number;
+    bytesIn: number;
+    bytesOut: number;
+  }[];
+}
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+/** The environment of a process acting as one sandbox account, with no stray profile or metadata lookups. */
+function envAs(account: SandboxAccountKeys, workDir: string, region: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'])
+    delete env[name];
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: account.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
+    AWS_REGION: region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(workDir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(workDir, 'no-aws-credentials'),
+    BUCKETBRIDGE_LOG_LEVEL: process.env.BUCKETBRIDGE_LOG_LEVEL ?? 'warn',
+  };
+}
+
+async function uploadSamples(s3: S3Client, samples: SampleObject[]): Promise<void> {
+  for (const sample of samples) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: DEMO_SOURCE_BUCKET,
+        Key: sample.key,
+        Body: sample.body,
+        ContentType: sample.contentType,
+      }),
+    );
+  }
+}
+
+async function listOutputs(s3: S3Client, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: DEMO_DESTINATION_BUCKET, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) keys.push(`${object.Key} (${object.Size} B)`);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+function failStep(step: string, run: CliRun): never {
+  throw new WorkFailedError(`demo step failed: ${step} (exit ${run.code})\n${run.stderr.trim()}`);
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
+  const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const started = Date.now();
+  const workDir = options.keepDir
+    ? resolve(options.keepDir)
+    : await mkdtemp(join(tmpdir(), 'bucketbridge-demo-'));
+  let sandbox: SandboxChild | undefined;
+  try {
+    say('1. Starting the sandbox (a local, policy-enforcing stand-in for S3, STS, IAM, SNS and SQS)');
+    sandbox = await startSandboxChild(options.keepDir ? { stateDir: join(workDir, 'sandbox-state') } : {});
+    const vendor = sandbox.account('vendor');
+    const customer = sandbox.account('customer');
+    say(`   ${sandbox.endpoint}  vendor ${vendor.id}, customer ${customer.id}`);
+
+    say(
+      `2. The customer creates s3://${DEMO_SOURCE_BUCKET} and s3://${DEMO_DESTINATION_BUCKET} and uploads files`,
+    );
+    const customerS3 = createClient(S3Client, {
+      settings: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 3 },
+      credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey },
+    });
+    for (const bucket of [DEMO_SOURCE_BUCKET, DEMO_DESTINATION_BUCKET]) {
+      await customerS3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: { name?: string }) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+      });
+    }
+    const withVideo = await hasFfmpeg();
+    const samples = textSamples();
+    if (withVideo) samples.push(await videoSample(workDir));
+    await uploadSamples(customerS3, samples);
+    say(
+      `   ${samples.length} objects${withVideo ? ', a test video among them' : ' (ffmpeg not found: no video step)'}`,
+    );
+
+    const config = buildDemoConfig({
+      endpoint: sandbox.endpoint,
+      region: sandbox.region,
+      vendorAccountId: vendor.id,
+      customerAccountId: customer.id,
+      ledgerPath: join(workDir, 'ledger.db'),
+      withVideo,
+    });
+    const configPath = join(workDir, 'bucketbridge.yaml');
+    await writeFile(configPath, config.yaml);
+    const customerEnv = envAs(customer, workDir, sandbox.region);
+    const vendorEnv = envAs(vendor, workDir, sandbox.region);
+
+    say(
+      '3. Onboarding: bucketbridge generates each role, its trust (external ID required) and least-privilege',
+    );
+    say('   policy, and applies them with the customer administrator credentials, merging bucket policies');
+    for (const connection of config.connections) {
+      const out = join(workDir, 'onboarding', connection.name);
+      const run = await runCli(
+        ['onboard', '--config', configPath, '--connection', connection.name, '--out', out, '--apply'],
+        customerEnv,
+      );
+      if (run.code !== 0) failStep(`onboard --apply ${connection.name}`, run);
+    }
+    say(
+      `   ${config.connections.length} roles applied; files for the customer in ${join(workDir, 'onboarding')}`,
+    );
+
+    const summary: DemoSummary = {
+      endpoint: sandbox.endpoint,
+      workDir: options.keepDir ? workDir : undefined,
+      connections: [],
+    };
+    say(
+      '4. The vendor, with its own credentials only, verifies and runs a batch per connection through the role',
+    );
+    for (const connection of config.connections) {
+      const verify = await runCli(
+        ['verify', '--config', configPath, '--connection', connection.name, '--json'],
+        vendorEnv,
+      );
+      if (verify.code !== 0 && verify.code !== 1) failStep(`verify ${connection.name}`, verify);
+      const batch = await runCli(
+        ['batch', '--config', configPath, '--connection', connection.name, '--json'],
+        vendorEnv,
+      );
+      if (batch.code !== 0 && batch.code !== 1) failStep(`batch ${connection.name}`, batch);
+      const report = JSON.parse(batch.stdout) as {
+        processed: number;
+        failed: number;
+        bytesIn: number;
+        bytesOut: number;
+      };
+      const outputs = await listOutputs(customerS3, connection.outputPrefix);
+      summary.connections.push({
+        name: connection.name,
+        story: connection.story,
+        outputs: `s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
+        verify: verify.code === 0 ? 'passed' : 'failed',
+        processed: report.processed,
+        failed: report.failed,
+        bytesIn: report.bytesIn,
+        bytesOut: report.bytesOut,
+      });
+      say(
+        `   ${connection.name}: ${connection.story}\n` +
+          `     verify ${verify.code === 0 ? 'passed' : 'FAILED'}; ${report.processed} processed, ${report.failed} failed, ` +
+          `${report.bytesIn} B in, ${report.bytesOut} B out → s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
+      );
+      for (const key of outputs.slice(0, 3)) say(`       ${key}`);
+      if (outputs.length > 3) say(`       … and ${outputs.length - 3} more`);
+    }
+    say(`5. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    say(
+      options.keepDir
+        ? `   Everything is kept in ${workDir} (config, ledger, onboarding files, sandbox state).`
+        : '   Nothing was left behind; run with --keep DIR to keep the configuration, ledger and sandbox state.',
+    );
+    const failures = summary.connections.filter((c) => c.failed > 0 || c.verify === 'failed');
+    if (failures.length > 0) {
+      throw new WorkFailedError(
+        `the demo finished with problems in ${failures.map((c) => c.name).join(', ')}`,
+      );
+    }
+    return summary;
+  } finally {
+    await sandbox?.stop();
+    if (!options.keepDir) await rm(workDir, { recursive: true, force: true });
+  }
+}
