@@ -13,6 +13,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
+  CreateTopicCommand,
+  SetTopicAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
+import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -26,10 +32,12 @@ import { failure } from './s3-conformance.js';
 let sandbox: TestSandbox;
 let s3: S3Client;
 let sqs: SQSClient;
+let sns: SNSClient;
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   s3 = new S3Client({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
   sqs = new SQSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
+  sns = new SNSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
 });
 afterAll(() => sandbox.close());
 
@@ -178,6 +186,105 @@ describe('notifications to an SQS queue', () => {
     expect(body.ArgumentName).toBe(queue.arn);
     expect(body.ArgumentValue).toBe(
       'Permissions on the destination queue do not allow S3 to publish notifications from this bucket',
+    );
+  });
+});
+
+/** A topic that lets `bucket` publish (when given), with a queue subscribed to it. */
+async function topicFor(bucket: string | undefined): Promise<{ arn: string; queueUrl: string }> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('s3-topic') }));
+  if (bucket) {
+    const Policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 's3.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: TopicArn,
+          Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` } },
+        },
+      ],
+    });
+    await sns.send(
+      new SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: Policy }),
+    );
+  }
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('from-topic') }));
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] })))
+    .Attributes!.QueueArn!;
+  const queuePolicy = JSON.stringify({
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+      },
+    ],
+  });
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: queuePolicy } }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn }));
+  return { arn: TopicArn!, queueUrl: QueueUrl! };
+}
+
+describe('notifications to an SNS topic', () => {
+  it('deliver the test event and records inside SNS envelopes with the subject "Amazon S3 Notification"', async () => {
+    const bucket = uniqueName('notify-sns');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const topic = await topicFor(bucket);
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: {
+          TopicConfigurations: [
+            {
+              Id: 'csv-to-topic',
+              TopicArn: topic.arn,
+              Events: ['s3:ObjectCreated:Put'],
+              Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.csv' }] } },
+            },
+          ],
+        },
+      }),
+    );
+    const testEnvelope = (await nextMessage(topic.queueUrl)) as Record<string, string>;
+    expect(testEnvelope.Type).toBe('Notification');
+    expect(testEnvelope.TopicArn).toBe(topic.arn);
+    expect(testEnvelope.Subject).toBe('Amazon S3 Notification');
+    expect(JSON.parse(testEnvelope.Message!)).toMatchObject({
+      Service: 'Amazon S3',
+      Event: 's3:TestEvent',
+      Bucket: bucket,
+    });
+
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'skip.txt', Body: 'no' }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/report.csv', Body: 'x,y' }));
+    const envelope = (await nextMessage(topic.queueUrl)) as Record<string, string>;
+    expect(envelope.Subject).toBe('Amazon S3 Notification');
+    const document = JSON.parse(envelope.Message!) as EventDocument;
+    expect(document.Records[0]!.eventName).toBe('ObjectCreated:Put');
+    expect(document.Records[0]!.s3.object.key).toBe('data/report.csv');
+  });
+
+  it('a topic whose policy does not let the bucket publish is refused', async () => {
+    const bucket = uniqueName('notify-sns');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const topic = await topicFor(undefined);
+    const error = await failure(
+      s3.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: bucket,
+          NotificationConfiguration: {
+            TopicConfigurations: [{ TopicArn: topic.arn, Events: ['s3:ObjectCreated:*'] }],
+          },
+        }),
+      ),
+    );
+    expect(error.name).toBe('InvalidArgument');
+    expect((error as unknown as { ArgumentValue?: string }).ArgumentValue).toBe(
+      'Permissions on the destination topic do not allow S3 to publish notifications from this bucket',
     );
   });
 });
