@@ -428,3 +428,43 @@ describe('onboard --apply on a role set up by hand from the seed guide', () => {
     );
   });
 });
+
+describe('onboard --apply when source and destination are one bucket', () => {
+  it('merges both sets of statements into that bucket policy in one change', async () => {
+    const clients = customerClients();
+    const bucket = uniqueName('both');
+    const config = configSchema.parse({
+      version: 2,
+      vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
+      aws: { region: sandbox.region, endpoint: sandbox.endpoint },
+      connections: [
+        {
+          name: 'one-bucket',
+          accountId: CUSTOMER,
+          externalId: uniqueName('ext'),
+          source: { bucket, prefix: 'in/' },
+          destination: { bucket, prefix: 'out/' },
+          onboarding: { roleName: uniqueName('Role') },
+        },
+      ],
+    });
+    const context = resolveOnboardingContext(config, config.connections[0] as Connection);
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const result = await applyOnboarding(context, clients, { say: () => undefined });
+    expect(result.changes.map((c) => `${c.kind} ${c.resource}`)).toEqual([
+      `create IAM role ${context.roleName} (trust policy, MaxSessionDuration 3600 s)`,
+      `create IAM role ${context.roleName} inline policy BucketBridgeAccess`,
+      `create S3 bucket policy of ${bucket}`,
+    ]);
+    const { Policy } = await clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+    expect((JSON.parse(Policy!) as { Statement: { Sid: string }[] }).Statement.map((s) => s.Sid)).toEqual([
+      'BucketBridgeOneBucketListSourcePrefix',
+      'BucketBridgeOneBucketLocateSourceBucket',
+      'BucketBridgeOneBucketReadSourceObjects',
+      'BucketBridgeOneBucketWriteDestinationObjects',
+      'BucketBridgeOneBucketLocateDestinationBucket',
+    ]);
+    const again = await applyOnboarding(context, clients, { say: () => undefined });
+    expect(again.changed).toBe(false);
+  });
+});
