@@ -7,6 +7,7 @@ import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
 import { registerPolicyCommands } from './policy.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerVerifyCommand } from './verify.js';
 
 /**
  * Every command of the CLI, registered in the order `--help` lists them. A command module defines
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerConfigCommands(program);
   registerOnboardCommand(program);
   registerPolicyCommands(program);
+  registerVerifyCommand(program);
   registerBatchCommand(program);
   registerLiveCommand(program);
   registerSandboxCommand(program);

@@ -1,0 +1,67 @@
+/**
+ * `role.external-id-enforced`: the customer's role must refuse AssumeRole without the external ID
+ * and with a wrong one. A role that accepts either can be used by anyone who learns its ARN and is
+ * trusted (the confused-deputy problem the external ID exists to prevent).
+ */
+import { randomBytes } from 'node:crypto';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { stsRegionFor } from '../../aws/auth-variant.js';
+import { createClient } from '../../aws/client-factory.js';
+import { awsErrorCode, messageOf } from '../../aws/errors.js';
+import { customerRoleArn, lastHopCaller, noRoleReason } from './role-probe.js';
+import { type Check, type CheckOutcome, fail, pass, warn } from './verify-types.js';
+
+type Attempt = 'accepted' | 'denied' | { error: string };
+
+export const roleExternalIdCheck: Check = {
+  id: 'role.external-id-enforced',
+  dependsOn: ['role.assume'],
+  notApplicable: noRoleReason,
+  async run(context): Promise<CheckOutcome> {
+    const roleArn = customerRoleArn(context);
+    const sts = createClient(STSClient, {
+      settings: context.config.aws,
+      region: stsRegionFor(roleArn, context.config.aws.region),
+      credentials: lastHopCaller(context),
+    });
+    const attempt = async (externalId: string | undefined): Promise<Attempt> => {
+      try {
+        await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: 'bucketbridge-verify',
+            DurationSeconds: 900,
+            ...(externalId === undefined ? {} : { ExternalId: externalId }),
+          }),
+        );
+        return 'accepted';
+      } catch (error) {
+        const code = awsErrorCode(error);
+        if (code === 'AccessDenied' || code === 'AccessDeniedException') return 'denied';
+        return { error: `${code ?? 'Error'}: ${messageOf(error)}` };
+      }
+    };
+    const wrongId = `bucketbridge-verify-wrong-${randomBytes(6).toString('hex')}`;
+    const without = await attempt(undefined);
+    const wrong = await attempt(wrongId);
+    const accepted = [
+      ...(without === 'accepted' ? ['with no external ID'] : []),
+      ...(wrong === 'accepted' ? ['with a wrong external ID'] : []),
+    ];
+    if (accepted.length > 0) {
+      return fail(
+        `role ${roleArn} can be assumed ${accepted.join(' and ')}: unsafe to use, anyone trusted who learns the role ARN can use it`,
+        `Add the condition StringEquals sts:ExternalId = ${context.connection.externalId ?? '<a unique external ID>'} ` +
+          'to the sts:AssumeRole statement of the trust policy (`bucketbridge onboard --apply` or the generated template does this).',
+      );
+    }
+    const unclear = [without, wrong].filter((a): a is { error: string } => typeof a === 'object');
+    if (unclear.length > 0) {
+      return warn(
+        `could not tell whether ${roleArn} requires its external ID: ${unclear.map((u) => u.error).join('; ')}`,
+        'Run verify again; if this persists, check the trust policy has the sts:ExternalId condition.',
+      );
+    }
+    return pass(`role ${roleArn} refuses AssumeRole with no external ID and with a wrong one`);
+  },
+};
