@@ -157,6 +157,48 @@ describe('aws-chunked bodies', () => {
   });
 });
 
+describe('virtual-host addressing', () => {
+  test('a request for bucket.localhost:PORT reaches the bucket as if path-style', async () => {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Hash } = await import('@smithy/hash-node');
+    const port = new URL(sandbox.endpoint).port;
+    const signer = new SignatureV4({
+      credentials: sandbox.accounts.customer,
+      region: 'us-east-1',
+      service: 's3',
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: false,
+    });
+    const body = Buffer.from('virtual host');
+    const signed = await signer.sign({
+      method: 'PUT',
+      protocol: 'http:',
+      hostname: 'bucket-v.localhost',
+      port: Number(port),
+      path: '/dir/key%20one',
+      query: {},
+      headers: {
+        host: `bucket-v.localhost:${port}`,
+        'x-amz-content-sha256': sha256(body),
+        'content-length': String(body.length),
+      },
+    });
+    // *.localhost does not resolve on every machine: connect to 127.0.0.1 with the Host header.
+    const res = await send(sandbox.endpoint, {
+      method: 'PUT',
+      path: '/dir/key%20one',
+      headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, String(v)])),
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(log[0]).toMatchObject({
+      path: '/bucket-v/dir/key%20one',
+      operation: 'PutObject',
+      sha256: sha256(body),
+    });
+  });
+});
+
 describe('the payload hash', () => {
   test('a body that does not match its signed x-amz-content-sha256 is refused with 400 XAmzContentSHA256Mismatch', async () => {
     const res = await putChunkedLikeSigned(Buffer.from('what was signed'), Buffer.from('what was sent!!'));
