@@ -24,7 +24,7 @@ import { findVersion } from './versioning.js';
 export function resolveCopySource(env: S3Env, request: ServiceRequest): ObjectRecord {
   const source = parseCopySource(header(request, 'x-amz-copy-source') ?? '');
   // Copies across regions are allowed: only the destination must match the signing region.
-  const bucket = findBucket(env, request, source.bucket, false);
+  const bucket = findBucket(env, request, source.bucket, false, 'x-amz-source-expected-bucket-owner');
   authorize(env, request, bucket, source.versionId ? 's3:GetObjectVersion' : 's3:GetObject', source.key);
   let object: ObjectRecord | undefined;
   if (source.versionId) {

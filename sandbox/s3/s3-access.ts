@@ -28,9 +28,14 @@ export function findBucket(
   request: ServiceRequest,
   name: string,
   checkRegion = true,
+  expectedOwnerHeader = 'x-amz-expected-bucket-owner',
 ): BucketRecord {
   const bucket = env.state.buckets.get(name);
   if (!bucket) throw noSuchBucket(name);
+  // ExpectedBucketOwner guards cross-account writes against a bucket that changed hands.
+  const expectedOwner = header(request, expectedOwnerHeader);
+  if (expectedOwner !== undefined && expectedOwner !== bucket.ownerAccountId)
+    throw new AwsError('AccessDenied', 'Access Denied', 403);
   if (checkRegion && request.region !== bucket.region) {
     const headers = { 'x-amz-bucket-region': bucket.region };
     if (request.region === env.ctx.defaultRegion)

@@ -192,6 +192,39 @@ describe('cross-account access granted by a bucket policy', () => {
   });
 });
 
+describe('expected bucket owner', () => {
+  it('a request naming another account as ExpectedBucketOwner is AccessDenied; the right owner passes', async () => {
+    const Bucket = await bucketWithPolicy([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'VENDOR' },
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::BUCKET/*',
+      },
+    ]);
+    const wrong = await failure(
+      vendor.send(
+        new PutObjectCommand({
+          Bucket,
+          Key: 'k',
+          Body: 'x',
+          ExpectedBucketOwner: sandbox.accounts.vendor.id,
+        }),
+      ),
+    );
+    expect(wrong.name).toBe('AccessDenied');
+    expect(wrong.message).toBe('Access Denied');
+    await vendor.send(
+      new PutObjectCommand({
+        Bucket,
+        Key: 'k',
+        Body: 'x',
+        ExpectedBucketOwner: sandbox.accounts.customer.id,
+      }),
+    );
+  });
+});
+
 describe('explicit denies', () => {
   it('an explicit Deny in the bucket policy wins over an Allow', async () => {
     const Bucket = await bucketWithPolicy([
