@@ -121,4 +121,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+const code = await main();
+// Exit now rather than when the event loop drains: a long poll cut short by the shutdown may
+// still hold a timer for up to 20 s, and the state is already written.
+process.exit(code);

@@ -111,6 +111,25 @@ describe('bucketbridge sandbox as a process', () => {
     expect(running.lines).toHaveLength(1);
   });
 
+  test('SIGTERM during a 20-second SQS long poll still stops the process at once, with exit code 0', async () => {
+    const running = await startProcess([]);
+    const sqs = new SQSClient(clientConfig(running.ready, 'customer'));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'long-poll' }));
+    const poll = sqs
+      .send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }))
+      .catch((error: Error) => error);
+    // The poll is under way once the server has it; a health check after it proves ordering.
+    await fetch(`${running.ready.endpoint}/__sandbox/health`);
+    const exited = once(running.child, 'exit');
+    running.child.kill('SIGTERM');
+    const bound = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('still running 10 s after SIGTERM')), 10_000),
+    );
+    const [code] = (await Promise.race([exited, bound])) as [number | null];
+    expect(code).toBe(0);
+    await poll;
+  });
+
   test.each([
     [['--port', 'abc'], 'sandbox: --port must be an integer from 0 to 65535, got "abc"'],
     [
