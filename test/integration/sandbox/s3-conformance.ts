@@ -16,6 +16,8 @@ import {
   ListBucketsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -311,6 +313,37 @@ export function defineS3Conformance(label: string, getTarget: () => S3Target): v
         const v1 = await client.send(new ListObjectsCommand({ Bucket, Marker: 'k1', MaxKeys: 2 }));
         expect(v1.Contents?.map((c) => c.Key)).toEqual(['k2', 'k3']);
         expect(v1.IsTruncated).toBe(true);
+      });
+    });
+
+    describe('versioning', () => {
+      it('a versioned bucket keeps overwritten versions and hides a deleted key behind a delete marker', async () => {
+        const client = s3();
+        const Bucket = await newBucket(client);
+        await client.send(
+          new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+        );
+        const v1 = await client.send(new PutObjectCommand({ Bucket, Key: 'doc', Body: 'one' }));
+        const v2 = await client.send(new PutObjectCommand({ Bucket, Key: 'doc', Body: 'two' }));
+        expect(v1.VersionId).toBeDefined();
+        expect(v2.VersionId).not.toBe(v1.VersionId);
+        const old = await client.send(new GetObjectCommand({ Bucket, Key: 'doc', VersionId: v1.VersionId }));
+        expect(await old.Body?.transformToString()).toBe('one');
+        const deleted = await client.send(new DeleteObjectCommand({ Bucket, Key: 'doc' }));
+        expect(deleted.DeleteMarker).toBe(true);
+        const missing = await failure(client.send(new GetObjectCommand({ Bucket, Key: 'doc' })));
+        expect(missing.name).toBe('NoSuchKey');
+        const versions = await client.send(new ListObjectVersionsCommand({ Bucket }));
+        expect(versions.Versions?.map((v) => [v.VersionId, v.IsLatest])).toEqual([
+          [v2.VersionId, false],
+          [v1.VersionId, false],
+        ]);
+        expect(versions.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest])).toEqual([
+          [deleted.VersionId, true],
+        ]);
+        await client.send(new DeleteObjectCommand({ Bucket, Key: 'doc', VersionId: deleted.VersionId }));
+        const back = await client.send(new GetObjectCommand({ Bucket, Key: 'doc' }));
+        expect(await back.Body?.transformToString()).toBe('two');
       });
     });
 

@@ -235,6 +235,21 @@ describe('event records', () => {
     expect(record.s3.object.size).toBe(9);
   });
 
+  it('an assumed-role caller appears as AWS:<role ID>:<session name> in userIdentity', async () => {
+    const role = {
+      accountId: OWNER.accountId,
+      arn: `arn:aws:sts::${OWNER.accountId}:assumed-role/uploader/worker-1`,
+      kind: 'assumed-role' as const,
+      accessKeyId: 'ASIAEXAMPLE',
+      roleArn: `arn:aws:iam::${OWNER.accountId}:role/uploader`,
+      roleName: 'uploader',
+      sessionName: 'worker-1',
+    };
+    await send('PUT', '/photos/by-role', { body: 'x', caller: role });
+    const record = JSON.parse(ctx.deliveries[0]!.body).Records[0];
+    expect(record.userIdentity.principalId).toMatch(/^AWS:AROA[0-9A-F]{17}:worker-1$/);
+  });
+
   it('a failed write sends no event', async () => {
     const failed = await send('PUT', '/photos/k', {
       body: 'x',
