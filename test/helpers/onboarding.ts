@@ -1,0 +1,197 @@
+/**
+ * Onboarding on the sandbox, shared by the onboarding integration and end-to-end tests: a
+ * configuration with one connection of fresh names, the customer administrator's clients, the
+ * customer's buckets, `onboard --apply` run in-process with the customer's credentials, and small
+ * edits that break a setup the way a customer might.
+ *
+ * ```ts
+ * const setup = await onboardOnSandbox(sandbox, { workflow: 'live' });
+ * const report = await verifyConnections({ config: setup.config, connections: [setup.connection],
+ *   vendorCredentials: sandbox.sdkConfig('vendor').credentials });
+ * ```
+ */
+import {
+  GetRolePolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  GetBucketPolicyCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type Config, type Connection, configSchema } from '../../src/config/schema.js';
+import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js';
+import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
+import { type OnboardingContext, resolveOnboardingContext } from '../../src/onboarding/onboarding-context.js';
+import { INLINE_POLICY_NAME } from '../../src/onboarding/render-cloudformation.js';
+import { type TestSandbox, uniqueName } from './sandbox.js';
+
+/** The sandbox's vendor and customer accounts. */
+export const VENDOR_ACCOUNT = '111111111111';
+export const CUSTOMER_ACCOUNT = '222222222222';
+
+/** The customer administrator's clients (what `onboard --apply` is run with). */
+export function customerClients(sandbox: TestSandbox): ApplyClients {
+  const config = sandbox.sdkConfig('customer');
+  return {
+    iam: new IAMClient(config),
+    s3: new S3Client(config),
+    sns: new SNSClient(config),
+    sqs: new SQSClient(config),
+  };
+}
+
+/** What may differ from the default connection (batch, prefixes `in/` and `out/`, one role). */
+export interface ConnectionOverrides {
+  workflow?: 'batch' | 'live';
+  /** Merged into the connection as written in a file (before defaults). */
+  connection?: Record<string, unknown>;
+  /** `processing` section of the configuration. */
+  processing?: { regions: string[]; defaultRegion: string };
+}
+
+/**
+ * A configuration with one connection named `acme`, fresh bucket, role and topic names, assuming
+ * the customer's role with a fresh external ID.
+ */
+export function onboardingConfig(sandbox: TestSandbox, overrides: ConnectionOverrides = {}): Config {
+  const roleName = uniqueName('Role');
+  return configSchema.parse({
+    version: 2,
+    vendor: { accountId: VENDOR_ACCOUNT, principals: [`arn:aws:iam::${VENDOR_ACCOUNT}:root`] },
+    aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 1 },
+    ...(overrides.processing ? { processing: overrides.processing } : {}),
+    connections: [
+      {
+        name: 'acme',
+        accountId: CUSTOMER_ACCOUNT,
+        assumeRoleFlag: true,
+        assumeRoleArn: [`arn:aws:iam::${CUSTOMER_ACCOUNT}:role/${roleName}`],
+        externalId: uniqueName('ext'),
+        workflow: overrides.workflow ?? 'batch',
+        source: { bucket: uniqueName('src'), prefix: 'in/' },
+        destination: { bucket: uniqueName('dst'), prefix: 'out/' },
+        onboarding: { roleName, topicName: uniqueName('topic') },
+        ...overrides.connection,
+      },
+    ],
+  });
+}
+
+/** A properly onboarded connection. */
+export interface OnboardedSetup {
+  config: Config;
+  connection: Connection;
+  context: OnboardingContext;
+  clients: ApplyClients;
+}
+
+/** Options of {@link onboardOnSandbox}. */
+export interface OnboardOptions extends ConnectionOverrides {
+  /** Region of the source and destination buckets. Default: the sandbox's region. */
+  bucketRegion?: string;
+  /** A key written under the source prefix, so that reading can be checked. Default `<prefix>sample.txt`; null writes none. */
+  sampleKey?: string | null;
+}
+
+/**
+ * Creates the customer's buckets (and a sample object), then runs `onboard --apply` with the
+ * customer administrator's credentials: role, inline policy, bucket policies, topic and notification.
+ */
+export async function onboardOnSandbox(
+  sandbox: TestSandbox,
+  options: OnboardOptions = {},
+): Promise<OnboardedSetup> {
+  const config = onboardingConfig(sandbox, options);
+  const connection = config.connections[0] as Connection;
+  const context = resolveOnboardingContext(config, connection);
+  const clients = customerClients(sandbox);
+  const region = options.bucketRegion ?? sandbox.region;
+  const location =
+    region === 'us-east-1'
+      ? {}
+      : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+  await clients.s3.send(new CreateBucketCommand({ Bucket: connection.source.bucket, ...location }));
+  await clients.s3.send(new CreateBucketCommand({ Bucket: connection.destination.bucket, ...location }));
+  const sampleKey =
+    options.sampleKey === undefined ? `${connection.source.prefix}sample.txt` : options.sampleKey;
+  if (sampleKey !== null) {
+    const s3 = new S3Client({ ...sandbox.sdkConfig('customer'), region });
+    await s3.send(new PutObjectCommand({ Bucket: connection.source.bucket, Key: sampleKey, Body: 'sample' }));
+  }
+  await applyOnboarding(context, clients, { say: () => undefined });
+  return { config, connection, context, clients };
+}
+
+/** A trust policy: `principal` may assume the role, with the external ID condition when one is given. */
+export function trustPolicy(principal: string, externalId: string | undefined): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: principal },
+        Action: 'sts:AssumeRole',
+        ...(externalId === undefined
+          ? {}
+          : { Condition: { StringEquals: { 'sts:ExternalId': externalId } } }),
+      },
+    ],
+  });
+}
+
+/** Replaces the role's trust policy, as a customer editing it by hand would. */
+export async function replaceTrustPolicy(setup: OnboardedSetup, document: string): Promise<void> {
+  await setup.clients.iam.send(
+    new UpdateAssumeRolePolicyCommand({ RoleName: setup.context.roleName, PolicyDocument: document }),
+  );
+}
+
+interface Statement {
+  Action: string | string[];
+  [key: string]: unknown;
+}
+
+/** A policy document without one action (statements left with no action are dropped). */
+function withoutAction(text: string, action: string): string {
+  const document = JSON.parse(text) as { Statement: Statement[] };
+  document.Statement = document.Statement.flatMap((statement) => {
+    const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter(
+      (a) => a !== action,
+    );
+    return actions.length === 0 ? [] : [{ ...statement, Action: actions }];
+  });
+  return JSON.stringify(document);
+}
+
+/**
+ * Takes one action away from the role: from its inline policy and from both bucket policies (within
+ * one account, a bucket policy naming the role grants access on its own).
+ */
+export async function removeGrantedAction(setup: OnboardedSetup, action: string): Promise<void> {
+  const { iam, s3 } = setup.clients;
+  const { PolicyDocument } = await iam.send(
+    new GetRolePolicyCommand({ RoleName: setup.context.roleName, PolicyName: INLINE_POLICY_NAME }),
+  );
+  const document = withoutAction(decodeURIComponent(PolicyDocument ?? '{}'), action);
+  for (const bucket of new Set([setup.connection.source.bucket, setup.connection.destination.bucket])) {
+    const { Policy } = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+    await s3.send(
+      new PutBucketPolicyCommand({ Bucket: bucket, Policy: withoutAction(Policy ?? '{}', action) }),
+    );
+  }
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: setup.context.roleName,
+      PolicyName: INLINE_POLICY_NAME,
+      PolicyDocument: document,
+    }),
+  );
+}
