@@ -177,7 +177,11 @@ export class S3State {
 
   restore(data: unknown): void {
     const snapshot = data as S3Snapshot;
-    if (snapshot?.version !== 1) return;
+    // Refusing beats silently starting empty: the objects' files would then be swept away.
+    if (snapshot?.version !== 1)
+      throw new Error(
+        `The saved S3 state has format version ${String(snapshot?.version)}; this sandbox reads version 1. Start with another --state directory or remove its s3 state.`,
+      );
     this.buckets.clear();
     const referenced = new Set<string>();
     const note = (segment: Segment): Segment => {

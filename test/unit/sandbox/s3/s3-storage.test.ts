@@ -122,4 +122,11 @@ describe('--state persistence', () => {
     expect(readdirSync(join(stateDir, 's3', 'objects'))).not.toContain('orphan-from-a-crash');
     expect(readdirSync(join(stateDir, 's3', 'objects'))).toHaveLength(2);
   });
+
+  it('a snapshot in an unknown format is refused instead of starting empty', () => {
+    const service = createS3Service(fakeContext({ stateDir: tempDir() }));
+    expect(() => service.restore!({ version: 2, buckets: [] })).toThrow(
+      'The saved S3 state has format version 2; this sandbox reads version 1. Start with another --state directory or remove its s3 state.',
+    );
+  });
 });
