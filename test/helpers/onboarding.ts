@@ -7,7 +7,7 @@
  * ```ts
  * const setup = await onboardOnSandbox(sandbox, { workflow: 'live' });
  * const report = await verifyConnections({ config: setup.config, connections: [setup.connection],
- *   vendorCredentials: sandbox.sdkConfig('vendor').credentials });
+ *   vendorCredentials: vendorCredentials(sandbox) });
  * ```
  */
 import {
@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { type Config, type Connection, configSchema } from '../../src/config/schema.js';
 import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js';
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
@@ -37,10 +38,17 @@ import { type TestSandbox, uniqueName } from './sandbox.js';
 export const VENDOR_ACCOUNT = '111111111111';
 export const CUSTOMER_ACCOUNT = '222222222222';
 
+/** The sandbox vendor's keys as a credential provider (the vendor's default chain in production). */
+export function vendorCredentials(sandbox: TestSandbox) {
+  const keys = sandbox.sdkConfig('vendor').credentials;
+  return async () => keys;
+}
+
 /** The customer administrator's clients (what `onboard --apply` is run with). */
 export function customerClients(sandbox: TestSandbox): ApplyClients {
   const config = sandbox.sdkConfig('customer');
   return {
+    sts: new STSClient(config),
     iam: new IAMClient(config),
     s3: new S3Client(config),
     sns: new SNSClient(config),

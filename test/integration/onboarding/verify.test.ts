@@ -15,6 +15,7 @@ import {
   replaceTrustPolicy,
   trustPolicy,
   VENDOR_ACCOUNT,
+  vendorCredentials,
 } from '../../helpers/onboarding.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 
@@ -30,7 +31,7 @@ async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
   return verifyConnections({
     config: setup.config,
     connections: [setup.connection],
-    vendorCredentials: sandbox.sdkConfig('vendor').credentials,
+    vendorCredentials: vendorCredentials(sandbox),
     now: new Date('2026-11-23T19:35:00.000Z'),
   });
 }
