@@ -10,6 +10,7 @@ import {
   sandboxAccount,
 } from './auth/credential-store.js';
 import { createAuthorizer } from './authz/authorizer.js';
+import { createCloudFormationService } from './cloudformation/cloudformation-service.js';
 import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from './core/admin-endpoint.js';
 import { createCrossServiceHooks, type ServiceRegistry } from './core/cross-service-hooks.js';
 import { createRequestHandler } from './core/request-handler.js';
@@ -215,5 +216,12 @@ function createServices(context: SandboxContext, registry: ServiceRegistry): Map
   const sns = createSnsService(context);
   registry.sns = sns;
   services.set('sns', sns);
+  services.set(
+    'cloudformation',
+    createCloudFormationService(context, {
+      services: (name) => services.get(name),
+      changed: (name) => registry.changed?.(name),
+    }),
+  );
   return services;
 }
