@@ -125,9 +125,10 @@ export class SqsConsumer {
   private async shutdown(graceMs: number): Promise<void> {
     this.stopReceiving.abort();
     this.slotFreed?.();
-    // A long poll under way is not cut short before the grace period ends: SQS may already have
-    // handed it messages, which an aborted request would leave invisible until their timeout.
-    // What it brings after the stop is made visible again at once (see receiveLoop).
+    // The long poll under way is not cut short before the grace period ends: a receive whose
+    // connection is dropped can still be handed messages, which would then stay invisible until
+    // their visibility timeout. What it brings after the stop is made visible again at once (see
+    // receiveLoop). So an idle stop takes up to `waitTimeSec`.
     const drained = (async () => {
       await this.loop?.catch(() => undefined);
       await Promise.allSettled([...this.inFlight.values()].map((f) => f.done));

@@ -37,6 +37,7 @@ export async function runLiveCommand(flags: LiveFlags): Promise<void> {
       connectionName: flags.connection,
       logger,
       statsIntervalMs: flags.statsIntervalMs,
+      consumer: { waitTimeSec: flags.pollWaitSec },
     });
     logger.info({ connections: run.connections.map((c) => c.name) }, 'live: running');
     await stopRequested;

@@ -7,8 +7,12 @@ import { type Command, InvalidArgumentError } from 'commander';
 export interface LiveFlags {
   config?: string;
   connection?: string;
+  /** How long in-flight work may finish after SIGINT/SIGTERM, in milliseconds. */
   graceMs: number;
+  /** How often statistics are logged, in milliseconds; 0 never. */
   statsIntervalMs: number;
+  /** Long-poll wait per receive, 0..20 seconds. */
+  pollWaitSec: number;
 }
 
 /** `30s`, `2m`, `500ms` or plain seconds → milliseconds. */
@@ -19,6 +23,22 @@ export function parseDurationMs(value: string): number {
   const n = Number(match[1]);
   const unit = match[2] ?? 's';
   return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+}
+
+function parsePollWaitSec(value: string): number {
+  const ms = parseDurationMs(value);
+  if (ms > 20_000 || ms % 1000 !== 0) {
+    throw new InvalidArgumentError(`expected whole seconds from 0s to 20s, found "${value}"`);
+  }
+  return ms / 1000;
+}
+
+interface ParsedFlags {
+  config?: string;
+  connection?: string;
+  grace?: number;
+  statsInterval?: number;
+  pollWait?: number;
 }
 
 export function registerLiveCommand(program: Command): void {
@@ -37,23 +57,27 @@ export function registerLiveCommand(program: Command): void {
     )
     .option(
       '--grace <duration>',
-      'on SIGINT/SIGTERM, how long in-flight work may finish before its messages are made visible again',
+      'on SIGINT/SIGTERM, how long in-flight work may finish before its messages are made visible again (default: 30s)',
       parseDurationMs,
-      30_000,
     )
     .option(
       '--stats-interval <duration>',
-      'how often statistics are logged (0 = never)',
+      'how often statistics are logged, 0 = never (default: 60s)',
       parseDurationMs,
-      60_000,
     )
-    .action(async (flags: { config?: string; connection?: string; grace: number; statsInterval: number }) => {
+    .option(
+      '--poll-wait <duration>',
+      'long-poll wait per receive, 0s..20s (default: 20s); an idle stop waits for the poll under way',
+      parsePollWaitSec,
+    )
+    .action(async (flags: ParsedFlags) => {
       const { runLiveCommand } = await import('./live-action.js');
       await runLiveCommand({
         ...(flags.config === undefined ? {} : { config: flags.config }),
         ...(flags.connection === undefined ? {} : { connection: flags.connection }),
-        graceMs: flags.grace,
-        statsIntervalMs: flags.statsInterval,
+        graceMs: flags.grace ?? 30_000,
+        statsIntervalMs: flags.statsInterval ?? 60_000,
+        pollWaitSec: flags.pollWait ?? 20,
       });
     });
 }

@@ -291,10 +291,14 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     spawnCli(args = []) {
       const env = sandbox.env('vendor');
       delete env.AWS_ENDPOINT_URL;
-      const child = spawn(process.execPath, [BIN, 'live', '--config', configPath, ...args], {
-        env: { ...process.env, NO_COLOR: '1', BUCKETBRIDGE_LOG_LEVEL: 'debug', ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'live', '--config', configPath, '--poll-wait', '1s', ...args],
+        {
+          env: { ...process.env, NO_COLOR: '1', BUCKETBRIDGE_LOG_LEVEL: 'debug', ...env },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       processes.push(child);
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => {

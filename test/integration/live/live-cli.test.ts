@@ -1,0 +1,136 @@
+/**
+ * `bucketbridge live` as a process, with real signals: SIGTERM lets in-flight work finish within
+ * the grace period and exits 0; past the grace period the unfinished message is made visible
+ * again at once; a second signal exits at once with 130; kill -9 during work followed by a
+ * restart ends with every object done and none processed twice. Needs `npm run build`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { type CliProcess, createLiveWorld, type LiveWorld, queueDepth, waitFor } from './live-world.js';
+
+let sandbox: TestSandbox;
+const worlds: LiveWorld[] = [];
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(async () => {
+  for (const world of worlds) world.close();
+  await sandbox.close();
+});
+
+async function world(options: Parameters<typeof createLiveWorld>[1]): Promise<LiveWorld> {
+  const created = await createLiveWorld(sandbox, options);
+  worlds.push(created);
+  return created;
+}
+
+/** The JSON log lines of a CLI process with the given message. */
+function logs(cli: CliProcess, msg: string): Array<Record<string, unknown>> {
+  return cli
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => entry.msg === msg);
+}
+
+async function started(cli: CliProcess): Promise<void> {
+  await waitFor('live to follow its queue', () => logs(cli, 'following the queue').length > 0);
+}
+
+/** A job that outlives any test; `exec` so that killing the program kills the sleep itself. */
+const LONG_JOB = { type: 'exec', command: 'sh', args: ['-c', 'exec sleep 120'] };
+const sleepThenCat = (seconds: number) => ({
+  type: 'exec',
+  command: 'sh',
+  args: ['-c', `sleep ${seconds}; cat`],
+});
+
+describe('SIGTERM', () => {
+  it('lets in-flight work finish within the grace period, deletes its message and exits 0', async () => {
+    const w = await world({ mode: 'sqs', processor: sleepThenCat(2) });
+    const cli = w.spawnCli(['--grace', '20s']);
+    await started(cli);
+    await w.put('in/finishing.txt', 'finish me');
+    await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    expect(await w.output('out/finishing.txt')).toBe('finish me');
+    expect(w.ledger()).toMatchObject([{ key: 'in/finishing.txt', state: 'done' }]);
+    expect(await queueDepth(w.customerSqs, w.customerQueueUrl!)).toEqual({ visible: 0, inFlight: 0 });
+  });
+
+  it('past the grace period makes the unfinished message visible again at once and exits 0', async () => {
+    const w = await world({ mode: 'sqs', processor: LONG_JOB, visibilityTimeout: '5m' });
+    const cli = w.spawnCli(['--grace', '1s']);
+    await started(cli);
+    await w.put('in/too-long.txt', 'too long');
+    await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    // Visible again now, not after the 5-minute visibility timeout.
+    expect(await queueDepth(w.customerSqs, w.customerQueueUrl!)).toEqual({ visible: 1, inFlight: 0 });
+    expect(await w.output('out/too-long.txt')).toBeUndefined();
+  });
+
+  it('sent twice exits at once with 130, leaving the claim for the next run to take over', async () => {
+    const w = await world({ mode: 'sqs', processor: LONG_JOB, visibilityTimeout: '2s' });
+    const cli = w.spawnCli(['--grace', '60s']);
+    await started(cli);
+    await w.put('in/twice.txt', 'twice');
+    await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+    cli.child.kill('SIGTERM');
+    await waitFor(
+      'the stop to begin',
+      () => logs(cli, 'stopping: in-flight work may finish (send it again to exit at once)').length > 0,
+    );
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 130, signal: null });
+    expect(w.ledger()).toMatchObject([{ key: 'in/twice.txt', state: 'claimed' }]);
+  });
+});
+
+describe('kill -9 during work, then a restart', () => {
+  it('ends with every object done and none processed twice', async () => {
+    const w = await world({
+      mode: 'sqs',
+      processor: sleepThenCat(1),
+      visibilityTimeout: '3s',
+      concurrency: 2,
+    });
+    const keys = Array.from({ length: 8 }, (_, i) => `in/crash-${i}.txt`);
+    const first = w.spawnCli();
+    await started(first);
+    for (const key of keys) await w.put(key, `body ${key}`);
+    await waitFor('some objects done', () => w.ledger().filter((row) => row.state === 'done').length >= 2);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    const doneBeforeRestart = w
+      .ledger()
+      .filter((row) => row.state === 'done')
+      .map((row) => row.key);
+    expect(doneBeforeRestart.length).toBeLessThan(keys.length);
+
+    const second = w.spawnCli();
+    await started(second);
+    await waitFor(
+      'every object done',
+      () => w.ledger().filter((row) => row.state === 'done').length === keys.length,
+      40_000,
+    );
+    await waitFor('the queue to drain', async () => {
+      const depth = await queueDepth(w.customerSqs, w.customerQueueUrl!);
+      return depth.visible === 0 && depth.inFlight === 0;
+    });
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+
+    const processedBy = (cli: CliProcess) =>
+      logs(cli, 'object processed').map((entry) => entry.key as string);
+    const all = [...processedBy(first), ...processedBy(second)];
+    expect([...all].sort()).toEqual([...keys].sort());
+    for (const key of doneBeforeRestart) expect(processedBy(second)).not.toContain(key);
+    for (const key of keys) expect(await w.output(`out/${key.slice(3)}`)).toBe(`body ${key}`);
+    expect(w.ledger().every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
+  }, 90_000);
+});
