@@ -8,10 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import {
   CreateTopicCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
   PublishCommand,
   SetSubscriptionAttributesCommand,
   SNSClient,
   SubscribeCommand,
+  UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import {
   ChangeMessageVisibilityCommand,
@@ -23,6 +26,7 @@ import {
   GetQueueUrlCommand,
   ListQueuesCommand,
   type Message,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -265,6 +269,39 @@ export function defineSqsSnsConformance(label: string, getTarget: () => SqsSnsTa
         expect(deleted.Successful).toHaveLength(3);
       });
 
+      it('refuses a batch with repeated entry ids', async () => {
+        const url = await createQueue(uniqueQueueName('conf-dup'));
+        const error = await sqsFailure(
+          sqs().send(
+            new SendMessageBatchCommand({
+              QueueUrl: url,
+              Entries: [
+                { Id: 'same', MessageBody: '1' },
+                { Id: 'same', MessageBody: '2' },
+              ],
+            }),
+          ),
+        );
+        expect(error.name).toBe('BatchEntryIdsNotDistinct');
+      });
+
+      it('holds a delayed message back until its delay has passed', async () => {
+        const url = await createQueue(uniqueQueueName('conf-delay'));
+        await sqs().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 1 }));
+        const now = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 0 }));
+        expect(now.Messages ?? []).toEqual([]);
+        const later = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }));
+        expect(later.Messages?.[0]?.Body).toBe('later');
+      });
+
+      it('empties a queue with PurgeQueue', async () => {
+        const url = await createQueue(uniqueQueueName('conf-purge'));
+        await sqs().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'gone' }));
+        await sqs().send(new PurgeQueueCommand({ QueueUrl: url }));
+        const res = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 0 }));
+        expect(res.Messages ?? []).toEqual([]);
+      });
+
       it('moves a message to the dead-letter queue on the receive after maxReceiveCount', async () => {
         const dlqName = uniqueQueueName('conf-dlq');
         const dlqUrl = await createQueue(dlqName);
@@ -316,6 +353,32 @@ export function defineSqsSnsConformance(label: string, getTarget: () => SqsSnsTa
         const b = await sns().send(new CreateTopicCommand({ Name: name }));
         expect(a.TopicArn).toBe(`arn:aws:sns:${target().region}:${target().accountId}:${name}`);
         expect(b.TopicArn).toBe(a.TopicArn);
+      });
+
+      it("gives a new topic AWS's default owner-only policy", async () => {
+        const topicArn = (await sns().send(new CreateTopicCommand({ Name: uniqueQueueName('conf-policy') })))
+          .TopicArn!;
+        const attrs = await sns().send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+        expect(attrs.Attributes?.Owner).toBe(target().accountId);
+        const statement = JSON.parse(attrs.Attributes!.Policy!).Statement[0];
+        expect(statement).toMatchObject({
+          Sid: '__default_statement_ID',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Resource: topicArn,
+          Condition: { StringEquals: { 'AWS:SourceOwner': target().accountId } },
+        });
+      });
+
+      it('lists a subscription by topic and forgets it after Unsubscribe', async () => {
+        const { topicArn, subscriptionArn } = await topicWithQueue(false);
+        const listed = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+        expect(listed.Subscriptions?.map((x) => [x.SubscriptionArn, x.Protocol])).toEqual([
+          [subscriptionArn, 'sqs'],
+        ]);
+        await sns().send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn }));
+        const after = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+        expect(after.Subscriptions ?? []).toEqual([]);
       });
 
       it('delivers a published message in the Notification envelope', async () => {
