@@ -24,10 +24,16 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { type Config, type Connection, configSchema } from '../../src/config/schema.js';
+import { ensureVendorQueue } from '../../src/live/vendor-queue.js';
 import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js';
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
 import { type OnboardingContext, resolveOnboardingContext } from '../../src/onboarding/onboarding-context.js';
@@ -50,7 +56,8 @@ export function customerClients(sandbox: TestSandbox): ApplyClients {
   return {
     sts: new STSClient(config),
     iam: new IAMClient(config),
-    s3: new S3Client(config),
+    // Buckets may be in other regions than the sandbox's own.
+    s3: new S3Client({ ...config, followRegionRedirects: true }),
     sns: new SNSClient(config),
     sqs: new SQSClient(config),
   };
@@ -202,4 +209,73 @@ export async function removeGrantedAction(setup: OnboardedSetup, action: string)
       PolicyDocument: document,
     }),
   );
+}
+
+/**
+ * What `bucketbridge live` does first for an sns-mode connection: creates the vendor's queue and
+ * subscribes it to the customer's topic, with the vendor's credentials.
+ */
+export async function subscribeVendorQueue(sandbox: TestSandbox, setup: OnboardedSetup): Promise<void> {
+  const live = setup.connection.live;
+  if (setup.context.live?.mode !== 'sns' || live === undefined)
+    throw new Error('not an sns-mode live connection');
+  const vendor = sandbox.sdkConfig('vendor');
+  // The sandbox's Subscribe does not yet pass the sns:Protocol and sns:Endpoint condition keys to
+  // its authorizer, so the generated statement (conditioned on them) refuses the vendor there, not
+  // on AWS. Until it does, the customer allows the subscription unconditioned for this one call,
+  // then puts the generated policy back.
+  const topicArn = setup.context.live.topicArn;
+  const { sns } = setup.clients;
+  const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+  const generated = Attributes?.Policy ?? '{}';
+  const widened = JSON.parse(generated) as { Statement: Record<string, unknown>[] };
+  widened.Statement.push({
+    Sid: 'TestOnlyVendorSubscribe',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${VENDOR_ACCOUNT}:root` },
+    Action: 'sns:Subscribe',
+    Resource: topicArn,
+  });
+  const setPolicy = (policy: string) =>
+    sns.send(
+      new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: 'Policy', AttributeValue: policy }),
+    );
+  await setPolicy(JSON.stringify(widened));
+  try {
+    await ensureVendorQueue({
+      sqs: new SQSClient(vendor),
+      sns: new SNSClient(vendor),
+      topicArn: setup.context.live.topicArn,
+      queueName: live.queueName ?? `bucketbridge-${setup.connection.name}`,
+      maxReceiveCount: live.maxReceiveCount,
+      visibilityTimeoutSec: 30,
+      rawMessageDelivery: live.rawMessageDelivery,
+    });
+  } finally {
+    await setPolicy(generated);
+  }
+}
+
+/** A customer queue S3 may send `bucket`'s events to (another team's consumer); returns its ARN. */
+export async function customerEventQueue(sandbox: TestSandbox, bucket: string): Promise<string> {
+  const sqs = new SQSClient(sandbox.sdkConfig('customer'));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('audit') }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queueArn = Attributes?.QueueArn ?? '';
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` } },
+      },
+    ],
+  };
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
+  return queueArn;
 }
