@@ -3,6 +3,7 @@
  * `onboard --apply` every check passes; each way a customer can break the setup fails exactly its
  * own check, and only the checks that depend on it are skipped.
  */
+import { UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
@@ -210,5 +211,32 @@ describe('verify on a broken setup fails exactly its own check', () => {
       /^destination\.acl is private but bucket dst-acl-[a-z0-9]+ has ACLs disabled \(BucketOwnerEnforced: PutObject with an ACL answered AccessControlListNotSupported\): every output would be refused$/,
     );
     expect(acl.remediation).toMatch(/^Remove `acl` from the connection's destination/);
+  });
+
+  it("a session longer than the role's MaxSessionDuration fails role.duration, naming the rule", async () => {
+    const report = await broken(
+      async (setup) => {
+        await setup.clients.iam.send(
+          new UpdateRoleCommand({ RoleName: setup.context.roleName, MaxSessionDuration: 3600 }),
+        );
+        return undefined;
+      },
+      { connection: { stsCredsExpirationTime: '2h' } },
+    );
+    expect(statuses(report)).toEqual({
+      ...BATCH_PASS,
+      'role.duration': 'fail',
+      identity: 'skip',
+      'buckets.region': 'skip',
+      'source.list': 'skip',
+      'source.read': 'skip',
+      'destination.write': 'skip',
+      'destination.acl': 'skip',
+    });
+    const duration = check(report, 'role.duration');
+    expect(duration.detail).toContain("stsCredsExpirationTime 2h exceeds the role's MaxSessionDuration");
+    expect(duration.remediation).toBe(
+      "Raise the role's MaxSessionDuration to at least 2h (IAM allows up to 12h; the generated template sets it), or lower stsCredsExpirationTime.",
+    );
   });
 });
