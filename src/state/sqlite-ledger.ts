@@ -1,12 +1,15 @@
 /**
  * The default ledger: one SQLite file (better-sqlite3), for one machine.
  *
- * Durability: WAL journal with `synchronous=FULL`. In WAL mode `NORMAL` survives a process crash
- * but may lose the last commits on power loss or an OS crash; a lost `done` mark would make the
- * next run process the object again, and for sinks that are not idempotent (HTTP log shipping)
- * that is a duplicate delivery. FULL fsyncs the WAL on every commit, so the price is paid once per
- * commit; writes are grouped (see GroupCommit) so one fsync covers every operation issued in the
- * same tick of the event loop, which keeps a run with many small objects fast.
+ * Durability: WAL journal; commits that finish an object (done, failed) use `synchronous=FULL`,
+ * the others `NORMAL`. In WAL mode both survive a process crash (kill -9); on power loss or an OS
+ * crash NORMAL may lose the last commits. A lost `done` mark would make the next run process the
+ * object again, which for sinks that are not idempotent (HTTP log shipping) is a duplicate
+ * delivery, so those commits fsync the WAL. A lost claim or pending-output note costs nothing of
+ * the kind (the object is simply processed again), and since the WAL is one sequential file the
+ * next FULL commit makes everything before it durable too. An fsync costs milliseconds and blocks
+ * the event loop (better-sqlite3 is synchronous), so writes are also grouped (see GroupCommit):
+ * one commit, and at most one fsync, covers every operation issued in the same turn of the loop.
  */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -104,14 +107,19 @@ function defaultIsOwnerAlive(host: string, pid: number): boolean {
  * concurrent workers share one commit (and one fsync).
  */
 class GroupCommit {
-  private queue: Array<{ run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> =
-    [];
+  private queue: Array<{
+    run: () => unknown;
+    durable: boolean;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private scheduled = false;
   constructor(private readonly db: Database.Database) {}
 
-  submit<T>(run: () => T): Promise<T> {
+  /** Queues an operation; `durable` ones make their group's commit fsync (synchronous=FULL). */
+  submit<T>(run: () => T, durable = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run, durable, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -138,7 +146,10 @@ class GroupCommit {
       });
       // A read-only connection cannot take the write lock that IMMEDIATE asks for.
       if (this.db.readonly) run.deferred();
-      else run.immediate();
+      else {
+        this.db.pragma(`synchronous = ${batch.some((op) => op.durable) ? 'FULL' : 'NORMAL'}`);
+        run.immediate();
+      }
     } catch (error) {
       for (const op of batch) op.reject(error);
       return;
@@ -292,7 +303,7 @@ export class SqliteLedger implements Ledger {
         now: this.now(),
       });
       if (info.changes !== 1) throw new LedgerClaimLostError(key, owner);
-    });
+    }, true);
   }
 
   markFailed(key: LedgerKey, owner: LedgerOwner, reason: string, attempts: number): Promise<void> {
@@ -305,7 +316,7 @@ export class SqliteLedger implements Ledger {
         now: this.now(),
       });
       if (info.changes !== 1) throw new LedgerClaimLostError(key, owner);
-    });
+    }, true);
   }
 
   get(key: LedgerKey): Promise<LedgerEntry | undefined> {

@@ -1,0 +1,144 @@
+// Shared parts of the batch benchmarks: a sandbox in its own process, tools run under
+// /usr/bin/time (wall time and peak resident memory), and the table of figures.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SANDBOX = join(ROOT, 'dist/sandbox/main.js');
+export const BIN = join(ROOT, 'bin/bucketbridge');
+
+/** Starts the compiled sandbox (`--faults` none) and returns its endpoint and the customer's keys. */
+export async function startSandbox() {
+  const child = spawn(process.execPath, [SANDBOX], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('sandbox not ready after 20 s')), 20_000);
+    createInterface({ input: child.stdout }).once('line', (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  const ready = JSON.parse(line);
+  const customer = ready.accounts.find((a) => a.name === 'customer');
+  const credentials = { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey };
+  return {
+    endpoint: ready.endpoint,
+    region: ready.region,
+    accountId: customer.id,
+    credentials,
+    client: (maxSockets = 64) =>
+      new S3Client({
+        endpoint: ready.endpoint,
+        region: ready.region,
+        forcePathStyle: true,
+        credentials,
+        requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets }) }),
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Environment for the AWS CLI, rclone and bucketbridge: the customer's keys, nothing from the machine. */
+export function toolEnv(sandbox, concurrency) {
+  const dir = mkdtempSync(join(tmpdir(), 'bb-bench-'));
+  const awsConfig = join(dir, 'aws-config');
+  writeFileSync(
+    awsConfig,
+    `[default]\nregion = ${sandbox.region}\ns3 =\n  max_concurrent_requests = ${concurrency}\n  multipart_chunksize = 8MB\n`,
+  );
+  writeFileSync(join(dir, 'aws-credentials'), '');
+  return {
+    dir,
+    // Only what the tools need: a CA bundle or proxy setting of this machine must not leak in.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LANG: 'C.UTF-8',
+      AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+      AWS_DEFAULT_REGION: sandbox.region,
+      AWS_REGION: sandbox.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: awsConfig,
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
+      AWS_PAGER: '',
+      RCLONE_CONFIG: join(dir, 'rclone.conf'),
+      RCLONE_CONFIG_SB_TYPE: 's3',
+      RCLONE_CONFIG_SB_PROVIDER: 'Other',
+      RCLONE_CONFIG_SB_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+      RCLONE_CONFIG_SB_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+      RCLONE_CONFIG_SB_ENDPOINT: sandbox.endpoint,
+      RCLONE_CONFIG_SB_REGION: sandbox.region,
+      RCLONE_CONFIG_SB_FORCE_PATH_STYLE: 'true',
+      // rclone sends `x-amz-acl: private` by default, which buckets with ACLs disabled refuse;
+      // bucket-owner-full-control is the one canned ACL they accept (as on AWS).
+      RCLONE_CONFIG_SB_ACL: 'bucket-owner-full-control',
+      BUCKETBRIDGE_LOG_LEVEL: 'warn',
+    },
+  };
+}
+
+/** A bucketbridge configuration for one connection with the customer's own keys (no role). */
+export function writeConfig(dir, sandbox, { source, destination, processor, concurrency }) {
+  const path = join(dir, `bucketbridge-${destination.prefix.replace(/\W/g, '')}.yaml`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      version: 2,
+      vendor: { accountId: '111111111111', principals: ['arn:aws:iam::111111111111:root'] },
+      aws: { region: sandbox.region, endpoint: sandbox.endpoint },
+      ledger: `sqlite:./ledger-${destination.prefix.replace(/\W/g, '')}.db`,
+      connections: [
+        { name: 'bench', accountId: sandbox.accountId, source, destination, processor, concurrency },
+      ],
+    }),
+  );
+  return path;
+}
+
+/** Runs a command under /usr/bin/time; resolves wall seconds and peak RSS (MiB). Throws on failure. */
+export function timed(label, command, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M', command, ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => {
+      const match = /BENCH_TIME ([\d.]+) (\d+)/.exec(stderr);
+      if (code !== 0 || !match) {
+        reject(new Error(`${label} failed (exit ${code}):\n${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve({ label, seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024 });
+    });
+  });
+}
+
+/** Prints objects/s, MB/s, peak RSS, and each tool's time relative to bucketbridge's. */
+export function printTable(title, results, { objects, bytes }) {
+  const ours = results.find((r) => r.label === 'bucketbridge');
+  console.log(`\n${title}: ${objects} object(s), ${(bytes / 1e6).toFixed(1)} MB`);
+  console.log('tool                 seconds   objects/s      MB/s   peak RSS MiB   time vs bucketbridge');
+  for (const r of results) {
+    const ratio = ours ? (r.seconds / ours.seconds).toFixed(2) : '-';
+    console.log(
+      `${r.label.padEnd(20)} ${r.seconds.toFixed(2).padStart(7)} ${(objects / r.seconds).toFixed(1).padStart(11)} ` +
+        `${(bytes / 1e6 / r.seconds).toFixed(1).padStart(9)} ${r.peakMiB.toFixed(0).padStart(14)}   ${ratio}x`,
+    );
+  }
+}
