@@ -195,6 +195,8 @@ export async function runCreate(
   const remaining = await deleteAll(stack, template, created, ctx);
   stack.resources = remaining;
   recordStackEvent(stack, ctx, remaining.length === 0 ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED');
+  // The stack keeps saying why it rolled back.
+  stack.statusReason = `${reason}Rollback requested by user.`;
 }
 
 /** Deletes resources in reverse creation order; returns the ones that could not be deleted. */
