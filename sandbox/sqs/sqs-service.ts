@@ -11,6 +11,7 @@ import { queryError, queryParams, queryResponse } from '../protocols/query.js';
 import { type Clock, systemClock } from './clock.js';
 import { buildMessage, MESSAGE_OPERATIONS, senderIdOf } from './message-operations.js';
 import { queryToInput, resultToXml } from './query-protocol.js';
+import { queuePolicyOf } from './queue-attributes.js';
 import { QUEUE_OPERATIONS } from './queue-operations.js';
 import { PERMISSION_OPERATIONS } from './queue-permissions.js';
 import { QueueRegistry, type QueueSnapshot } from './queue-registry.js';
@@ -141,7 +142,7 @@ export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions
         action: 'sqs:SendMessage',
         resource: queue.identity.arn,
         resourceAccountId: queue.identity.accountId,
-        resourcePolicy: queue.attributes.Policy ? JSON.parse(queue.attributes.Policy) : undefined,
+        resourcePolicy: queuePolicyOf(queue.attributes),
         context: { 'aws:SourceArn': args.sourceArn, 'aws:SourceAccount': args.sourceAccount },
       });
     },
