@@ -97,7 +97,7 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
   });
   const { access, pipeline } = built;
   const visibilityTimeoutSec = parseDurationSec(live.visibilityTimeout) ?? 300;
-  const wiring = await wire(config, connection, live, access, visibilityTimeoutSec);
+  const wiring = await wire(config, connection, live, access, visibilityTimeoutSec, log);
   log.info({ queueUrl: wiring.queueUrl, mode: live.mode }, 'queue ready');
 
   const serial = new SerialPerKey();
@@ -248,6 +248,7 @@ async function wire(
   live: LiveSettings,
   access: ConnectionAccess,
   visibilityTimeoutSec: number,
+  log: Logger,
 ): Promise<Wiring> {
   if (live.mode === 'sqs') {
     // The customer's queue, read through the assumed role.
@@ -273,6 +274,12 @@ async function wire(
     visibilityTimeoutSec,
     rawMessageDelivery: live.rawMessageDelivery,
   });
+  if (queue.rawMessageDeliveryError !== undefined) {
+    log.warn(
+      { subscriptionArn: queue.subscriptionArn, reason: queue.rawMessageDeliveryError },
+      'could not set RawMessageDelivery on the subscription; both delivery modes are understood',
+    );
+  }
   return { sqs, queueUrl: queue.queueUrl, deadLetterQueueUrl: queue.deadLetterQueueUrl, topicArn };
 }
 

@@ -43,7 +43,10 @@ export interface VendorQueue {
   queueArn: string;
   deadLetterQueueUrl: string;
   deadLetterQueueArn: string;
+  /** `SubscriptionArn` as Subscribe returned it (`pending confirmation` until confirmed). */
   subscriptionArn: string;
+  /** Why RawMessageDelivery could not be set on the subscription, when it could not. */
+  rawMessageDeliveryError?: string;
 }
 
 /** Dead letters are kept as long as SQS allows (14 days), for someone to look at them. */
@@ -83,16 +86,30 @@ export async function ensureVendorQueue(options: VendorQueueOptions): Promise<Ve
     }),
   );
   const subscriptionArn = SubscriptionArn ?? '';
+  let rawMessageDeliveryError: string | undefined;
   if (subscriptionArn.startsWith('arn:')) {
-    await options.sns.send(
-      new SetSubscriptionAttributesCommand({
-        SubscriptionArn: subscriptionArn,
-        AttributeName: 'RawMessageDelivery',
-        AttributeValue: String(options.rawMessageDelivery),
-      }),
-    );
+    try {
+      await options.sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: subscriptionArn,
+          AttributeName: 'RawMessageDelivery',
+          AttributeValue: String(options.rawMessageDelivery),
+        }),
+      );
+    } catch (error) {
+      // A subscription someone else made (the topic's owner) is not ours to change; both delivery
+      // modes are understood, so this is worth a warning, not a stop.
+      rawMessageDeliveryError = `${awsErrorCode(error) ?? 'Error'}: ${(error as Error).message}`;
+    }
   }
-  return { queueUrl, queueArn, deadLetterQueueUrl: dlq, deadLetterQueueArn: dlqArn, subscriptionArn };
+  return {
+    queueUrl,
+    queueArn,
+    deadLetterQueueUrl: dlq,
+    deadLetterQueueArn: dlqArn,
+    subscriptionArn,
+    ...(rawMessageDeliveryError === undefined ? {} : { rawMessageDeliveryError }),
+  };
 }
 
 /** The queue policy: the SNS service may send, only on behalf of the customer's topic. */

@@ -4,12 +4,18 @@
  * subscribed to the customer's topic; setup is idempotent. The message suite then runs with SNS
  * envelopes and with raw message delivery.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetSubscriptionAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../../src/live/run-live.js';
+import { topicSendPolicy } from '../../../src/live/vendor-queue.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { defineMessageSuite } from './live-message-suite.js';
-import { createLiveWorld, type LiveWorld, vendorQueueUrl } from './live-world.js';
+import { createLiveWorld, type LiveWorld, queueArn, vendorQueueUrl, waitFor } from './live-world.js';
 
 let sandbox: TestSandbox;
 let world: LiveWorld;
@@ -55,6 +61,46 @@ describe('the vendor queue in sns mode', () => {
     const second = await world.start();
     expect(second.connections[0]?.queueUrl).toBe(run.connections[0]?.queueUrl);
     await second.stop(0);
+  });
+});
+
+describe('a SubscriptionConfirmation arriving on the queue', () => {
+  it('is confirmed with its token, for the connection topic', async () => {
+    // The vendor's queue exists already, and the topic's owner subscribed it: SNS then asks the
+    // queue's owner to confirm, by a message on the queue.
+    const other = await createLiveWorld(sandbox, { mode: 'sns' });
+    const customerSns = new SNSClient(sandbox.sdkConfig('customer'));
+    try {
+      const { QueueUrl } = await other.vendorSqs.send(
+        new CreateQueueCommand({ QueueName: other.vendorQueueName }),
+      );
+      const arn = await queueArn(other.vendorSqs, QueueUrl!);
+      await other.vendorSqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl,
+          Attributes: { Policy: JSON.stringify(topicSendPolicy(arn, other.topicArn!)) },
+        }),
+      );
+      const { SubscriptionArn } = await customerSns.send(
+        new SubscribeCommand({
+          TopicArn: other.topicArn,
+          Protocol: 'sqs',
+          Endpoint: arn,
+          ReturnSubscriptionArn: true,
+        }),
+      );
+      const pending = async () =>
+        (await customerSns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes
+          ?.PendingConfirmation;
+      expect(await pending()).toBe('true');
+      const otherRun = await other.start();
+      await waitFor('the subscription to be confirmed', async () => (await pending()) === 'false');
+      expect(other.logLines.some((line) => line.includes('"msg":"subscription confirmed"'))).toBe(true);
+      await otherRun.stop(5000);
+    } finally {
+      customerSns.destroy();
+      other.close();
+    }
   });
 });
 
