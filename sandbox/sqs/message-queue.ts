@@ -203,15 +203,18 @@ export class MessageQueue {
    * Receives with long polling: returns at once when messages are visible, otherwise waits until
    * one is sent, one turns visible, the queue is deleted, or the wait time ends.
    */
-  async receive(options: ReceiveOptions): Promise<ReceivedMessage[]> {
+  async receive(options: ReceiveOptions, signal?: AbortSignal): Promise<ReceivedMessage[]> {
     const waitSec = options.waitTimeSec ?? this.intAttribute('ReceiveMessageWaitTimeSeconds');
     const deadline = this.clock.nowMs() + waitSec * 1000;
     for (;;) {
+      // A caller that went away must not take messages it can no longer be given: they would
+      // stay invisible for a whole visibility timeout.
+      if (signal?.aborted) return [];
       const got = this.takeVisible(options);
       const now = this.clock.nowMs();
       if (got.length > 0 || this.deleted || now >= deadline) return got;
       const next = this.nextVisibilityChangeMs(now);
-      await this.waitForChange(Math.min(deadline, next ?? deadline) - now);
+      await this.waitForChange(Math.min(deadline, next ?? deadline) - now, signal);
     }
   }
 
@@ -223,15 +226,17 @@ export class MessageQueue {
     return next;
   }
 
-  private waitForChange(timeoutMs: number): Promise<void> {
+  private waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         cancel();
         this.listeners.delete(done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const cancel = this.clock.setTimer(done, timeoutMs);
       this.listeners.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

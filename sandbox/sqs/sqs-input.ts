@@ -25,6 +25,8 @@ export interface SqsCall {
   caller: CallerIdentity;
   region: string;
   input: Record<string, unknown>;
+  /** Aborted when the client disconnects, so a pending long poll stops taking messages. */
+  signal?: AbortSignal;
 }
 
 export type SqsOperation = (

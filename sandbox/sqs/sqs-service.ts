@@ -75,7 +75,10 @@ export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions
     if (!op) {
       throw new AwsError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this endpoint.`);
     }
-    return op(runtime, { caller: request.caller, region: request.region, input });
+    // The server may offer an AbortSignal for client disconnects (an optional extension of
+    // ServiceRequest); long polls then stop instead of taking messages nobody will receive.
+    const signal = (request as ServiceRequest & { signal?: AbortSignal }).signal;
+    return op(runtime, { caller: request.caller, region: request.region, input, signal });
   }
 
   async function handleJson(request: ServiceRequest): Promise<ServiceResponse> {

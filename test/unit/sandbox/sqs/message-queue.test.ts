@@ -323,3 +323,17 @@ describe('purge', () => {
     expect(q.counts()).toEqual({ visible: 0, notVisible: 0, delayed: 0 });
   });
 });
+
+describe('a long poll whose caller went away', () => {
+  it('stops waiting and leaves later messages for other receivers', async () => {
+    const q = makeQueue('lp-abort');
+    const controller = new AbortController();
+    const pending = q.receive({ maxMessages: 1, waitTimeSec: 20 }, controller.signal);
+    await settle();
+    controller.abort();
+    expect(await pending).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
+    q.send(message('for someone else'));
+    expect(q.counts()).toEqual({ visible: 1, notVisible: 0, delayed: 0 });
+  });
+});
