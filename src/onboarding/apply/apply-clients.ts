@@ -7,6 +7,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
 import { type AwsSettings, clientConfig, createClient } from '../../aws/client-factory.js';
 import type { OnboardingContext } from '../onboarding-context.js';
 import type { ApplyClients } from './plan-onboarding.js';
@@ -14,6 +15,7 @@ import type { ApplyClients } from './plan-onboarding.js';
 export function createApplyClients(settings: AwsSettings, context: OnboardingContext): ApplyClients {
   const queueRegion = context.live?.mode === 'sqs' ? context.live.queueArn.split(':')[3] : undefined;
   return {
+    sts: createClient(STSClient, { settings }),
     iam: createClient(IAMClient, { settings }),
     // Buckets may be in any region; the SDK re-sends to the bucket's region on a redirect.
     s3: new S3Client({ ...clientConfig({ settings }), followRegionRedirects: true }),

@@ -28,6 +28,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { OnboardingContext, SnsLiveContext, SqsLiveContext } from '../onboarding-context.js';
 import {
   type BucketNotificationConfiguration,
@@ -47,6 +48,11 @@ import { retryNewPrincipal } from './retry-new-principal.js';
 
 /** Clients signed with the customer's administrator credentials. */
 export interface ApplyClients {
+  /**
+   * Tells whose credentials these are, before anything else is read: `--apply` refuses another
+   * account's. The CLI always passes one; without it the account is not checked.
+   */
+  sts?: STSClient;
   iam: IAMClient;
   /** Should follow region redirects: buckets may live in other regions. */
   s3: S3Client;
@@ -68,12 +74,43 @@ export interface PlannedChange {
   execute: () => Promise<unknown>;
 }
 
-/** An AWS call failed; the message names the step and the resource. */
+/** What to do about the errors an administrator most often meets. */
+function hintFor(name: string): string {
+  if (name === 'CredentialsProviderError') {
+    return "; --apply runs with the customer administrator's credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+  }
+  if (/^(AccessDenied|AuthorizationError)(Exception)?$/.test(name)) {
+    return "; --apply needs the customer administrator's credentials (IAM roles and policies, S3 bucket policies and notifications, SNS/SQS attributes)";
+  }
+  return '';
+}
+
+/** An AWS call failed, or the credentials are the wrong account's; the message names the step and the fix. */
 export class ApplyStepError extends Error {
   override readonly name = 'ApplyStepError';
   constructor(step: string, error: unknown) {
     const e = error as { name?: string; message?: string };
-    super(`${step} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)}`, { cause: error });
+    const name = e.name ?? 'Error';
+    super(`${step} failed: ${name}: ${e.message ?? String(error)}${hintFor(name)}`, { cause: error });
+  }
+}
+
+/**
+ * IAM, SNS and SQS act in the caller's own account: with another account's credentials `--apply`
+ * would create the role in the wrong place. Refuse unless the caller is in the connection's account.
+ */
+async function checkAccount(context: OnboardingContext, sts: STSClient): Promise<void> {
+  let account: string | undefined;
+  try {
+    account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+  } catch (error) {
+    throw new ApplyStepError('Checking whose credentials these are (sts:GetCallerIdentity)', error);
+  }
+  if (account !== context.accountId) {
+    throw new ApplyStepError('Checking the account', {
+      name: 'WrongAccount',
+      message: `these credentials belong to account ${account ?? 'unknown'}, but connection "${context.connectionName}" belongs to account ${context.accountId}; run --apply with an administrator of account ${context.accountId}`,
+    });
   }
 }
 
@@ -283,6 +320,7 @@ export async function planOnboarding(
   context: OnboardingContext,
   clients: ApplyClients,
 ): Promise<PlannedChange[]> {
+  if (clients.sts !== undefined) await checkAccount(context, clients.sts);
   const changes = await planRole(context, clients.iam);
   const { live } = context;
   if (live?.mode === 'sns') changes.push(...(await planTopic({ ...context, live }, clients.sns)));

@@ -153,6 +153,37 @@ describe('onboard --apply from the command line', () => {
   });
 });
 
+describe('onboard --apply without credentials', () => {
+  it('exits 1 and says which credentials --apply needs', async () => {
+    const configPath = join(folder, 'nocreds.yaml');
+    await writeFile(
+      configPath,
+      configText(
+        [
+          '  - name: acme',
+          '    accountId: "222222222222"',
+          '    externalId: fixed-id',
+          '    source: { bucket: some-src }',
+          '    destination: { bucket: some-dst }',
+        ].join('\n'),
+      ),
+    );
+    const env: Record<string, string> = {
+      ...adminEnv(),
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+    };
+    const result = await runCli(['onboard', '--config', configPath, '--connection', 'acme', '--apply'], {
+      env,
+    });
+    expect(result.stderr).toMatch(
+      /^Warning: .*\nbucketbridge: Checking whose credentials these are \(sts:GetCallerIdentity\) failed: CredentialsProviderError: .*; --apply runs with the customer administrator's credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n$/,
+    );
+    expect(result.exitCode).toBe(1);
+  });
+});
+
 describe('onboard --apply with an overlapping notification rule', () => {
   it('exits 1 with the message naming both rules, having written nothing', async () => {
     const sqs = new SQSClient(sandbox.sdkConfig('customer'));

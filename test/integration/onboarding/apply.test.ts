@@ -51,14 +51,20 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-function customerClients(): ApplyClients {
-  const config = sandbox.sdkConfig('customer');
+/** The clients `--apply` runs with, signed as one sandbox account's administrator. */
+function clientsOf(account: 'customer' | 'vendor'): ApplyClients {
+  const config = sandbox.sdkConfig(account);
   return {
+    sts: new STSClient(config),
     iam: new IAMClient(config),
     s3: new S3Client(config),
     sns: new SNSClient(config),
     sqs: new SQSClient(config),
   };
+}
+
+function customerClients(): ApplyClients {
+  return clientsOf('customer');
 }
 
 /**
@@ -286,6 +292,18 @@ describe('onboard --apply on an account that already has a bucket policy and a n
 });
 
 describe('onboard --apply refuses what it cannot merge, before writing anything', () => {
+  it("another account's credentials: nothing is read or written there", async () => {
+    const context = await liveContext(customerClients().sqs);
+    const vendor = clientsOf('vendor');
+    const error = await applyOnboarding(context, vendor, { say: () => undefined }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `Checking the account failed: WrongAccount: these credentials belong to account ${VENDOR}, but connection "${context.connectionName}" belongs to account ${CUSTOMER}; run --apply with an administrator of account ${CUSTOMER}`,
+    );
+    await expect(vendor.iam.send(new GetRoleCommand({ RoleName: context.roleName }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+    });
+  });
+
   it('an existing rule that overlaps ours: a clear message, and no role, policy or rule written', async () => {
     const clients = customerClients();
     const context = await liveContext(clients.sqs);

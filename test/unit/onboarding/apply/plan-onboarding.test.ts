@@ -106,7 +106,7 @@ describe('planning the topic', () => {
     const error = await planOnboarding(context, clients()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplyStepError);
     expect((error as Error).message).toBe(
-      'Reading SNS topic arn:aws:sns:eu-central-1:222222222222:BucketBridgeS3EventTopic failed: AuthorizationErrorException: AuthorizationErrorException happened',
+      "Reading SNS topic arn:aws:sns:eu-central-1:222222222222:BucketBridgeS3EventTopic failed: AuthorizationErrorException: AuthorizationErrorException happened; --apply needs the customer administrator's credentials (IAM roles and policies, S3 bucket policies and notifications, SNS/SQS attributes)",
     );
   });
 });
