@@ -33,10 +33,20 @@ export async function receiveBody(
   request: ServiceRequest,
   options: { maxBytes?: number; fallbackAlgorithm?: ChecksumAlgorithm } = {},
 ): Promise<ReceivedBody> {
+  const maxBytes = options.maxBytes ?? 5 * 1024 ** 3;
+  // A declared size over the limit is refused before any byte is stored.
+  const declared = Number(
+    header(request, 'x-amz-decoded-content-length') ?? header(request, 'content-length') ?? 0,
+  );
+  if (declared > maxBytes)
+    throw new AwsError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
+      ProposedSize: String(declared),
+      MaxSizeAllowed: String(maxBytes),
+    });
   const md5 = expectedMd5(request);
   const requested = requestedChecksum(request.headers);
   const checksumAlgorithm = requested.algorithm ?? options.fallbackAlgorithm;
-  const result = await env.store.ingest(request.body, { checksumAlgorithm, maxBytes: options.maxBytes });
+  const result = await env.store.ingest(request.body, { checksumAlgorithm, maxBytes });
   try {
     if (md5 && !md5.equals(result.md5)) throw badDigest('Content-MD5');
     if (requested.expected !== undefined && requested.expected !== result.checksum)

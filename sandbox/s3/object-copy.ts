@@ -12,6 +12,7 @@ import {
   objectOwner,
 } from './object-attributes.js';
 import { commitObject } from './object-commit.js';
+import { assertRetrievable } from './object-reads.js';
 import { parseCopySource } from './object-writes.js';
 import { checkCopySourceConditions, checkWriteConditions } from './preconditions.js';
 import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
@@ -37,6 +38,7 @@ export function resolveCopySource(env: S3Env, request: ServiceRequest): ObjectRe
     object = version?.object;
   } else object = bucket.objects.get(source.key);
   if (!object) throw missingKeyError(env, request, bucket, noSuchKey(source.key));
+  assertRetrievable(object);
   checkCopySourceConditions(request, object);
   return object;
 }

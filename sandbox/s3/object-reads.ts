@@ -94,6 +94,22 @@ function readableVersion(
   return version.object;
 }
 
+/** Archived storage classes whose objects must be restored before they can be read. */
+const ARCHIVED = new Set(['GLACIER', 'DEEP_ARCHIVE']);
+
+/** Reading (or copying) an archived object is InvalidObjectState, as in S3 before a restore. */
+export function assertRetrievable(object: ObjectRecord): void {
+  if (ARCHIVED.has(object.storageClass))
+    throw new AwsError(
+      'InvalidObjectState',
+      "The operation is not valid for the object's storage class",
+      403,
+      {
+        StorageClass: object.storageClass,
+      },
+    );
+}
+
 export async function getObject(
   env: S3Env,
   request: ServiceRequest,
@@ -102,6 +118,7 @@ export async function getObject(
 ): Promise<ServiceResponse> {
   const bucket = findBucket(env, request, bucketName);
   const object = readableVersion(env, request, bucket, key);
+  if (request.method !== 'HEAD') assertRetrievable(object);
   if (checkReadConditions(request, object))
     return { status: 304, headers: { etag: object.etag, 'last-modified': httpTime(object.lastModifiedMs) } };
 

@@ -148,4 +148,26 @@ describe('bucket configuration', () => {
     expect(result.status).toBe(403);
     expect(result.text).toContain('<Code>AccessDenied</Code>');
   });
+
+  it('an object in an archive storage class answers HEAD but refuses GET and copy with InvalidObjectState', async () => {
+    await send('PUT', '/ops-bucket/cold', { body: 'x', headers: { 'x-amz-storage-class': 'DEEP_ARCHIVE' } });
+    expect((await send('HEAD', '/ops-bucket/cold')).headers['x-amz-storage-class']).toBe('DEEP_ARCHIVE');
+    const get = await send('GET', '/ops-bucket/cold');
+    expect(get.status).toBe(403);
+    expect(get.text).toContain(
+      "<Code>InvalidObjectState</Code><Message>The operation is not valid for the object's storage class</Message>",
+    );
+    const copy = await send('PUT', '/ops-bucket/warm', {
+      headers: { 'x-amz-copy-source': 'ops-bucket/cold' },
+    });
+    expect(copy.status).toBe(403);
+  });
+
+  it('a declared body over 5 GiB is EntityTooLarge before anything is received', async () => {
+    const put = await send('PUT', '/ops-bucket/huge', {
+      headers: { 'content-length': String(5 * 1024 ** 3 + 1) },
+    });
+    expect(put.status).toBe(400);
+    expect(put.text).toContain('<Message>Your proposed upload exceeds the maximum allowed size</Message>');
+  });
 });
