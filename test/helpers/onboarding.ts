@@ -10,6 +10,8 @@
  *   vendorCredentials: vendorCredentials(sandbox) });
  * ```
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   GetRolePolicyCommand,
   IAMClient,
@@ -37,8 +39,9 @@ import { ensureVendorQueue } from '../../src/live/vendor-queue.js';
 import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js';
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
 import { type OnboardingContext, resolveOnboardingContext } from '../../src/onboarding/onboarding-context.js';
-import { INLINE_POLICY_NAME } from '../../src/onboarding/render-cloudformation.js';
+import { INLINE_POLICY_NAME, renderCloudFormation } from '../../src/onboarding/render-cloudformation.js';
 import { type TestSandbox, uniqueName } from './sandbox.js';
+import { runAwsCli } from './witnesses.js';
 
 /** The sandbox's vendor and customer accounts. */
 export const VENDOR_ACCOUNT = '111111111111';
@@ -116,14 +119,8 @@ export interface OnboardOptions extends ConnectionOverrides {
   sampleKey?: string | null;
 }
 
-/**
- * Creates the customer's buckets (and a sample object), then runs `onboard --apply` with the
- * customer administrator's credentials: role, inline policy, bucket policies, topic and notification.
- */
-export async function onboardOnSandbox(
-  sandbox: TestSandbox,
-  options: OnboardOptions = {},
-): Promise<OnboardedSetup> {
+/** The configuration of {@link onboardingConfig}, resolved, and the customer's buckets created (with a sample object). */
+async function prepareCustomer(sandbox: TestSandbox, options: OnboardOptions): Promise<OnboardedSetup> {
   const config = onboardingConfig(sandbox, options);
   const connection = config.connections[0] as Connection;
   const context = resolveOnboardingContext(config, connection);
@@ -141,8 +138,54 @@ export async function onboardOnSandbox(
     const s3 = new S3Client({ ...sandbox.sdkConfig('customer'), region });
     await s3.send(new PutObjectCommand({ Bucket: connection.source.bucket, Key: sampleKey, Body: 'sample' }));
   }
-  await applyOnboarding(context, clients, { say: () => undefined });
   return { config, connection, context, clients };
+}
+
+/**
+ * Creates the customer's buckets (and a sample object), then runs `onboard --apply` with the
+ * customer administrator's credentials: role, inline policy, bucket policies, topic and notification.
+ */
+export async function onboardOnSandbox(
+  sandbox: TestSandbox,
+  options: OnboardOptions = {},
+): Promise<OnboardedSetup> {
+  const setup = await prepareCustomer(sandbox, options);
+  await applyOnboarding(setup.context, setup.clients, { say: () => undefined });
+  return setup;
+}
+
+/**
+ * Creates the customer's buckets, then deploys the generated CloudFormation template unchanged with
+ * the AWS CLI v2 as the customer's administrator (`aws cloudformation deploy`, CAPABILITY_NAMED_IAM).
+ * The template makes the role and its policy (and the topic for live); bucket policies and
+ * notifications are not in it (CloudFormation cannot merge them).
+ */
+export async function deployTemplateOnSandbox(
+  sandbox: TestSandbox,
+  folder: string,
+  options: OnboardOptions = {},
+): Promise<OnboardedSetup> {
+  const setup = await prepareCustomer(sandbox, options);
+  const template = join(folder, `${setup.context.roleName}.yaml`);
+  await writeFile(template, renderCloudFormation(setup.context));
+  const stack = uniqueName('stack');
+  const result = await runAwsCli(
+    'v2',
+    [
+      'cloudformation',
+      'deploy',
+      '--template-file',
+      template,
+      '--stack-name',
+      stack,
+      '--capabilities',
+      'CAPABILITY_NAMED_IAM',
+    ],
+    sandbox,
+    'customer',
+  );
+  if (result.exitCode !== 0) throw new Error(`aws cloudformation deploy failed: ${result.stderr}`);
+  return setup;
 }
 
 /** A trust policy: `principal` may assume the role, with the external ID condition when one is given. */

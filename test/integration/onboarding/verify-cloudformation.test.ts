@@ -1,0 +1,62 @@
+/**
+ * The template path: the customer deploys the generated CloudFormation template unchanged with the
+ * AWS CLI (no `--apply`); `verify` then passes for a batch connection, and a live connection fails
+ * only `notification.config`, because the notification is the one thing the template cannot make
+ * (CloudFormation would replace the bucket's existing configuration; the README has it merged by hand).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
+import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
+import { deployTemplateOnSandbox, type OnboardedSetup, vendorCredentials } from '../../helpers/onboarding.js';
+import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+
+let sandbox: TestSandbox;
+let folder: string;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  folder = await mkdtemp(join(tmpdir(), 'bb-verify-cfn-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
+  return verifyConnections({
+    config: setup.config,
+    connections: [setup.connection],
+    vendorCredentials: vendorCredentials(sandbox),
+  });
+}
+
+function notPassing(report: VerifyReport): string[] {
+  return report.connections[0]!.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`);
+}
+
+describe('verify after deploying the generated CloudFormation template with the AWS CLI', () => {
+  it('passes every check of a batch connection', async () => {
+    const setup = await deployTemplateOnSandbox(sandbox, folder);
+    const report = await verify(setup);
+    expect(notPassing(report)).toEqual([
+      'notification.config skip',
+      'topic.policy skip',
+      'subscription.state skip',
+    ]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('for a live connection, fails only notification.config until the notification is merged', async () => {
+    const setup = await deployTemplateOnSandbox(sandbox, folder, {
+      workflow: 'live',
+      connection: { live: { mode: 'sns', queueName: uniqueName('vendorq') } },
+    });
+    const report = await verify(setup);
+    expect(notPassing(report)).toEqual(['notification.config fail', 'subscription.state warn']);
+    expect(report.connections[0]!.checks.find((c) => c.id === 'notification.config')!.remediation).toBe(
+      "Run `bucketbridge onboard --apply` (it merges the rule into the bucket's notification configuration), or add by hand the rule in the generated bucket-notification.json.",
+    );
+  });
+});
