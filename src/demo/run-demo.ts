@@ -43,6 +43,11 @@ export interface DemoSummary {
   }[];
 }
 
+/** The part of `verify --json` the demo reads. */
+interface VerifyDocument {
+  connections: { name: string; checks: { id: string; status: string; detail: string }[] }[];
+}
+
 interface CliRun {
   code: number | null;
   stdout: string;
@@ -102,7 +107,11 @@ async function listOutputs(s3: S3Client, prefix: string): Promise<string[]> {
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: DEMO_DESTINATION_BUCKET, Prefix: prefix, ContinuationToken: token }),
     );
-    for (const object of page.Contents ?? []) keys.push(`${object.Key} (${object.Size} B)`);
+    for (const object of page.Contents ?? []) {
+      // verify's write probes are for the customer to spot, not outputs.
+      if (object.Key?.includes('.bucketbridge-verify/')) continue;
+      keys.push(`${object.Key} (${object.Size} B)`);
+    }
     token = page.NextContinuationToken;
   } while (token);
   return keys;
@@ -180,15 +189,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       workDir: options.keepDir ? workDir : undefined,
       connections: [],
     };
-    say(
-      '4. The vendor, with its own credentials only, verifies and runs a batch per connection through the role',
-    );
-    for (const connection of config.connections) {
-      const verify = await runCli(
-        ['verify', '--config', configPath, '--connection', connection.name, '--json'],
-        vendorEnv,
+    say('4. The vendor, with its own credentials only, verifies every connection: the role is assumed with');
+    say('   the external ID and refused without it, the buckets are listed, read and written');
+    const verify = await runCli(['verify', '--config', configPath, '--json'], vendorEnv);
+    if (verify.code !== 0 && verify.code !== 1) failStep('verify', verify);
+    const verified = JSON.parse(verify.stdout) as VerifyDocument;
+    for (const report of verified.connections) {
+      const failed = report.checks.filter((c) => c.status === 'fail');
+      const passed = report.checks.filter((c) => c.status === 'pass').length;
+      say(
+        `   ${report.name}: ${passed} checks passed` +
+          (failed.length > 0 ? `; FAILED ${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')}` : ''),
       );
-      if (verify.code !== 0 && verify.code !== 1) failStep(`verify ${connection.name}`, verify);
+    }
+
+    say('5. The vendor runs a batch per connection through its role');
+    for (const connection of config.connections) {
       const batch = await runCli(
         ['batch', '--config', configPath, '--connection', connection.name, '--json'],
         vendorEnv,
@@ -201,11 +217,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
         bytesOut: number;
       };
       const outputs = await listOutputs(customerS3, connection.outputPrefix);
+      const checks = verified.connections.find((c) => c.name === connection.name)?.checks ?? [];
       summary.connections.push({
         name: connection.name,
         story: connection.story,
         outputs: `s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
-        verify: verify.code === 0 ? 'passed' : 'failed',
+        verify: checks.length > 0 && checks.every((c) => c.status !== 'fail') ? 'passed' : 'failed',
         processed: report.processed,
         failed: report.failed,
         bytesIn: report.bytesIn,
@@ -213,13 +230,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       });
       say(
         `   ${connection.name}: ${connection.story}\n` +
-          `     verify ${verify.code === 0 ? 'passed' : 'FAILED'}; ${report.processed} processed, ${report.failed} failed, ` +
-          `${report.bytesIn} B in, ${report.bytesOut} B out → s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
+          `     ${report.processed} processed, ${report.failed} failed, ${report.bytesIn} B in, ` +
+          `${report.bytesOut} B out → s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
       );
       for (const key of outputs.slice(0, 3)) say(`       ${key}`);
       if (outputs.length > 3) say(`       … and ${outputs.length - 3} more`);
     }
-    say(`5. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    say(`6. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     say(
       options.keepDir
         ? `   Everything is kept in ${workDir} (config, ledger, onboarding files, sandbox state).`

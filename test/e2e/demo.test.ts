@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+describe('bucketbridge demo', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  it('onboards, verifies and processes the sample bucket with every built-in processor, and keeps its state when asked', async () => {
+    const keep = await mkdtemp(join(tmpdir(), 'bb-demo-test-'));
+    dirs.push(keep);
+    const result = await runCli(['demo', '--keep', keep, '--json'], { timeoutMs: 240_000 });
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.exitCode).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      workDir: string;
+      connections: { name: string; verify: string; processed: number; failed: number; bytesOut: number }[];
+    };
+    const names = summary.connections.map((c) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'demo-copy',
+        'demo-gzip',
+        'demo-exec',
+        'demo-logs',
+        'demo-cloudtrail',
+        'demo-video',
+      ]),
+    );
+    for (const connection of summary.connections) {
+      expect(connection, connection.name).toMatchObject({ verify: 'passed', failed: 0 });
+      expect(connection.processed, connection.name).toBeGreaterThan(0);
+      expect(connection.bytesOut, connection.name).toBeGreaterThan(0);
+    }
+    // The copy connection processed the five incoming files, keys with spaces, +, % and unicode among them.
+    expect(summary.connections.find((c) => c.name === 'demo-copy')?.processed).toBe(5);
+    expect(result.stderr).toContain('Done in');
+    expect(existsSync(join(keep, 'bucketbridge.yaml'))).toBe(true);
+    expect(existsSync(join(keep, 'ledger.db'))).toBe(true);
+    expect((await readdir(join(keep, 'onboarding', 'demo-copy'))).sort()).toEqual(
+      expect.arrayContaining([
+        'trust-policy.json',
+        'permissions-policy.json',
+        'cloudformation.yaml',
+        'README.md',
+      ]),
+    );
+  });
+
+  it('leaves nothing behind without --keep', async () => {
+    const before = new Set((await readdir(tmpdir())).filter((n) => n.startsWith('bucketbridge-demo-')));
+    const result = await runCli(['demo'], { timeoutMs: 240_000 });
+    expect(result.exitCode).toBe(0);
+    const after = (await readdir(tmpdir())).filter(
+      (n) => n.startsWith('bucketbridge-demo-') && !before.has(n),
+    );
+    expect(after).toEqual([]);
+    expect(result.stderr).toContain('Nothing was left behind');
+  });
+});
