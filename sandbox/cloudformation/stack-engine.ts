@@ -4,117 +4,28 @@
  * UPDATE_ROLLBACK_COMPLETE on failure) and delete, recording events as AWS does. Operations run
  * while the API call that started them is answered, so a client's first poll sees the result.
  */
-import { randomUUID } from 'node:crypto';
-import { AwsError } from '../core/errors.js';
-import { NO_VALUE, type ResolutionEnvironment, type ResolvedValue, resolveValue } from './intrinsics.js';
 import { RESOURCE_PROVIDERS } from './providers/provider-registry.js';
-import type { ProviderContext, ResourceProperties } from './providers/resource-provider.js';
-import type { ServiceCall } from './service-caller.js';
-import type { ResourceChange, Stack, StackOutput, StackResource } from './stack-model.js';
+import {
+  addToEnv,
+  providerContext,
+  replaces,
+  resolveOutputs,
+  resolveProperties,
+  sameValue,
+} from './resource-steps.js';
+import {
+  type EngineContext,
+  failureReason,
+  recordResourceEvent,
+  recordStackEvent,
+  timestamp,
+} from './stack-events.js';
+import type { Stack, StackOutput, StackResource } from './stack-model.js';
 import { creationOrder, stackEnvironment } from './stack-plan.js';
-import type { Template, TemplateValue } from './template-parser.js';
+import type { Template } from './template-parser.js';
 
-export interface EngineContext {
-  call: ServiceCall;
-  now(): Date;
-  /** Exports of the account's other stacks, for Fn::ImportValue. */
-  exports: Record<string, string>;
-}
-
-const STACK_TYPE = 'AWS::CloudFormation::Stack';
-
-function timestamp(ctx: EngineContext): string {
-  return ctx.now().toISOString();
-}
-
-function recordStackEvent(stack: Stack, ctx: EngineContext, status: string, reason?: string): void {
-  stack.status = status;
-  stack.statusReason = reason;
-  stack.events.push({
-    eventId: randomUUID(),
-    logicalId: stack.stackName,
-    physicalId: stack.stackId,
-    type: STACK_TYPE,
-    status,
-    reason,
-    timestamp: timestamp(ctx),
-  });
-}
-
-function recordResourceEvent(
-  stack: Stack,
-  ctx: EngineContext,
-  resource: { logicalId: string; type: string; physicalId?: string },
-  status: string,
-  reason?: string,
-): void {
-  stack.events.push({
-    eventId: `${resource.logicalId}-${status}-${ctx.now().toISOString()}-${randomUUID().slice(0, 8)}`,
-    logicalId: resource.logicalId,
-    physicalId: resource.physicalId ?? '',
-    type: resource.type,
-    status,
-    reason,
-    timestamp: timestamp(ctx),
-  });
-}
-
-/** The reason text a failed resource gets, in the form of CloudFormation's resource handlers. */
-function failureReason(error: unknown): string {
-  if (error instanceof AwsError) {
-    return `Resource handler returned message: "${error.message} (Service: ${error.code}, Status Code: ${error.status})" (HandlerErrorCode: ${error.status === 403 ? 'AccessDenied' : error.code === 'AlreadyExists' || error.code === 'EntityAlreadyExists' ? 'AlreadyExists' : 'InvalidRequest'})`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function providerContext(stack: Stack, logicalId: string, ctx: EngineContext): ProviderContext {
-  return {
-    call: ctx.call,
-    stackName: stack.stackName,
-    logicalId,
-    accountId: stack.accountId,
-    region: stack.region,
-  };
-}
-
-function resolveProperties(
-  template: Template,
-  logicalId: string,
-  env: ResolutionEnvironment,
-): ResourceProperties {
-  const resource = template.Resources[logicalId]!;
-  const resolved = resolveValue((resource.Properties ?? {}) as TemplateValue, env);
-  const properties = (resolved === NO_VALUE ? {} : resolved) as ResourceProperties;
-  const provider = RESOURCE_PROVIDERS[resource.Type]!;
-  const missing = provider.required.filter((name) => properties[name] === undefined);
-  if (missing.length > 0) {
-    throw new Error(
-      `Properties validation failed for resource ${logicalId} with message: #: required key [${missing[0]}] not found`,
-    );
-  }
-  return properties;
-}
-
-function resolveOutputs(template: Template, env: ResolutionEnvironment): StackOutput[] {
-  const outputs: StackOutput[] = [];
-  for (const [key, output] of Object.entries(template.Outputs)) {
-    if (output.Condition !== undefined && !env.conditions[output.Condition]) continue;
-    const value = resolveValue(output.Value, env);
-    if (value === NO_VALUE) continue;
-    const exportName = output.Export ? resolveValue(output.Export.Name, env) : undefined;
-    outputs.push({
-      key,
-      value: Array.isArray(value) ? value.join(',') : String(value),
-      description: output.Description,
-      exportName: typeof exportName === 'string' ? exportName : undefined,
-    });
-  }
-  return outputs;
-}
-
-function addToEnv(env: ResolutionEnvironment, resource: StackResource): void {
-  env.resources[resource.logicalId] = { ref: resource.physicalId, attributes: resource.attributes };
-}
+export { planChanges } from './change-planner.js';
+export type { EngineContext } from './stack-events.js';
 
 async function deleteResource(
   stack: Stack,
@@ -216,16 +127,6 @@ async function deleteAll(
     }
   }
   return remaining;
-}
-
-function replaces(type: string, before: ResourceProperties, after: ResourceProperties): boolean {
-  return RESOURCE_PROVIDERS[type]!.replaceOn.some(
-    (name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]),
-  );
-}
-
-function sameValue(a: ResolvedValue | ResourceProperties, b: ResolvedValue | ResourceProperties): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 type UpdateStep =
@@ -373,54 +274,4 @@ export async function runDelete(
     return;
   }
   recordStackEvent(stack, ctx, 'DELETE_COMPLETE');
-}
-
-/**
- * What a change set would do to a stack: every resource added on CREATE; on UPDATE the resources
- * added, removed, or whose resolved properties differ (replacement when a replace-on property does).
- */
-export function planChanges(
-  stack: Stack,
-  template: Template,
-  parameters: Record<string, string>,
-  exports: Record<string, string>,
-): ResourceChange[] {
-  const env = stackEnvironment(template, parameters, stack, exports);
-  const order = creationOrder(template, env);
-  const byId = new Map(stack.resources.map((r) => [r.logicalId, r]));
-  for (const resource of stack.resources) addToEnv(env, resource);
-  const changes: ResourceChange[] = [];
-  for (const logicalId of order) {
-    const type = template.Resources[logicalId]!.Type;
-    const before = byId.get(logicalId);
-    if (!before || before.type !== type) {
-      changes.push({ action: 'Add', logicalId, type });
-      continue;
-    }
-    let properties: ResourceProperties | undefined;
-    try {
-      properties = resolveProperties(template, logicalId, env);
-    } catch {
-      // Depends on a resource that does not exist yet: it will change.
-    }
-    if (properties && sameValue(before.properties, properties)) continue;
-    changes.push({
-      action: 'Modify',
-      logicalId,
-      physicalId: before.physicalId,
-      type,
-      replacement: properties && !replaces(type, before.properties, properties) ? 'False' : 'True',
-    });
-  }
-  for (const resource of stack.resources) {
-    if (!order.includes(resource.logicalId)) {
-      changes.push({
-        action: 'Remove',
-        logicalId: resource.logicalId,
-        physicalId: resource.physicalId,
-        type: resource.type,
-      });
-    }
-  }
-  return changes;
 }
