@@ -56,7 +56,7 @@ export function mergeNotificationJq(
 function mergeBucketPolicySteps(bucket: string, file: string): string {
   const current = `current-${bucket}.json`;
   return [
-    '```sh',
+    '```bash',
     `aws s3api get-bucket-policy --bucket ${bucket} --query Policy --output text > ${current} 2> get-error.txt \\`,
     `  || { grep -q NoSuchBucketPolicy get-error.txt && echo '{"Version": "2012-10-17", "Statement": []}' > ${current}; }   # no policy yet`,
     `jq -s '${MERGE_POLICY_JQ}' ${current} ${file} > merged-${bucket}.json`,
@@ -120,7 +120,7 @@ ${live?.mode === 'sns' ? `Deploy it in the **source bucket's region**: S3 only n
 ${code('cloudformation.yaml')}; keep the parameter defaults (they are this connection's values) and
 acknowledge that the stack creates a named IAM role. Or with the AWS CLI:
 
-\`\`\`sh
+\`\`\`bash
 aws cloudformation deploy --template-file cloudformation.yaml --stack-name ${stack} \\
   --capabilities CAPABILITY_NAMED_IAM --region ${context.region}
 aws cloudformation describe-stacks --stack-name ${stack} --query 'Stacks[0].Outputs' --region ${context.region}
@@ -139,7 +139,7 @@ aws sns set-topic-attributes --topic-arn ${live.topicArn} \\
       : '';
   sections.push(`## Step 1, option B: create the role by hand
 
-\`\`\`sh
+\`\`\`bash
 aws iam create-role --role-name ${context.roleName} \\
   --assume-role-policy-document file://trust-policy.json --max-session-duration ${context.maxSessionDurationSec}
 aws iam put-role-policy --role-name ${context.roleName} --policy-name ${INLINE_POLICY_NAME} \\
@@ -183,7 +183,7 @@ The source bucket must send ${code('s3:ObjectCreated:*')} events${source.prefix 
 ${code('put-bucket-notification-configuration')} also REPLACES everything, so merge ${code('bucket-notification.json')}
 into the existing configuration:
 
-\`\`\`sh
+\`\`\`bash
 aws s3api get-bucket-notification-configuration --bucket ${source.bucket} > current-notification.json
 [ -s current-notification.json ] || echo '{}' > current-notification.json   # no configuration yet
 jq -s '${mergeNotificationJq(key, notificationRuleId(context.connectionName))}' \\

@@ -45,10 +45,10 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-/** The ```sh blocks of the README sections whose heading starts with one of `headings`. */
+/** The ```bash blocks of the README sections whose heading starts with one of `headings`. */
 function shellBlocks(readme: string, headings: string[]): string[] {
   const sections = readme.split(/\n(?=## )/).filter((s) => headings.some((h) => s.startsWith(`## ${h}`)));
-  return sections.flatMap((section) => [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!));
+  return sections.flatMap((section) => [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!));
 }
 
 describe("the README's by-hand steps, pasted into a shell", () => {
