@@ -58,8 +58,14 @@ const sequence = (...items: Buffer[]) => tlv(0x30, ...items);
 const SHA256_WITH_RSA = sequence(Buffer.from('06092a864886f70d01010b', 'hex'), Buffer.from('0500', 'hex'));
 const COMMON_NAME_OID = Buffer.from('0603550403', 'hex');
 
-function positiveInteger(bytes: Buffer): Buffer {
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/**
+ * A positive serial number from 16 random bytes, minimally encoded: DER forbids a leading zero
+ * byte and reads a leading 1 bit as negative, so the first byte is forced into 0x01..0x7f.
+ */
+function serialNumber(random: Buffer): Buffer {
+  const bytes = Buffer.from(random);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return tlv(0x02, bytes);
 }
 
 function name(commonName: string): Buffer {
@@ -79,14 +85,19 @@ function utcTime(date: Date): Buffer {
   return tlv(0x17, Buffer.from(text, 'ascii'));
 }
 
-function selfSignedCertificate(privateKey: KeyObject, now: Date): string {
+/** A self-signed certificate for the key; `serial` is the random material of its serial number. */
+export function selfSignedCertificate(
+  privateKey: KeyObject,
+  now: Date,
+  serial: Buffer = randomBytes(16),
+): string {
   const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const subject = name('sns.sandbox.bucketbridge.local');
   const notBefore = new Date(now.getTime() - 24 * 3600 * 1000);
   const notAfter = new Date(Date.UTC(now.getUTCFullYear() + 10, 0, 1));
   const tbs = sequence(
     Buffer.from('a003020102', 'hex'), // [0] EXPLICIT version v3
-    positiveInteger(randomBytes(16)),
+    serialNumber(serial),
     SHA256_WITH_RSA,
     subject,
     sequence(utcTime(notBefore), utcTime(notAfter)),
