@@ -74,15 +74,18 @@ function conditionsHold(statement: Statement, request: PolicyRequest): boolean |
   const context = new Map(Object.entries(request.context).map(([k, v]) => [k.toLowerCase(), v]));
   for (const [rawOperator, keys] of Object.entries(statement.Condition ?? {})) {
     const ifExists = /IfExists$/i.test(rawOperator);
-    const operator = OPERATORS[rawOperator.replace(/IfExists$/i, '').toLowerCase()];
+    const name = rawOperator.replace(/IfExists$/i, '').toLowerCase();
+    const operator = OPERATORS[name];
+    const negated = name.includes('not');
     for (const [key, patterns] of Object.entries(keys)) {
       if (operator === undefined) return `${rawOperator} on ${key}`;
       const value = context.get(key.toLowerCase());
       if (value === undefined) {
-        if (ifExists) continue;
-        return rawOperator.toLowerCase().includes('not') ? true : `${rawOperator} on ${key}`;
+        // IAM: a negated operator, or IfExists, holds when the key is absent. Any other operator
+        // would not match here, but the real request may carry the key: say so rather than guess.
+        if (ifExists || negated) continue;
+        return `${rawOperator} on ${key}`;
       }
-      const negated = rawOperator.toLowerCase().includes('not');
       const results = list(patterns).map((p) => operator(p, value));
       // A negated operator holds when the value matches none of the patterns; others when it matches one.
       if (negated ? !results.every(Boolean) : !results.some(Boolean)) return false;
@@ -110,9 +113,8 @@ function applies(statement: Statement, request: PolicyRequest): boolean {
 
 /** Evaluates a policy document (parsed JSON) for the request. */
 export function evaluateResourcePolicy(policy: unknown, request: PolicyRequest): PolicyVerdict {
-  const statements = list((policy as { Statement?: unknown } | null)?.Statement).length
-    ? ([] as Statement[]).concat((policy as { Statement: Statement | Statement[] }).Statement)
-    : [];
+  const raw = (policy as { Statement?: Statement | Statement[] } | null)?.Statement;
+  const statements: Statement[] = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   const unevaluated: string[] = [];
   let allow: string | undefined;
   for (const [index, statement] of statements.entries()) {
