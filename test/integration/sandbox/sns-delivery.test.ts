@@ -395,7 +395,7 @@ print(json.dumps({'mid': mid, 'env': json.loads(env), 'raw': raw}))
     expect(out.raw).toBe('from boto3');
   });
 
-  it('the AWS CLI v2 publishes and the AWS CLI v1 receives the envelope', async () => {
+  it('the AWS CLI v2 publishes and the AWS CLI v1 receives the envelope', { timeout: 120_000 }, async () => {
     const topicArn = await topic('vendor');
     const q = await queue('vendor', topicArn);
     await sns('vendor').send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: q.arn }));

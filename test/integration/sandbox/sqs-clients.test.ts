@@ -153,7 +153,8 @@ print(json.dumps({'sentMd5': sent['MD5OfMessageAttributes'], 'got': got, 'left':
 });
 
 describe('the AWS CLI v1 (JSON 1.0)', () => {
-  it('speaks JSON 1.0 and sends, receives and deletes', async () => {
+  // Each CLI start costs seconds on a loaded machine; the bound covers a dozen of them.
+  it('speaks JSON 1.0 and sends, receives and deletes', { timeout: 180_000 }, async () => {
     const name = uniqueQueueName('cli-v1');
     const created = await aws('aws', ['create-queue', '--queue-name', name], true);
     expect(created.code).toBe(0);
@@ -206,7 +207,10 @@ describe('the AWS CLI v1 (JSON 1.0)', () => {
 });
 
 describe('the AWS CLI v2 on this machine (query protocol)', () => {
-  it('speaks the query protocol and sends, receives, changes visibility and deletes', async () => {
+  // Each CLI start costs seconds on a loaded machine; the bound covers a dozen of them.
+  it('speaks the query protocol and sends, receives, changes visibility and deletes', {
+    timeout: 180_000,
+  }, async () => {
     const name = uniqueQueueName('cli-v2');
     const created = await aws(
       '/usr/bin/aws',
@@ -286,7 +290,8 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
     });
   });
 
-  it('redrives to the dead-letter queue after maxReceiveCount', async () => {
+  // Each CLI start costs seconds on a loaded machine; the bound covers a dozen of them.
+  it('redrives to the dead-letter queue after maxReceiveCount', { timeout: 180_000 }, async () => {
     const dlqName = uniqueQueueName('cli-v2-dlq');
     const vendor = sandbox.accounts.vendor.id;
     const dlqUrl = JSON.parse((await aws('/usr/bin/aws', ['create-queue', '--queue-name', dlqName])).stdout)
