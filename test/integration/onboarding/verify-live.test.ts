@@ -6,6 +6,7 @@
  */
 import { PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { SetTopicAttributesCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
@@ -205,6 +206,26 @@ describe('verify on a broken live setup fails exactly its own check', () => {
     );
     expect(notification.remediation).toMatch(
       /^Narrow or remove the overlapping rule \(a prefix or suffix that excludes "in\/"\)/,
+    );
+  });
+});
+
+describe("verify for a live connection reading the customer's own queue (sqs)", () => {
+  it('passes the notification check against the queue and skips the topic checks with the reason', async () => {
+    const sqs = new SQSClient(sandbox.sdkConfig('customer'));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('events') }));
+    const setup = await onboardOnSandbox(sandbox, {
+      workflow: 'live',
+      connection: { live: { mode: 'sqs', queueUrl: QueueUrl } },
+    });
+    const report = await verify(setup);
+    expect(statuses(report)).toEqual({ ...LIVE_PASS, 'topic.policy': 'skip', 'subscription.state': 'skip' });
+    const queueArn = (setup.context.live as { queueArn: string }).queueArn;
+    expect(check(report, 'notification.config').detail).toBe(
+      `rule "bucketbridge-acme": s3:ObjectCreated:* for keys starting with "in/" to ${queueArn}`,
+    );
+    expect(check(report, 'topic.policy').detail).toBe(
+      "live.mode is sqs: the vendor reads the customer's queue, no topic",
     );
   });
 });
