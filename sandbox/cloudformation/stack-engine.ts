@@ -81,7 +81,7 @@ export async function runCreate(
         addToEnv(env, resource);
         recordResourceEvent(stack, ctx, resource, 'CREATE_COMPLETE');
       } catch (error) {
-        recordResourceEvent(stack, ctx, { logicalId, type }, 'CREATE_FAILED', failureReason(error));
+        recordResourceEvent(stack, ctx, { logicalId, type }, 'CREATE_FAILED', failureReason(error, type));
         failed = logicalId;
         break;
       }
@@ -122,7 +122,7 @@ async function deleteAll(
     try {
       await deleteResource(stack, resource, template, ctx);
     } catch (error) {
-      recordResourceEvent(stack, ctx, resource, 'DELETE_FAILED', failureReason(error));
+      recordResourceEvent(stack, ctx, resource, 'DELETE_FAILED', failureReason(error, resource.type));
       remaining.unshift(resource);
     }
   }
@@ -183,6 +183,9 @@ export async function runUpdate(
           recordResourceEvent(stack, ctx, after, after.status);
         } else {
           recordResourceEvent(stack, ctx, before, 'UPDATE_IN_PROGRESS');
+          // Recorded before the call: an update that fails half-way is rolled back too.
+          const step: UpdateStep = { kind: 'updated', before, after: { ...before, properties } };
+          steps.push(step);
           const provisioned = await provider.update(before, before.properties, properties, pctx);
           after = {
             ...before,
@@ -191,7 +194,7 @@ export async function runUpdate(
             status: 'UPDATE_COMPLETE',
             timestamp: timestamp(ctx),
           };
-          steps.push({ kind: 'updated', before, after });
+          step.after = after;
           recordResourceEvent(stack, ctx, after, 'UPDATE_COMPLETE');
         }
         next.push(after);
@@ -202,7 +205,7 @@ export async function runUpdate(
           ctx,
           { logicalId, type, physicalId: before?.physicalId },
           before ? 'UPDATE_FAILED' : 'CREATE_FAILED',
-          failureReason(error),
+          failureReason(error, type),
         );
         failed = logicalId;
         break;
@@ -232,7 +235,7 @@ export async function runUpdate(
         );
         recordResourceEvent(stack, ctx, step.before, 'UPDATE_COMPLETE');
       } catch (error) {
-        recordResourceEvent(stack, ctx, step.after, 'UPDATE_FAILED', failureReason(error));
+        recordResourceEvent(stack, ctx, step.after, 'UPDATE_FAILED', failureReason(error, step.after.type));
       }
     }
     recordStackEvent(stack, ctx, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');

@@ -50,9 +50,16 @@ export function recordResourceEvent(
 }
 
 /** The reason text a failed resource gets, in the form of CloudFormation's resource handlers. */
-export function failureReason(error: unknown): string {
+export function failureReason(error: unknown, resourceType?: string): string {
   if (error instanceof AwsError) {
-    return `Resource handler returned message: "${error.message} (Service: ${error.code}, Status Code: ${error.status})" (HandlerErrorCode: ${error.status === 403 ? 'AccessDenied' : error.code === 'AlreadyExists' || error.code === 'EntityAlreadyExists' ? 'AlreadyExists' : 'InvalidRequest'})`;
+    const service = resourceType?.split('::')[1] ?? 'CloudFormation';
+    const handlerCode =
+      error.status === 403
+        ? 'AccessDenied'
+        : error.code === 'AlreadyExists' || error.code === 'EntityAlreadyExists'
+          ? 'AlreadyExists'
+          : 'InvalidRequest';
+    return `Resource handler returned message: "${error.message} (Service: ${service}, Status Code: ${error.status}, Error Code: ${error.code})" (HandlerErrorCode: ${handlerCode})`;
   }
   return error instanceof Error ? error.message : String(error);
 }

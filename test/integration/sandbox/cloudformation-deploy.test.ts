@@ -204,6 +204,43 @@ describe.each(['v1', 'v2'] as const)('aws cloudformation deploy with the AWS CLI
     ).rejects.toThrow('is not authorized to perform: sts:AssumeRole');
   });
 
+  it('reports a deploy whose resource fails, and leaves the stack ROLLBACK_COMPLETE with nothing behind', async () => {
+    const roleName = uniqueName(`FailRole-${cli}`);
+    const stack = uniqueName(`bucketbridge-fail-${cli}`);
+    const template = join(folder, `${stack}.yaml`);
+    writeFileSync(
+      template,
+      [
+        'Resources:',
+        '  Role:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        `      RoleName: ${roleName}`,
+        `      AssumeRolePolicyDocument: {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${VENDOR}:root"}, "Action": "sts:AssumeRole"}]}`,
+        '  Topic:',
+        '    Type: AWS::SNS::Topic',
+        '    DependsOn: Role',
+        '    Properties:',
+        '      TopicName: "no spaces allowed"',
+        '',
+      ].join('\n'),
+    );
+    const result = await deploy(cli, template, stack, '--capabilities', 'CAPABILITY_NAMED_IAM');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(
+      `Failed to create/update the stack. Run the following command\nto fetch the list of events leading up to the failure\naws cloudformation describe-stack-events --stack-name ${stack}`,
+    );
+    const described = await runAwsCli(
+      cli,
+      ['cloudformation', 'describe-stacks', '--stack-name', stack],
+      sandbox,
+    );
+    expect(JSON.parse(described.stdout).Stacks[0].StackStatus).toBe('ROLLBACK_COMPLETE');
+    await expect(customerIam().send(new GetRoleCommand({ RoleName: roleName }))).rejects.toThrow(
+      'cannot be found',
+    );
+  });
+
   it("refuses to deploy a template naming a role without CAPABILITY_NAMED_IAM, with AWS's message", async () => {
     const roleName = uniqueName(`NoCapRole-${cli}`);
     const stack = uniqueName(`bucketbridge-nocap-${cli}`);

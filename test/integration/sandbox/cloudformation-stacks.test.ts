@@ -177,6 +177,48 @@ describe('a failed update rolls back', () => {
   });
 });
 
+describe('a resource that fails half-way through its update is restored', () => {
+  it("puts the role's trust policy back when its new inline policy is refused", async () => {
+    const stack = uniqueName('half-update');
+    const roleName = uniqueName('HalfRole');
+    const withPolicy = (trust: string, effect: string) => `
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: ${roleName}
+      AssumeRolePolicyDocument: ${trust}
+      Policies:
+        - PolicyName: access
+          PolicyDocument: {"Version": "2012-10-17", "Statement": [{"Effect": "${effect}", "Action": "s3:GetObject", "Resource": "*"}]}
+`;
+    const otherTrust = TRUST.replace(`${CUSTOMER}:root`, '111111111111:root');
+    await cfn().send(
+      new CreateStackCommand({
+        StackName: stack,
+        TemplateBody: withPolicy(TRUST, 'Allow'),
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+      }),
+    );
+    await cfn().send(
+      new UpdateStackCommand({
+        StackName: stack,
+        TemplateBody: withPolicy(otherTrust, 'Perhaps'),
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+      }),
+    );
+    expect((await stackOf(stack)).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const events = await cfn().send(new DescribeStackEventsCommand({ StackName: stack }));
+    expect(
+      events.StackEvents!.find((e) => e.ResourceStatus === 'UPDATE_FAILED')?.ResourceStatusReason,
+    ).toMatch(
+      /^Resource handler returned message: ".*\(Service: IAM, Status Code: 400, Error Code: MalformedPolicyDocument\)" \(HandlerErrorCode: InvalidRequest\)$/,
+    );
+    const role = await iam().send(new GetRoleCommand({ RoleName: roleName }));
+    expect(JSON.parse(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!))).toEqual(JSON.parse(TRUST));
+  });
+});
+
 describe("resources are created with the caller's permissions", () => {
   it('rolls back when the caller may use CloudFormation but not create roles', async () => {
     const operator = uniqueName('CfnOnly');
