@@ -4,7 +4,11 @@
  * again at once; a second signal exits at once with 130; kill -9 during work followed by a
  * restart ends with every object done and none processed twice. Needs `npm run build`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { type CliProcess, createLiveWorld, type LiveWorld, queueDepth, waitFor } from './live-world.js';
 
@@ -133,4 +137,47 @@ describe('kill -9 during work, then a restart', () => {
     for (const key of keys) expect(await w.output(`out/${key.slice(3)}`)).toBe(`body ${key}`);
     expect(w.ledger().every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
   }, 90_000);
+});
+
+describe('bad usage', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bb-live-usage-'));
+  const configPath = join(dir, 'bucketbridge.yaml');
+  writeFileSync(
+    configPath,
+    [
+      'version: 2',
+      'vendor: { accountId: "111111111111", principals: ["arn:aws:iam::111111111111:root"] }',
+      'connections:',
+      '  - name: acme',
+      '    accountId: "222222222222"',
+      '    source: { bucket: src-bucket }',
+      '    destination: { bucket: dst-bucket }',
+      '',
+    ].join('\n'),
+  );
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [
+      [],
+      `bucketbridge: no connection in ${configPath} has workflow: live; set it on the connections to follow\n`,
+    ],
+    [
+      ['--connection', 'acme'],
+      `bucketbridge: connection "acme" has workflow: batch; set workflow: live in ${configPath} to follow its events, or run \`bucketbridge batch --connection acme\`\n`,
+    ],
+    [['--connection', 'nope'], 'bucketbridge: no connection named "nope": known connections: acme\n'],
+    [
+      ['--grace', '3x'],
+      `error: option '--grace <duration>' argument '3x' is invalid. expected a duration such as 30s, 2m or 500ms, found "3x"\n(run with --help for usage)\n`,
+    ],
+    [
+      ['--poll-wait', '25s'],
+      `error: option '--poll-wait <duration>' argument '25s' is invalid. expected whole seconds from 0s to 20s, found "25s"\n(run with --help for usage)\n`,
+    ],
+  ])('live %j exits 2 with a message naming the fix', async (args, message) => {
+    const result = await runCli(['live', '--config', configPath, ...args]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(message);
+  });
 });

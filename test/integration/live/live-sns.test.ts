@@ -15,7 +15,7 @@ import type { LiveRun } from '../../../src/live/run-live.js';
 import { topicSendPolicy } from '../../../src/live/vendor-queue.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { defineMessageSuite } from './live-message-suite.js';
-import { createLiveWorld, type LiveWorld, queueArn, vendorQueueUrl, waitFor } from './live-world.js';
+import { createLiveWorld, type LiveWorld, queueArn, sendRaw, vendorQueueUrl, waitFor } from './live-world.js';
 
 let sandbox: TestSandbox;
 let world: LiveWorld;
@@ -100,6 +100,47 @@ describe('a SubscriptionConfirmation arriving on the queue', () => {
     } finally {
       customerSns.destroy();
       other.close();
+    }
+  });
+});
+
+describe('statistics', () => {
+  it('are logged periodically with counts, the dead-letter depth and the last error', async () => {
+    const w = await createLiveWorld(sandbox, { mode: 'sns', maxReceiveCount: 1 });
+    try {
+      const statsRun = await w.start({ statsIntervalMs: 100 });
+      await w.put('in/counted.txt', 'counted');
+      await sendRaw(w, '[]');
+      await waitFor('the output', async () => (await w.output('out/counted.txt')) === 'counted');
+      await waitFor('a statistics line that has seen both', () =>
+        w.logLines.some((line) => {
+          const entry = JSON.parse(line) as { msg: string; stats?: Record<string, unknown> };
+          return (
+            entry.msg === 'live statistics' &&
+            entry.stats?.deadLettered === 1 &&
+            entry.stats?.processed === 1 &&
+            entry.stats?.inFlight === 0
+          );
+        }),
+      );
+      expect(statsRun.stats()[0]).toMatchObject({
+        connection: 'acme',
+        queueUrl: await vendorQueueUrl(w),
+        processed: 1,
+        failed: 0,
+        malformed: 1,
+        deadLettered: 1,
+        inFlight: 0,
+        oldestMessageAgeSec: 0,
+        lastError: {
+          message: expect.stringMatching(
+            /^SQS message \S+ is not an S3 event notification: the body is not a JSON object$/,
+          ),
+        },
+      });
+      await statsRun.stop(5000);
+    } finally {
+      w.close();
     }
   });
 });
