@@ -4,6 +4,7 @@
  * own check, and only the checks that depend on it are skipped.
  */
 import { UpdateRoleCommand } from '@aws-sdk/client-iam';
+import { PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
@@ -18,7 +19,8 @@ import {
   VENDOR_ACCOUNT,
   vendorCredentials,
 } from '../../helpers/onboarding.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { runAwsCli } from '../../helpers/witnesses.js';
 
 let sandbox: TestSandbox;
 beforeAll(async () => {
@@ -91,7 +93,24 @@ describe('verify after a proper onboard --apply of a batch connection', () => {
     );
   });
 
-  it('leaves a probe object the customer can spot, and says it stays', () => {
+  it('leaves a probe object the customer can spot (seen by the AWS CLI as the customer), and says it stays', async () => {
+    const listed = await runAwsCli(
+      'v1',
+      [
+        's3api',
+        'list-objects-v2',
+        '--bucket',
+        setup.connection.destination.bucket,
+        '--prefix',
+        'out/.bucketbridge-verify/',
+      ],
+      sandbox,
+      'customer',
+    );
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { Contents: { Key: string }[] }).Contents.map((o) => o.Key)).toEqual(
+      ['out/.bucketbridge-verify/2026-11-23T19-35-00-000Z-probe.txt'],
+    );
     const write = report.connections[0]!.checks.find((c) => c.id === 'destination.write')!;
     expect(write.detail).toBe(
       `wrote the probe object s3://${setup.connection.destination.bucket}/out/.bucketbridge-verify/2026-11-23T19-35-00-000Z-probe.txt; ` +
@@ -202,7 +221,7 @@ describe('verify on a broken setup fails exactly its own check', () => {
   it('an ACL configured on a bucket with ACLs disabled (BucketOwnerEnforced) fails destination.acl only', async () => {
     const report = await broken(async () => undefined, {
       connection: {
-        destination: { bucket: `dst-acl-${Date.now().toString(36)}`, prefix: 'out/', acl: 'private' },
+        destination: { bucket: uniqueName('dst-acl'), prefix: 'out/', acl: 'private' },
       },
     });
     expect(statuses(report)).toEqual({ ...BATCH_PASS, 'destination.acl': 'fail' });
@@ -237,6 +256,25 @@ describe('verify on a broken setup fails exactly its own check', () => {
     expect(duration.detail).toContain("stsCredsExpirationTime 2h exceeds the role's MaxSessionDuration");
     expect(duration.remediation).toBe(
       "Raise the role's MaxSessionDuration to at least 2h (IAM allows up to 12h; the generated template sets it), or lower stsCredsExpirationTime.",
+    );
+  });
+
+  it('an ACL configured on a bucket that accepts ACLs (BucketOwnerPreferred) passes destination.acl', async () => {
+    const report = await broken(
+      async (setup) => {
+        await setup.clients.s3.send(
+          new PutBucketOwnershipControlsCommand({
+            Bucket: setup.connection.destination.bucket,
+            OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+          }),
+        );
+        return undefined;
+      },
+      { connection: { destination: { bucket: uniqueName('dst'), prefix: 'out/', acl: 'private' } } },
+    );
+    expect(statuses(report)).toEqual(BATCH_PASS);
+    expect(check(report, 'destination.acl').detail).toMatch(
+      /^bucket dst-[a-z0-9-]+ accepts the ACL private on outputs$/,
     );
   });
 });
