@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CloudFormationClient,
+  CreateChangeSetCommand,
   CreateStackCommand,
   DeleteStackCommand,
+  DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  ExecuteChangeSetCommand,
   GetTemplateCommand,
   ListStackResourcesCommand,
   UpdateStackCommand,
@@ -127,6 +130,75 @@ describe('a failed create rolls back', () => {
     ).rejects.toThrow(`Stack:${described.StackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
     await cfn().send(new DeleteStackCommand({ StackName: stack }));
     await expect(stackOf(stack)).rejects.toThrow(`Stack with id ${stack} does not exist`);
+  });
+});
+
+describe('change sets', () => {
+  it('show a renamed role as a replacement, and executing one creates the new role and deletes the old', async () => {
+    const stack = uniqueName('changeset');
+    const oldName = uniqueName('OldRole');
+    const newName = uniqueName('NewRole');
+    const created = await cfn().send(
+      new CreateChangeSetCommand({
+        StackName: stack,
+        ChangeSetName: 'first',
+        ChangeSetType: 'CREATE',
+        TemplateBody: roleTemplate(oldName, 'x'),
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+      }),
+    );
+    expect((await stackOf(stack)).StackStatus).toBe('REVIEW_IN_PROGRESS');
+    const first = await cfn().send(new DescribeChangeSetCommand({ ChangeSetName: created.Id }));
+    expect(first.Status).toBe('CREATE_COMPLETE');
+    expect(
+      first.Changes?.map((c) => [c.ResourceChange?.Action, c.ResourceChange?.LogicalResourceId]),
+    ).toEqual([['Add', 'Role']]);
+    await cfn().send(new ExecuteChangeSetCommand({ ChangeSetName: created.Id }));
+    expect((await stackOf(stack)).StackStatus).toBe('CREATE_COMPLETE');
+
+    await cfn().send(
+      new CreateChangeSetCommand({
+        StackName: stack,
+        ChangeSetName: 'same',
+        TemplateBody: roleTemplate(oldName, 'x'),
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+      }),
+    );
+    const same = await cfn().send(new DescribeChangeSetCommand({ StackName: stack, ChangeSetName: 'same' }));
+    expect([same.Status, same.ExecutionStatus, same.StatusReason]).toEqual([
+      'FAILED',
+      'UNAVAILABLE',
+      "The submitted information didn't contain changes. Submit different information to create a change set.",
+    ]);
+    await expect(
+      cfn().send(new ExecuteChangeSetCommand({ StackName: stack, ChangeSetName: 'same' })),
+    ).rejects.toThrow('cannot be executed in its current status of [FAILED]');
+
+    await cfn().send(
+      new CreateChangeSetCommand({
+        StackName: stack,
+        ChangeSetName: 'rename',
+        TemplateBody: roleTemplate(newName, 'x'),
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+      }),
+    );
+    const rename = await cfn().send(
+      new DescribeChangeSetCommand({ StackName: stack, ChangeSetName: 'rename' }),
+    );
+    expect(rename.Changes?.map((c) => c.ResourceChange)).toEqual([
+      expect.objectContaining({
+        Action: 'Modify',
+        LogicalResourceId: 'Role',
+        PhysicalResourceId: oldName,
+        Replacement: 'True',
+      }),
+    ]);
+    await cfn().send(new ExecuteChangeSetCommand({ StackName: stack, ChangeSetName: 'rename' }));
+    const described = await stackOf(stack);
+    expect(described.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(described.Outputs?.[0]?.OutputValue).toBe(`arn:aws:iam::${CUSTOMER}:role/${newName}`);
+    expect((await iam().send(new GetRoleCommand({ RoleName: newName }))).Role?.RoleName).toBe(newName);
+    await expect(iam().send(new GetRoleCommand({ RoleName: oldName }))).rejects.toThrow('cannot be found');
   });
 });
 
