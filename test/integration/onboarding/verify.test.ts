@@ -3,7 +3,7 @@
  * `onboard --apply` every check passes; each way a customer can break the setup fails exactly its
  * own check, and only the checks that depend on it are skipped.
  */
-import { UpdateRoleCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
@@ -275,6 +275,63 @@ describe('verify on a broken setup fails exactly its own check', () => {
     expect(statuses(report)).toEqual(BATCH_PASS);
     expect(check(report, 'destination.acl').detail).toMatch(
       /^bucket dst-[a-z0-9-]+ accepts the ACL private on outputs$/,
+    );
+  });
+
+  it('a chained session longer than 1h fails role.duration, naming the role-chaining cap', async () => {
+    // A vendor-side role first (as vendors often run), then the customer's role: hop 2 is chained.
+    const vendorIam = new IAMClient(sandbox.sdkConfig('vendor'));
+    const vendorRole = uniqueName('VendorHop');
+    await vendorIam.send(
+      new CreateRoleCommand({
+        RoleName: vendorRole,
+        AssumeRolePolicyDocument: trustPolicy(`arn:aws:iam::${VENDOR_ACCOUNT}:root`, undefined),
+        MaxSessionDuration: 7200,
+      }),
+    );
+    await vendorIam.send(
+      new PutRolePolicyCommand({
+        RoleName: vendorRole,
+        PolicyName: 'AssumeCustomerRoles',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Resource: `arn:aws:iam::${CUSTOMER_ACCOUNT}:role/*`,
+            },
+          ],
+        }),
+      }),
+    );
+    const report = await broken(
+      async (setup) => {
+        const connection = {
+          ...setup.connection,
+          assumeRoleArn: [
+            `arn:aws:iam::${VENDOR_ACCOUNT}:role/${vendorRole}`,
+            ...setup.connection.assumeRoleArn,
+          ],
+        };
+        return { ...setup, connection, config: { ...setup.config, connections: [connection] } };
+      },
+      { connection: { stsCredsExpirationTime: '2h' } },
+    );
+    expect(statuses(report)).toEqual({
+      ...BATCH_PASS,
+      'role.duration': 'fail',
+      identity: 'skip',
+      'buckets.region': 'skip',
+      'source.list': 'skip',
+      'source.read': 'skip',
+      'destination.write': 'skip',
+      'destination.acl': 'skip',
+    });
+    const duration = check(report, 'role.duration');
+    expect(duration.detail).toContain('stsCredsExpirationTime 2h is longer than role chaining allows');
+    expect(duration.remediation).toBe(
+      'Set stsCredsExpirationTime to 1h or less: AWS caps a session obtained with the credentials of another assumed role (role chaining) at 1h.',
     );
   });
 });
