@@ -21,6 +21,7 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CreateRoleCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Signer, startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
@@ -453,6 +454,66 @@ Outputs:
     );
     const resources = await cfn().send(new ListStackResourcesCommand({ StackName: stack }));
     expect(resources.StackResourceSummaries!.map((r) => r.LogicalResourceId)).toEqual(['Topic']);
+  });
+});
+
+describe('SQS queues and queue policies', () => {
+  it('creates a queue with its dead-letter queue and policy, updates an attribute, and deletes both', async () => {
+    const stack = uniqueName('queues');
+    const template = (visibilityTimeoutSec: number) => `
+Resources:
+  DeadLetters:
+    Type: AWS::SQS::Queue
+  Events:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub "\${AWS::StackName}-events"
+      VisibilityTimeout: ${visibilityTimeoutSec}
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt DeadLetters.Arn
+        maxReceiveCount: 3
+  EventsPolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Events]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: s3.amazonaws.com}
+            Action: sqs:SendMessage
+            Resource: !GetAtt Events.Arn
+Outputs:
+  Url:
+    Value: !Ref Events
+`;
+    await cfn().send(new CreateStackCommand({ StackName: stack, TemplateBody: template(45) }));
+    const described = await stackOf(stack);
+    expect(described.StackStatus).toBe('CREATE_COMPLETE');
+    const url = described.Outputs![0]!.OutputValue!;
+    const sqs = new SQSClient(sandbox.sdkConfig('customer'));
+    const attributes = async () =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes!;
+    const created = await attributes();
+    expect(created.VisibilityTimeout).toBe('45');
+    expect(JSON.parse(created.RedrivePolicy!)).toEqual({
+      deadLetterTargetArn: expect.stringMatching(
+        new RegExp(`^arn:aws:sqs:us-east-1:${CUSTOMER}:${stack}-DeadLetters-[0-9A-F]{12}$`),
+      ),
+      maxReceiveCount: 3,
+    });
+    expect(JSON.parse(created.Policy!).Statement[0].Resource).toBe(
+      `arn:aws:sqs:us-east-1:${CUSTOMER}:${stack}-events`,
+    );
+
+    await cfn().send(new UpdateStackCommand({ StackName: stack, TemplateBody: template(60) }));
+    expect((await stackOf(stack)).StackStatus).toBe('UPDATE_COMPLETE');
+    expect((await attributes()).VisibilityTimeout).toBe('60');
+
+    await cfn().send(new DeleteStackCommand({ StackName: stack }));
+    await expect(sqs.send(new GetQueueUrlCommand({ QueueName: `${stack}-events` }))).rejects.toThrow(
+      'The specified queue does not exist.',
+    );
   });
 });
 
