@@ -3,7 +3,7 @@
  * hash check; other services' bodies are small and read whole (their signature may cover them).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { PassThrough, Readable, type Transform } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import type { SignedRequest } from '../auth/authenticate.js';
 import { AwsChunkedDecoder } from '../auth/aws-chunked.js';
 import { PayloadHashVerifier } from '../auth/payload-verifier.js';
@@ -102,21 +102,17 @@ export function s3Body(
 }
 
 /**
- * Pipes `source` through `transform` into a PassThrough so the consumer sees one stream whose
- * error is the transform's (e.g. a checksum mismatch) and whose end is the verified end. On an
- * error the rest of the request is drained, not destroyed, so the client still reads the answer.
+ * Pipes `source` through `transform`, which the consumer reads: its error (a checksum or
+ * signature mismatch) is the consumer's error and its end is the verified end. On an error the
+ * rest of the request is drained, not destroyed, so the client still reads the answer.
  */
 function passThroughPipeline(source: Readable, transform: Transform): Readable {
-  const out = new PassThrough();
-  const fail = (error: Error) => {
+  transform.on('error', () => {
     source.unpipe(transform);
     source.resume();
-    out.destroy(error);
-  };
-  transform.on('error', fail);
-  source.on('error', (error: Error) => out.destroy(error));
-  source.pipe(transform).pipe(out);
-  return out;
+  });
+  source.on('error', (error: Error) => transform.destroy(error));
+  return source.pipe(transform);
 }
 
 /** A buffered body as a stream, for services that prefer streaming. */
