@@ -73,8 +73,14 @@ function authorizeSubscription(caller: CallerIdentity, action: string, sub: Subs
 
 const subscribe: SnsOperation = (rt, call) => {
   const topic = topicByArn(rt, required(call.params, 'TopicArn'));
-  authorizeTopic(rt, call.caller, 'Subscribe', topic);
   const protocol = required(call.params, 'Protocol');
+  // SNS offers the subscription's protocol and endpoint as condition keys, so a topic policy can
+  // let an account subscribe only its own queues.
+  authorizeTopic(rt, call.caller, 'Subscribe', topic, {
+    'aws:SourceOwner': call.caller.accountId,
+    'sns:Protocol': protocol,
+    'sns:Endpoint': call.params.get('Endpoint') ?? '',
+  });
   if (protocol !== 'sqs') {
     throw invalidParameter(
       `Protocol Reason: ${protocol} subscriptions are not supported by the bucketbridge sandbox (only sqs)`,

@@ -353,3 +353,48 @@ describe('PublishBatch', () => {
     expect(res.body).toContain('<Code>BatchEntryIdsNotDistinct</Code>');
   });
 });
+
+describe('subscription condition keys', () => {
+  it('offers sns:Protocol and sns:Endpoint so a topic policy can admit only the vendor own queues', async () => {
+    const topicArn = await createTopic(customer, 'scoped');
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'VendorSubscribesOwnQueues',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${VENDOR}:root` },
+          Action: 'sns:Subscribe',
+          Resource: topicArn,
+          Condition: {
+            StringEquals: { 'sns:Protocol': 'sqs' },
+            StringLike: { 'sns:Endpoint': `arn:aws:sqs:*:${VENDOR}:*` },
+          },
+        },
+      ],
+    };
+    await call(customer, {
+      Action: 'SetTopicAttributes',
+      TopicArn: topicArn,
+      AttributeName: 'Policy',
+      AttributeValue: JSON.stringify(policy),
+    });
+    const own = await createQueue(vendor, 'scoped-own');
+    const allowed = await call(vendor, {
+      Action: 'Subscribe',
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: own.arn,
+    });
+    expect(allowed.status).toBe(200);
+    const foreign = await createQueue(customer, 'scoped-foreign');
+    const refused = await call(vendor, {
+      Action: 'Subscribe',
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: foreign.arn,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('AuthorizationError');
+  });
+});
