@@ -66,14 +66,16 @@ describe('injected faults', () => {
     const keys = Array.from({ length: 30 }, (_, i) => `in/fault-${String(i).padStart(2, '0')}.txt`);
     for (const key of keys) await w.put(key, `body of ${key}`);
     const outcomes: string[] = [];
+    let retriedInPipeline = 0;
     sandbox.setFaults(
-      's3:GetObject=503@0.3,reset=4@0.1;s3:PutObject=503@0.2;s3:HeadObject=503@0.2;sqs:ReceiveMessage=503@0.2;sqs:DeleteMessageBatch=503@0.3;seed=11',
+      's3:GetObject=503@0.5,reset=4@0.1;s3:PutObject=503@0.2;s3:HeadObject=503@0.2;sqs:ReceiveMessage=503@0.2;sqs:DeleteMessageBatch=503@0.3;seed=11',
     );
     const run = await w.start({
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
       consumer: { waitTimeSec: 1, failureBackoffSec: () => 0, receiveErrorBackoffMs: 10 },
       onOutcome: (outcome) => {
         if (outcome.status === 'processed') outcomes.push(outcome.object.key);
+        if (outcome.status === 'processed' && outcome.attempts > 1) retriedInPipeline++;
       },
     });
     try {
@@ -89,7 +91,8 @@ describe('injected faults', () => {
     expect([...outcomes].sort()).toEqual(keys);
     for (const key of keys) expect(await w.output(`out/${key.slice(3)}`)).toBe(`body of ${key}`);
     // Some attempts did fail: the faults reached the live path, not only the SDK's own retries.
-    expect(run.stats()[0]!.retried + run.stats()[0]!.received).toBeGreaterThan(31);
+    // (with 503 on half the reads, some fail both SDK attempts and are retried by the pipeline)
+    expect(retriedInPipeline + run.stats()[0]!.retried).toBeGreaterThan(0);
     await run.stop(5000);
   }, 120_000);
 });
