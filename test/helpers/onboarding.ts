@@ -26,7 +26,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetTopicAttributesCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -263,40 +263,15 @@ export async function subscribeVendorQueue(sandbox: TestSandbox, setup: Onboarde
   if (setup.context.live?.mode !== 'sns' || live === undefined)
     throw new Error('not an sns-mode live connection');
   const vendor = sandbox.sdkConfig('vendor');
-  // The sandbox's Subscribe does not yet pass the sns:Protocol and sns:Endpoint condition keys to
-  // its authorizer, so the generated statement (conditioned on them) refuses the vendor there, not
-  // on AWS. Until it does, the customer allows the subscription unconditioned for this one call,
-  // then puts the generated policy back.
-  const topicArn = setup.context.live.topicArn;
-  const { sns } = setup.clients;
-  const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
-  const generated = Attributes?.Policy ?? '{}';
-  const widened = JSON.parse(generated) as { Statement: Record<string, unknown>[] };
-  widened.Statement.push({
-    Sid: 'TestOnlyVendorSubscribe',
-    Effect: 'Allow',
-    Principal: { AWS: `arn:aws:iam::${VENDOR_ACCOUNT}:root` },
-    Action: 'sns:Subscribe',
-    Resource: topicArn,
+  await ensureVendorQueue({
+    sqs: new SQSClient(vendor),
+    sns: new SNSClient(vendor),
+    topicArn: setup.context.live.topicArn,
+    queueName: live.queueName ?? `bucketbridge-${setup.connection.name}`,
+    maxReceiveCount: live.maxReceiveCount,
+    visibilityTimeoutSec: 30,
+    rawMessageDelivery: live.rawMessageDelivery,
   });
-  const setPolicy = (policy: string) =>
-    sns.send(
-      new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: 'Policy', AttributeValue: policy }),
-    );
-  await setPolicy(JSON.stringify(widened));
-  try {
-    await ensureVendorQueue({
-      sqs: new SQSClient(vendor),
-      sns: new SNSClient(vendor),
-      topicArn: setup.context.live.topicArn,
-      queueName: live.queueName ?? `bucketbridge-${setup.connection.name}`,
-      maxReceiveCount: live.maxReceiveCount,
-      visibilityTimeoutSec: 30,
-      rawMessageDelivery: live.rawMessageDelivery,
-    });
-  } finally {
-    await setPolicy(generated);
-  }
 }
 
 /** A customer queue S3 may send `bucket`'s events to (another team's consumer); returns its ARN. */
