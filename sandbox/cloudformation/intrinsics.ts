@@ -30,6 +30,8 @@ export interface ResolutionEnvironment {
   exports?: Record<string, string>;
   /** The region, for Fn::GetAZs. */
   region: string;
+  /** The template's Mappings, for Fn::FindInMap. */
+  mappings?: Record<string, Record<string, Record<string, TemplateValue>>>;
 }
 
 function templateError(message: string): AwsError {
@@ -192,6 +194,14 @@ export function resolveValue(
       const [delimiter, text] = args(arg, fn, 2);
       if (typeof delimiter !== 'string') throw templateError('Fn::Split needs a string delimiter');
       return scalarString(resolveValue(text!, env), fn).split(delimiter);
+    }
+    case 'Fn::FindInMap': {
+      const [map, top, second] = args(arg, fn, 3).map((item) => scalarString(resolveValue(item, env), fn));
+      const value = env.mappings?.[map!]?.[top!]?.[second!];
+      if (value === undefined) {
+        throw templateError(`Unable to get mapping for ${map}::${top}::${second}`);
+      }
+      return resolveValue(value, env);
     }
     case 'Fn::Base64':
       return Buffer.from(scalarString(resolveValue(arg, env), fn), 'utf8').toString('base64');

@@ -142,7 +142,14 @@ export function stackEnvironment(
   for (const [name, value] of Object.entries(parameterValues)) {
     refs[name] = refValueOf(template.Parameters[name]!, value);
   }
-  const env: ResolutionEnvironment = { refs, resources: {}, conditions: {}, exports, region: stack.region };
+  const env: ResolutionEnvironment = {
+    refs,
+    resources: {},
+    conditions: {},
+    exports,
+    region: stack.region,
+    mappings: template.Mappings,
+  };
   const evaluating = new Set<string>();
   const cache = new Map<string, boolean>();
   for (const [name, expression] of Object.entries(template.Conditions)) {

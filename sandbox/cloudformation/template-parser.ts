@@ -50,6 +50,8 @@ export interface Template {
   Conditions: Record<string, TemplateValue>;
   Resources: Record<string, TemplateResource>;
   Outputs: Record<string, TemplateOutput>;
+  /** Top-level key → second-level key → value (Fn::FindInMap). */
+  Mappings: Record<string, Record<string, Record<string, TemplateValue>>>;
 }
 
 /** Short-form functions whose long form is `Fn::Name` (`!Ref` and `!Condition` are special). */
@@ -157,6 +159,17 @@ export function parseTemplate(body: string): Template {
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0)
     throw formatError(`Invalid template property or properties [${unknown.join(', ')}]`);
+  // Transforms (macros, SAM) and Rules would change what the template means: refuse them rather
+  // than deploy something other than what was written.
+  if (raw.Transform !== undefined) {
+    throw formatError(
+      'Transform is not supported by the bucketbridge sandbox; deploy the processed template',
+    );
+  }
+  if (raw.Rules !== undefined) {
+    throw formatError('Rules are not supported by the bucketbridge sandbox; remove the Rules section');
+  }
+  if (raw.Mappings !== undefined && !isObject(raw.Mappings)) throw formatError('Mappings must be a mapping');
   if (raw.AWSTemplateFormatVersion !== undefined && String(raw.AWSTemplateFormatVersion) !== '2010-09-09') {
     throw formatError(`Unsupported template version ${String(raw.AWSTemplateFormatVersion)}`);
   }
@@ -194,5 +207,6 @@ export function parseTemplate(body: string): Template {
     Conditions: (raw.Conditions ?? {}) as Template['Conditions'],
     Resources: raw.Resources as Template['Resources'],
     Outputs: (raw.Outputs ?? {}) as Template['Outputs'],
+    Mappings: (raw.Mappings ?? {}) as Template['Mappings'],
   };
 }

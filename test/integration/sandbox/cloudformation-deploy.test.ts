@@ -179,7 +179,8 @@ describe.each(['v1', 'v2'] as const)('aws cloudformation deploy with the AWS CLI
         new GetTopicAttributesCommand({ TopicArn: outputs.TopicArn }),
       ),
     ).rejects.toThrow('Topic does not exist');
-  });
+    // About ten CLI runs: each CLI start takes seconds on a loaded machine.
+  }, 240_000);
 
   it('deploys the batch template: the role with its external ID and no topic', async () => {
     const roleName = uniqueName(`BatchRole-${cli}`);

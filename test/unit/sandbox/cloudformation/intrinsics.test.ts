@@ -32,6 +32,7 @@ function environment(): ResolutionEnvironment {
     conditions: { HasPrefix: true, Never: false },
     exports: { SharedBucket: 'shared-bucket' },
     region: 'eu-central-1',
+    mappings: { Regions: { 'eu-central-1': { Short: 'euc1', Zones: ['a', 'b'] } } },
   };
 }
 
@@ -80,6 +81,8 @@ describe('intrinsic functions resolve as CloudFormation resolves them', () => {
     ['Fn::Select', { 'Fn::Select': ['1', { Ref: 'Principals' }] }, 'arn:aws:iam::111111111111:role/b'],
     ['Fn::Split', { 'Fn::Split': ['/', 'a/b/c'] }, ['a', 'b', 'c']],
     ['Fn::Base64', { 'Fn::Base64': 'hi' }, 'aGk='],
+    ['Fn::FindInMap', { 'Fn::FindInMap': ['Regions', { Ref: 'AWS::Region' }, 'Short'] }, 'euc1'],
+    ['Fn::FindInMap of a list', { 'Fn::FindInMap': ['Regions', 'eu-central-1', 'Zones'] }, ['a', 'b']],
     ['Fn::GetAZs', { 'Fn::GetAZs': '' }, ['eu-central-1a', 'eu-central-1b', 'eu-central-1c']],
     ['Fn::ImportValue', { 'Fn::ImportValue': 'SharedBucket' }, 'shared-bucket'],
     ['Fn::Equals (true)', { 'Fn::Equals': [{ Ref: 'Prefix' }, 'in/'] }, true],
@@ -133,6 +136,11 @@ describe('intrinsic functions resolve as CloudFormation resolves them', () => {
       'an unknown condition',
       { 'Fn::If': ['Unknown', 'a', 'b'] },
       'Template error: Unresolved condition dependency Unknown',
+    ],
+    [
+      'a missing mapping entry',
+      { 'Fn::FindInMap': ['Regions', 'us-east-1', 'Short'] },
+      'Template error: Unable to get mapping for Regions::us-east-1::Short',
     ],
     ['a missing export', { 'Fn::ImportValue': 'Nope' }, 'No export named Nope found.'],
     ['Fn::Join without a list', { 'Fn::Join': [','] }, 'Template error: Fn::Join needs a list of 2 elements'],

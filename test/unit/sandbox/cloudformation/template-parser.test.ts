@@ -73,6 +73,16 @@ describe('malformed templates get CloudFormation\'s "Template format error"', ()
       'Template format error: Resource name my-topic is non alphanumeric.',
     ],
     [
+      'a transform',
+      'Transform: AWS::Serverless-2016-10-31\nResources:\n  T:\n    Type: AWS::SNS::Topic',
+      'Template format error: Transform is not supported by the bucketbridge sandbox; deploy the processed template',
+    ],
+    [
+      'rules',
+      'Rules: {}\nResources:\n  T:\n    Type: AWS::SNS::Topic',
+      'Template format error: Rules are not supported by the bucketbridge sandbox; remove the Rules section',
+    ],
+    [
       'an unknown section',
       'Resources:\n  T:\n    Type: AWS::SNS::Topic\nExtra: 1',
       'Template format error: Invalid template property or properties [Extra]',
