@@ -25,6 +25,26 @@ export const PSEUDO_PARAMETERS = [
   'AWS::NotificationARNs',
 ];
 
+/** The intrinsic functions `resolveValue` implements. */
+const SUPPORTED_FUNCTIONS = new Set([
+  'Ref',
+  'Condition',
+  'Fn::GetAtt',
+  'Fn::Sub',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::Base64',
+  'Fn::GetAZs',
+  'Fn::ImportValue',
+  'Fn::FindInMap',
+  'Fn::Equals',
+  'Fn::Not',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::If',
+]);
+
 function formatError(message: string): AwsError {
   return new AwsError('ValidationError', `Template format error: ${message}`);
 }
@@ -52,6 +72,9 @@ export function validateTemplate(template: Template): void {
     if (value === null || typeof value !== 'object') return;
     const fn = functionOf(value);
     const arg = fn ? value[fn] : undefined;
+    if (fn !== undefined && !SUPPORTED_FUNCTIONS.has(fn)) {
+      throw formatError(`${fn} is not supported by the bucketbridge sandbox`);
+    }
     if (fn === 'Ref' && typeof arg === 'string' && !known.has(arg)) unresolved.add(arg);
     if (fn === 'Fn::GetAtt') {
       const id = typeof arg === 'string' ? arg.split('.')[0] : Array.isArray(arg) ? arg[0] : undefined;

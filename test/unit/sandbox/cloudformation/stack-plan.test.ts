@@ -78,6 +78,11 @@ describe('template checks before anything is created', () => {
       'Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: !Sub "${Nope}"}',
       'Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template',
     ],
+    [
+      'an intrinsic function the sandbox lacks',
+      'Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: !Cidr [a, 1, 2]}',
+      'Template format error: Fn::Cidr is not supported by the bucketbridge sandbox',
+    ],
   ])('refuse %s', (_name, body, message) => {
     expect(() => validateTemplate(parseTemplate(body))).toThrow(message);
   });
