@@ -4,6 +4,7 @@
  * only after the queue is subscribed, so an upload during the switch is either listed or has an
  * event (usually both), and the ledger makes the second one a skip.
  */
+import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Connection } from '../config/schema.js';
 import type { Logger } from '../observe/logger.js';
@@ -32,6 +33,8 @@ export function startBackfill(options: BackfillOptions): Backfill {
   const { connection, log } = options;
   let listing = true;
   const hardStop = new AbortController();
+  // Each object in flight (up to the connection's concurrency) listens on it.
+  setMaxListeners(connection.concurrency + 16, hardStop.signal);
   const listed = listBatchObjects({
     s3: options.s3,
     bucket: connection.source.bucket,

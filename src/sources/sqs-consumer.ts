@@ -8,6 +8,8 @@
  * slots (Filebeat's semaphore), keeps each one invisible while it is worked on, deletes in batches
  * with partial failures retried, and on stop makes unfinished messages visible again at once.
  */
+
+import { setMaxListeners } from 'node:events';
 import {
   ChangeMessageVisibilityCommand,
   type Message,
@@ -86,11 +88,14 @@ export class SqsConsumer {
   private readonly concurrency: number;
   private readonly visibilityTimeoutSec: number;
   private readonly deletes: DeleteBatcher;
+  private readonly pendingDeletes = new Set<Promise<void>>();
 
   constructor(private readonly options: SqsConsumerOptions) {
     this.concurrency = options.concurrency ?? 8;
     this.visibilityTimeoutSec = options.visibilityTimeoutSec ?? 300;
     this.deletes = new DeleteBatcher({ sqs: options.sqs, queueUrl: options.queueUrl });
+    // Every handler (and the pipeline under it) listens on the hard-stop signal.
+    setMaxListeners(this.concurrency + 16, this.hardStop.signal);
   }
 
   /** Number of messages being worked on now. */
@@ -154,6 +159,7 @@ export class SqsConsumer {
       clearTimeout(unwindTimer);
     }
     this.deletes.flush();
+    await Promise.allSettled([...this.pendingDeletes]);
   }
 
   private async receiveLoop(): Promise<void> {
@@ -239,8 +245,11 @@ export class SqsConsumer {
     try {
       await this.options.handleMessage(message, this.hardStop.signal);
       keepalive.stop();
-      await this.deleteMessage(message);
-      this.emit('processed', message);
+      // The slot is free once the work is done: the deletion waits up to DeleteBatcher's maxWaitMs
+      // for company, which would otherwise cost every message that much at low concurrency.
+      const deletion = this.deleteMessage(message).then(() => this.emit('processed', message));
+      this.pendingDeletes.add(deletion);
+      void deletion.finally(() => this.pendingDeletes.delete(deletion));
     } catch (error) {
       keepalive.stop();
       if (this.hardStop.signal.aborted) return; // shutdown() makes it visible again
