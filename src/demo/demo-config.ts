@@ -14,6 +14,9 @@ export interface DemoConnectionPlan {
   story: string;
   /** Where its outputs land in the destination bucket. */
   outputPrefix: string;
+  workflow: 'batch' | 'live';
+  /** Where the demo uploads files for a live connection to pick up. */
+  sourcePrefix: string;
 }
 
 export interface DemoConfig {
@@ -28,6 +31,8 @@ interface ConnectionSpec {
   source: Record<string, unknown>;
   destination: Record<string, unknown>;
   processor: Record<string, unknown>;
+  workflow?: 'batch' | 'live';
+  live?: Record<string, unknown>;
 }
 
 export function buildDemoConfig(args: {
@@ -96,6 +101,16 @@ export function buildDemoConfig(args: {
       processor: { type: 'video', codec: 'h264', crf: 30, maxHeight: 240, preset: 'veryfast' },
     });
   }
+  specs.push({
+    name: 'demo-live',
+    story: 'follow new uploads through S3 → SNS → the vendor queue and gzip each one',
+    roleName: 'BucketBridgeDemoLive',
+    source: { prefix: 'arrivals/' },
+    destination: { prefix: 'live/' },
+    processor: { type: 'gzip' },
+    workflow: 'live',
+    live: { mode: 'sns', concurrency: 4, visibilityTimeout: '1m' },
+  });
   const externalId = `bb-demo-${randomBytes(8).toString('hex')}`;
   const document = {
     version: 2,
@@ -116,8 +131,9 @@ export function buildDemoConfig(args: {
       stsCredsExpirationTime: '1h',
       source: { bucket: DEMO_SOURCE_BUCKET, ...spec.source },
       destination: { bucket: DEMO_DESTINATION_BUCKET, ...spec.destination },
-      workflow: 'batch',
+      workflow: spec.workflow ?? 'batch',
       processor: spec.processor,
+      ...(spec.live ? { live: spec.live } : {}),
       onboarding: { roleName: spec.roleName },
     })),
   };
@@ -129,6 +145,8 @@ export function buildDemoConfig(args: {
       name: s.name,
       story: s.story,
       outputPrefix: String(s.destination.prefix),
+      workflow: s.workflow ?? 'batch',
+      sourcePrefix: String(s.source.prefix),
     })),
   };
 }

@@ -15,7 +15,7 @@ import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client }
 import { createClient } from '../aws/client-factory.js';
 import { WorkFailedError } from '../errors/index.js';
 import { buildDemoConfig, DEMO_DESTINATION_BUCKET, DEMO_SOURCE_BUCKET } from './demo-config.js';
-import { hasFfmpeg, type SampleObject, textSamples, videoSample } from './sample-data.js';
+import { hasFfmpeg, liveSamples, type SampleObject, textSamples, videoSample } from './sample-data.js';
 import { type SandboxAccountKeys, type SandboxChild, startSandboxChild } from './sandbox-child.js';
 
 /** dist/src/demo/ → bin/bucketbridge */
@@ -100,8 +100,15 @@ async function uploadSamples(s3: S3Client, samples: SampleObject[]): Promise<voi
   }
 }
 
-async function listOutputs(s3: S3Client, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+interface ListedOutput {
+  key: string;
+  sizeBytes: number;
+}
+
+const describeOutput = (o: ListedOutput) => `${o.key} (${o.sizeBytes} B)`;
+
+async function listOutputs(s3: S3Client, prefix: string): Promise<ListedOutput[]> {
+  const keys: ListedOutput[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(
@@ -110,7 +117,7 @@ async function listOutputs(s3: S3Client, prefix: string): Promise<string[]> {
     for (const object of page.Contents ?? []) {
       // verify's write probes are for the customer to spot, not outputs.
       if (object.Key?.includes('.bucketbridge-verify/')) continue;
-      keys.push(`${object.Key} (${object.Size} B)`);
+      keys.push({ key: object.Key ?? '', sizeBytes: object.Size ?? 0 });
     }
     token = page.NextContinuationToken;
   } while (token);
@@ -119,6 +126,73 @@ async function listOutputs(s3: S3Client, prefix: string): Promise<string[]> {
 
 function failStep(step: string, run: CliRun): never {
   throw new WorkFailedError(`demo step failed: ${step} (exit ${run.code})\n${run.stderr.trim()}`);
+}
+
+/**
+ * Runs `bucketbridge live` for one connection, uploads files once it is following its queue, waits
+ * (bounded) until their outputs appear, then stops it with SIGTERM as an operator would.
+ */
+async function followLive(args: {
+  configPath: string;
+  connection: string;
+  env: NodeJS.ProcessEnv;
+  upload: () => Promise<void>;
+  outputs: () => Promise<ListedOutput[]>;
+  expected: number;
+  say: (line: string) => void;
+}): Promise<{ outputs: ListedOutput[]; seconds: number }> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'live', '--config', args.configPath, '--connection', args.connection],
+    {
+      env: { ...args.env, BUCKETBRIDGE_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('close', (code) => resolveExit(code)),
+  );
+  try {
+    await new Promise<void>((resolveReady, reject) => {
+      const timer = setTimeout(() => reject(new Error('live did not start within 60 s')), 60_000);
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('live: running')) {
+          clearTimeout(timer);
+          resolveReady();
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`live exited with code ${code}`));
+      });
+    });
+    args.say(`   following the queue; the customer uploads ${args.expected} files`);
+    const started = Date.now();
+    await args.upload();
+    let outputs: ListedOutput[] = [];
+    while (Date.now() - started < 60_000) {
+      outputs = await args.outputs();
+      if (outputs.length >= args.expected) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    args.say(`   ${outputs.length} of ${args.expected} outputs appeared within ${seconds.toFixed(1)} s:`);
+    for (const output of outputs) args.say(`       ${describeOutput(output)}`);
+    child.kill('SIGTERM');
+    const code = await exited;
+    if (code !== 0)
+      throw new WorkFailedError(`live did not stop cleanly (exit ${code})\n${stderr.slice(-2000)}`);
+    args.say('   SIGTERM: live stopped receiving, finished its work and exited 0');
+    return { outputs, seconds };
+  } catch (error) {
+    child.kill('SIGKILL');
+    if (error instanceof WorkFailedError) throw error;
+    throw new WorkFailedError(
+      `demo step failed: live ${args.connection}: ${(error as Error).message}\n${stderr.slice(-2000)}`,
+    );
+  }
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
@@ -204,7 +278,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     }
 
     say('5. The vendor runs a batch per connection through its role');
-    for (const connection of config.connections) {
+    for (const connection of config.connections.filter((c) => c.workflow === 'batch')) {
       const batch = await runCli(
         ['batch', '--config', configPath, '--connection', connection.name, '--json'],
         vendorEnv,
@@ -233,10 +307,34 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
           `     ${report.processed} processed, ${report.failed} failed, ${report.bytesIn} B in, ` +
           `${report.bytesOut} B out → s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
       );
-      for (const key of outputs.slice(0, 3)) say(`       ${key}`);
+      for (const output of outputs.slice(0, 3)) say(`       ${describeOutput(output)}`);
       if (outputs.length > 3) say(`       … and ${outputs.length - 3} more`);
     }
-    say(`6. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    for (const connection of config.connections.filter((c) => c.workflow === 'live')) {
+      const uploads = liveSamples(connection.sourcePrefix);
+      say(`6. Live: the vendor follows ${connection.name} (${connection.story})`);
+      const live = await followLive({
+        configPath,
+        connection: connection.name,
+        env: vendorEnv,
+        upload: () => uploadSamples(customerS3, uploads),
+        outputs: () => listOutputs(customerS3, connection.outputPrefix),
+        expected: uploads.length,
+        say,
+      });
+      const checks = verified.connections.find((c) => c.name === connection.name)?.checks ?? [];
+      summary.connections.push({
+        name: connection.name,
+        story: connection.story,
+        outputs: `s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
+        verify: checks.length > 0 && checks.every((c) => c.status !== 'fail') ? 'passed' : 'failed',
+        processed: live.outputs.length,
+        failed: Math.max(0, uploads.length - live.outputs.length),
+        bytesIn: uploads.reduce((sum, u) => sum + u.body.length, 0),
+        bytesOut: live.outputs.reduce((sum, o) => sum + o.sizeBytes, 0),
+      });
+    }
+    say(`7. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     say(
       options.keepDir
         ? `   Everything is kept in ${workDir} (config, ledger, onboarding files, sandbox state).`

@@ -65,6 +65,15 @@ export function textSamples(): SampleObject[] {
   ];
 }
 
+/** Files the customer uploads while a live connection follows its queue. */
+export function liveSamples(prefix: string): SampleObject[] {
+  return [
+    { key: `${prefix}first.txt`, body: Buffer.from('arrived while live\n'), contentType: 'text/plain' },
+    { key: `${prefix}second report.csv`, body: Buffer.from('a,b\n1,2\n'), contentType: 'text/csv' },
+    { key: `${prefix}ünïcode+plus.log`, body: Buffer.from('x\n'.repeat(100)), contentType: 'text/plain' },
+  ];
+}
+
 /** True when an ffmpeg binary answers on PATH. */
 export async function hasFfmpeg(): Promise<boolean> {
   try {

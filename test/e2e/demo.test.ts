@@ -39,6 +39,9 @@ describe('bucketbridge demo', () => {
     }
     // The copy connection processed the five incoming files, keys with spaces, +, % and unicode among them.
     expect(summary.connections.find((c) => c.name === 'demo-copy')?.processed).toBe(5);
+    // The live connection picked up the three files uploaded while it was following its queue.
+    expect(summary.connections.find((c) => c.name === 'demo-live')?.processed).toBe(3);
+    expect(result.stderr).toContain('SIGTERM: live stopped receiving, finished its work and exited 0');
     expect(result.stderr).toContain('Done in');
     expect(existsSync(join(keep, 'bucketbridge.yaml'))).toBe(true);
     expect(existsSync(join(keep, 'ledger.db'))).toBe(true);
