@@ -8,7 +8,18 @@
 import { resolveConfigPath } from '../../config/index.js';
 import { startLive } from '../../live/run-live.js';
 import { createLogger } from '../../observe/logger.js';
-import type { LiveFlags } from './live.js';
+
+/** The parsed flags of `bucketbridge live`, defaults applied. */
+export interface LiveFlags {
+  config?: string;
+  connection?: string;
+  /** How long in-flight work may finish after SIGINT/SIGTERM, in milliseconds. */
+  graceMs: number;
+  /** How often statistics are logged, in milliseconds; 0 never. */
+  statsIntervalMs: number;
+  /** Long-poll wait per receive, 0..20 seconds. */
+  pollWaitSec: number;
+}
 
 export async function runLiveCommand(flags: LiveFlags): Promise<void> {
   const logger = createLogger();

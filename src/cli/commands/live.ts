@@ -4,17 +4,6 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 
-export interface LiveFlags {
-  config?: string;
-  connection?: string;
-  /** How long in-flight work may finish after SIGINT/SIGTERM, in milliseconds. */
-  graceMs: number;
-  /** How often statistics are logged, in milliseconds; 0 never. */
-  statsIntervalMs: number;
-  /** Long-poll wait per receive, 0..20 seconds. */
-  pollWaitSec: number;
-}
-
 /** `30s`, `2m`, `500ms` or plain seconds → milliseconds. */
 export function parseDurationMs(value: string): number {
   const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());

@@ -164,6 +164,58 @@ describe('the SQS consumer', () => {
     ]);
   });
 
+  it('frees the slot when the work is done, and stop waits for the deletion still under way', async () => {
+    const queue = fakeQueue([message('a'), message('b')]);
+    const deletion = deferred();
+    sqsMock.on(DeleteMessageBatchCommand).callsFake(async () => {
+      await deletion.promise;
+      return { Successful: [{ Id: '0' }], Failed: [] };
+    });
+    const handled: string[] = [];
+    const consumer = new SqsConsumer({
+      sqs,
+      queueUrl: QUEUE,
+      concurrency: 1,
+      handleMessage: async (m) => {
+        handled.push(m.MessageId ?? '');
+      },
+    });
+    consumer.start();
+    // 'b' is taken while the deletion of 'a' still waits.
+    await until(() => handled.length === 2);
+    expect(queue.asked.length).toBeGreaterThanOrEqual(2);
+    let stopped = false;
+    const stopping = consumer.stop(1000).then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(stopped).toBe(false);
+    deletion.resolve();
+    await stopping;
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("passes the handler's error to failureBackoffSec", async () => {
+    fakeQueue([message('a', 4)]);
+    const asked: Array<[number, unknown]> = [];
+    const consumer = new SqsConsumer({
+      sqs,
+      queueUrl: QUEUE,
+      handleMessage: async () => {
+        throw new RangeError('not an event');
+      },
+      failureBackoffSec: (receiveCount, error) => {
+        asked.push([receiveCount, error]);
+        return 0;
+      },
+    });
+    consumer.start();
+    await until(() => sqsMock.commandCalls(ChangeMessageVisibilityCommand).length === 1);
+    expect(asked).toEqual([[4, new RangeError('not an event')]]);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(0);
+    await consumer.stop(1000);
+  });
+
   it('pauses longer after a credentials error than after a passing one, and reports both', async () => {
     const errors: [string, number][] = [];
     let calls = 0;
