@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { readClaim, verifySignature } from '../auth/authenticate.js';
+import { rawPathOf, readClaim, verifySignature } from '../auth/authenticate.js';
 import { sha256Hex } from '../auth/sigv4.js';
 import type { FaultInjector } from '../faults/fault-injector.js';
 import { jsonTargetAction } from '../protocols/json.js';
@@ -67,7 +67,10 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         if (route.service === 's3') throw new AwsError('AccessDenied', 'Access Denied', 403);
         throw new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
       }
-      const serviceUrl = route.service === 's3' ? virtualHostToPath(req, url) : url;
+      const virtualBucket = route.service === 's3' ? virtualHostBucket(req) : undefined;
+      const serviceUrl = virtualBucket ? withBucketInPath(url, virtualBucket) : url;
+      const sentPath = rawPathOf(req.url ?? '/');
+      const rawPath = virtualBucket ? `/${virtualBucket}${sentPath === '/' ? '' : sentPath}` : sentPath;
       let headers = req.headers;
       let bodyBuffer: Buffer | undefined;
       let signed: ReturnType<typeof verifySignature>;
@@ -131,6 +134,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         service: route.service,
         method: req.method ?? 'GET',
         url: serviceUrl,
+        rawPath,
         headers,
         region: claim.region,
         caller: signed.caller,
@@ -202,14 +206,18 @@ function operationOf(route: Route, req: IncomingMessage, url: URL, body: Buffer 
  * S3 virtual-host addressing (`bucket.localhost:PORT`, `bucket.s3.localhost`): rewritten to the
  * path style the S3 service reads. Clients on this machine can only resolve `*.localhost`.
  */
-function virtualHostToPath(req: IncomingMessage, url: URL): URL {
+/** The bucket named by a virtual-host-style Host header (`bucket.localhost:PORT`), if any. */
+function virtualHostBucket(req: IncomingMessage): string | undefined {
   const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-  if (!host.endsWith('.localhost')) return url;
+  if (!host.endsWith('.localhost')) return undefined;
   const bucket = host
     .slice(0, -'.localhost'.length)
     .replace(/\.s3(\.[a-z0-9-]+)?$/, '')
     .replace(/^s3(\.[a-z0-9-]+)?$/, '');
-  if (bucket === '') return url;
+  return bucket === '' ? undefined : bucket;
+}
+
+function withBucketInPath(url: URL, bucket: string): URL {
   const rewritten = new URL(url.href);
   rewritten.pathname = url.pathname === '/' ? `/${bucket}` : `/${bucket}${url.pathname}`;
   return rewritten;

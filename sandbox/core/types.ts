@@ -19,6 +19,11 @@ export interface ServiceRequest {
   method: string;
   /** Full URL as received (path-style for S3: `/bucket/key`). */
   url: URL;
+  /**
+   * The path exactly as sent, still percent-encoded and with dot segments kept (`url.pathname`
+   * folds `a/../b` into `b`, but S3 keys may contain such segments). Path-style for S3.
+   */
+  rawPath?: string;
   headers: IncomingHttpHeaders;
   /** The signing region from the SigV4 credential scope. */
   region: string;

@@ -145,7 +145,8 @@ function getBucketEncryption(env: S3Env, request: ServiceRequest, name: string):
 
 /** Splits a path-style request (`/bucket/key`; the server rewrites virtual hosts) into bucket and decoded key. */
 export function addressOf(request: ServiceRequest): { bucket: string; key: string } {
-  const rest = request.url.pathname.slice(1);
+  // The raw path: url.pathname would fold dot segments, and `a/../b` is a valid key of its own.
+  const rest = (request.rawPath ?? request.url.pathname).slice(1);
   const slash = rest.indexOf('/');
   try {
     if (slash < 0) return { bucket: decodeURIComponent(rest), key: '' };

@@ -504,3 +504,17 @@ describe('multipart rules', () => {
     expect(bad.message).toBe('Range specified is not valid for source object of size: 10');
   });
 });
+
+describe('keys with dot segments', () => {
+  it.each([['a/../b.txt'], ['./here.txt'], ['dir/./x'], ['..'], ['trail/..']])(
+    'stores and serves %s under exactly that key, as S3 does (no path folding)',
+    async (key) => {
+      const bucket = await newBucket(s3, 'dots');
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `body of ${key}` }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      expect(await got.Body?.transformToString()).toBe(`body of ${key}`);
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      expect(listed.Contents?.map((o) => o.Key)).toEqual([key]);
+    },
+  );
+});
