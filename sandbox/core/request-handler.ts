@@ -130,7 +130,12 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         );
       }
       const streamBody = body;
+      const clientGone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) clientGone.abort();
+      });
       const request: ServiceRequest = {
+        signal: clientGone.signal,
         service: route.service,
         method: req.method ?? 'GET',
         url: serviceUrl,

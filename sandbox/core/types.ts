@@ -41,6 +41,11 @@ export interface ServiceRequest {
   body: Readable;
   /** Reads the whole body (for small, non-S3 requests; refuses more than 1 MiB + 256 KiB). */
   readBody(): Promise<Buffer>;
+  /**
+   * Aborts when the client goes away before the response is written, so a long poll the client
+   * abandoned does not take messages (and hide them for a visibility timeout) for nobody.
+   */
+  signal?: AbortSignal;
   /** True when the client connected over TLS (always false here: the sandbox serves HTTP). */
   secureTransport: boolean;
   /**

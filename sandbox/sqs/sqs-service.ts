@@ -77,8 +77,7 @@ export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions
     }
     // The server may offer an AbortSignal for client disconnects (an optional extension of
     // ServiceRequest); long polls then stop instead of taking messages nobody will receive.
-    const signal = (request as ServiceRequest & { signal?: AbortSignal }).signal;
-    return op(runtime, { caller: request.caller, region: request.region, input, signal });
+    return op(runtime, { caller: request.caller, region: request.region, input, signal: request.signal });
   }
 
   async function handleJson(request: ServiceRequest): Promise<ServiceResponse> {

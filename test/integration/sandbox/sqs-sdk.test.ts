@@ -164,3 +164,22 @@ describe('cross-account access through the queue policy', () => {
     expect(receive.name).toBe('AccessDenied');
   });
 });
+
+describe('abandoned long polls', () => {
+  it('a long poll whose client went away takes no message, so the next receive gets it at once', {
+    timeout: 15_000,
+  }, async () => {
+    const url = await createQueue(uniqueQueueName('abandoned'), { VisibilityTimeout: '60' });
+    const abort = new AbortController();
+    const abandoned = client()
+      .send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }), { abortSignal: abort.signal })
+      .catch((error: Error) => error.name);
+    // Let the poll reach the sandbox before the client gives up on it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    abort.abort();
+    expect(await abandoned).toBe('AbortError');
+    await client().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'for the living' }));
+    const res = await client().send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }));
+    expect(res.Messages?.map((m) => m.Body)).toEqual(['for the living']);
+  });
+});
