@@ -266,6 +266,7 @@ async function wire(
     `bucketbridge-${connection.name}`;
   const sqs = access.vendorClient(SQSClient);
   const queue = await ensureVendorQueue({
+    connection: connection.name,
     sqs,
     sns: access.vendorClient(SNSClient, topicArn.split(':')[3] || region),
     topicArn,

@@ -19,9 +19,12 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { awsErrorCode } from '../aws/index.js';
+import { LiveSetupError } from './live-setup-error.js';
 
 /** Options of {@link ensureVendorQueue}. */
 export interface VendorQueueOptions {
+  /** The connection's name, for error messages. Default: the queue name. */
+  connection?: string;
   /** SQS client with the vendor's credentials, in the queue's region. */
   sqs: SQSClient;
   /** SNS client with the vendor's credentials, in the topic's region. */
@@ -54,36 +57,55 @@ const DLQ_RETENTION_SEC = 14 * 24 * 3600;
 
 export async function ensureVendorQueue(options: VendorQueueOptions): Promise<VendorQueue> {
   const { sqs } = options;
-  const dlq = await ensureQueue(sqs, `${options.queueName}-dlq`, {
-    MessageRetentionPeriod: String(DLQ_RETENTION_SEC),
-  });
-  const dlqArn = await queueArnOf(sqs, dlq);
-  const queueUrl = await ensureQueue(sqs, options.queueName, {});
-  const queueArn = await queueArnOf(sqs, queueUrl);
+  const dlqName = `${options.queueName}-dlq`;
+  const [dlq, dlqArn] = await step(
+    options,
+    `creating or adopting the dead-letter queue ${dlqName}`,
+    async () => {
+      const url = await ensureQueue(sqs, dlqName, { MessageRetentionPeriod: String(DLQ_RETENTION_SEC) });
+      return [url, await queueArnOf(sqs, url)] as const;
+    },
+  );
+  const [queueUrl, queueArn] = await step(
+    options,
+    `creating or adopting the queue ${options.queueName}`,
+    async () => {
+      const url = await ensureQueue(sqs, options.queueName, {});
+      return [url, await queueArnOf(sqs, url)] as const;
+    },
+  );
   // Set every time: adopting a queue created by hand or by an older version brings it up to date.
-  await sqs.send(
-    new SetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      Attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSec),
-        ReceiveMessageWaitTimeSeconds: '20',
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: dlqArn,
-          maxReceiveCount: options.maxReceiveCount,
-        }),
-        Policy: JSON.stringify(topicSendPolicy(queueArn, options.topicArn)),
-      },
-    }),
+  await step(options, `setting the redrive policy and queue policy of ${queueArn}`, () =>
+    sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        Attributes: {
+          VisibilityTimeout: String(options.visibilityTimeoutSec),
+          ReceiveMessageWaitTimeSeconds: '20',
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn,
+            maxReceiveCount: options.maxReceiveCount,
+          }),
+          Policy: JSON.stringify(topicSendPolicy(queueArn, options.topicArn)),
+        },
+      }),
+    ),
   );
   // Subscribing without attributes returns the existing subscription when there is one (with
   // attributes, SNS refuses one whose attributes differ); the delivery mode is then set apart.
-  const { SubscriptionArn } = await options.sns.send(
-    new SubscribeCommand({
-      TopicArn: options.topicArn,
-      Protocol: 'sqs',
-      Endpoint: queueArn,
-      ReturnSubscriptionArn: true,
-    }),
+  const { SubscriptionArn } = await step(
+    options,
+    `subscribing ${queueArn} to ${options.topicArn}`,
+    () =>
+      options.sns.send(
+        new SubscribeCommand({
+          TopicArn: options.topicArn,
+          Protocol: 'sqs',
+          Endpoint: queueArn,
+          ReturnSubscriptionArn: true,
+        }),
+      ),
+    "the customer's topic policy must let the vendor's account subscribe its SQS queues (the policy `bucketbridge onboard` generates does)",
   );
   const subscriptionArn = SubscriptionArn ?? '';
   let rawMessageDeliveryError: string | undefined;
@@ -110,6 +132,28 @@ export async function ensureVendorQueue(options: VendorQueueOptions): Promise<Ve
     subscriptionArn,
     ...(rawMessageDeliveryError === undefined ? {} : { rawMessageDeliveryError }),
   };
+}
+
+/** Runs one setup step; a failure becomes a LiveSetupError naming the step and AWS's answer. */
+async function step<T>(
+  options: VendorQueueOptions,
+  what: string,
+  run: () => Promise<T>,
+  hint?: string,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const answer = `${awsErrorCode(error) ?? 'Error'}: ${(error as Error).message}`;
+    throw new LiveSetupError(
+      options.connection ?? options.queueName,
+      what,
+      hint ? `${answer}. Fix: ${hint}` : answer,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** The queue policy: the SNS service may send, only on behalf of the customer's topic. */

@@ -4,13 +4,19 @@
  * subscribed to the customer's topic; setup is idempotent. The message suite then runs with SNS
  * envelopes and with raw message delivery.
  */
-import { GetSubscriptionAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  GetSubscriptionAttributesCommand,
+  SetTopicAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveSetupError } from '../../../src/live/live-setup-error.js';
 import type { LiveRun } from '../../../src/live/run-live.js';
 import { topicSendPolicy } from '../../../src/live/vendor-queue.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
@@ -100,6 +106,32 @@ describe('a SubscriptionConfirmation arriving on the queue', () => {
     } finally {
       customerSns.destroy();
       other.close();
+    }
+  });
+});
+
+describe('a topic policy that does not let the vendor subscribe', () => {
+  it('stops the start with an error naming the connection, the step and the fix', async () => {
+    const denied = await createLiveWorld(sandbox, { mode: 'sns' });
+    const customerSns = new SNSClient(sandbox.sdkConfig('customer'));
+    try {
+      await customerSns.send(
+        new SetTopicAttributesCommand({
+          TopicArn: denied.topicArn,
+          AttributeName: 'Policy',
+          AttributeValue: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+        }),
+      );
+      const error = await denied.start().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LiveSetupError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^Cannot set up live connection "acme": subscribing arn:aws:sqs:[^ ]+:${denied.vendorQueueName} to ${denied.topicArn}: AuthorizationError: .*not authorized to perform: SNS:Subscribe.*\\. Fix: the customer's topic policy must let the vendor's account subscribe its SQS queues \\(the policy \`bucketbridge onboard\` generates does\\)$`,
+        ),
+      );
+    } finally {
+      customerSns.destroy();
+      denied.close();
     }
   });
 });

@@ -200,9 +200,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       new SetTopicAttributesCommand({
         TopicArn: topicArn,
         AttributeName: 'Policy',
-        AttributeValue: JSON.stringify(
-          sandboxTopicPolicy(buildTopicPolicy({ ...context, live: context.live })),
-        ),
+        AttributeValue: JSON.stringify(buildTopicPolicy({ ...context, live: context.live })),
       }),
     );
   } else if (context.live?.mode === 'sqs') {
@@ -322,25 +320,6 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     },
   };
   return world;
-}
-
-/**
- * The onboarding topic policy, except that the vendor's Subscribe statement loses its
- * `sns:Protocol`/`sns:Endpoint` condition: the sandbox does not supply those keys when it
- * authorizes Subscribe (AWS does), so the condition could never match there. The statement still
- * names only the vendor's account as principal.
- */
-function sandboxTopicPolicy(
-  policy: ReturnType<typeof buildTopicPolicy>,
-): ReturnType<typeof buildTopicPolicy> {
-  return {
-    ...policy,
-    Statement: policy.Statement.map((statement) => {
-      if (!String(statement.Sid ?? '').endsWith('VendorSubscribe')) return statement;
-      const { Condition: _dropped, ...rest } = statement;
-      return rest;
-    }),
-  };
 }
 
 export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
