@@ -124,7 +124,7 @@ describe('processors on the sandbox', () => {
               ])
             : gzipSync(json);
         await world.put(key, body, 'application/json');
-        records.forEach((r, i) => expected.add(`${key}#${i + 1}#${r.eventID}`));
+        for (const [i, r] of records.entries()) expected.add(`${key}#${i + 1}#${r.eventID}`);
       }
       const report = await world.run();
       expect(report).toMatchObject({ processed: 5, failed: 0 });

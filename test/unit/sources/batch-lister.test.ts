@@ -152,14 +152,12 @@ describe('listing through transient failures', () => {
   });
 
   it('gives up at once on AccessDenied', async () => {
-    s3Mock
-      .on(ListObjectsV2Command)
-      .rejects(
-        Object.assign(new Error('Access Denied'), {
-          name: 'AccessDenied',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    s3Mock.on(ListObjectsV2Command).rejects(
+      Object.assign(new Error('Access Denied'), {
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     await expect(collect(listBatchObjects({ s3: new S3Client({}), bucket: 'b' }))).rejects.toThrow(
       'Access Denied',
     );
