@@ -9,21 +9,13 @@ import { receiveBody } from './body-ingest.js';
 import { checksumField, checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { assertKeyLength, attributesFromRequest, encryptionHeaders } from './object-attributes.js';
 import { resolveCopySource } from './object-copy.js';
-import { authorize, findBucket, header, type S3Env } from './s3-access.js';
+import { authorize, findBucket, header, type S3Env, writeConditionContext } from './s3-access.js';
 import { noSuchUpload } from './s3-errors.js';
 import type { BucketRecord, MultipartUpload, PartRecord } from './s3-state.js';
 import { isoTime, xmlResponse } from './s3-xml.js';
 
 /** S3's limit on one part, in bytes. */
 const MAX_PART_BYTES = 5 * 1024 ** 3;
-
-function putContext(request: ServiceRequest) {
-  return {
-    's3:x-amz-acl': header(request, 'x-amz-acl'),
-    's3:x-amz-server-side-encryption': header(request, 'x-amz-server-side-encryption'),
-    's3:x-amz-storage-class': header(request, 'x-amz-storage-class'),
-  };
-}
 
 /** The upload `uploadId` of `key`, or NoSuchUpload. */
 export function findUpload(bucket: BucketRecord, key: string, uploadId: string): MultipartUpload {
@@ -39,7 +31,7 @@ export function createMultipartUpload(
   key: string,
 ): ServiceResponse {
   const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key, putContext(request));
+  authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
   assertKeyLength(key);
   const attributes = attributesFromRequest(request, bucket);
   const checksumAlgorithm = parseChecksumAlgorithm(

@@ -15,7 +15,14 @@ import { commitObject } from './object-commit.js';
 import { assertRetrievable } from './object-reads.js';
 import { parseCopySource } from './object-writes.js';
 import { checkCopySourceConditions, checkWriteConditions } from './preconditions.js';
-import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
+import {
+  authorize,
+  findBucket,
+  header,
+  missingKeyError,
+  type S3Env,
+  writeConditionContext,
+} from './s3-access.js';
 import { noSuchKey } from './s3-errors.js';
 import type { ObjectAttributes, ObjectRecord } from './s3-state.js';
 import { isoTime, xmlResponse } from './s3-xml.js';
@@ -72,11 +79,7 @@ export async function copyObject(
   key: string,
 ): Promise<ServiceResponse> {
   const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key, {
-    's3:x-amz-acl': header(request, 'x-amz-acl'),
-    's3:x-amz-server-side-encryption': header(request, 'x-amz-server-side-encryption'),
-    's3:x-amz-storage-class': header(request, 'x-amz-storage-class'),
-  });
+  authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
   assertKeyLength(key);
   const source = resolveCopySource(env, request);
   const attributes = copiedAttributes(request, source, attributesFromRequest(request, bucket));

@@ -13,7 +13,7 @@ import {
 } from './object-attributes.js';
 import { commitObject, deleteKey } from './object-commit.js';
 import { checkWriteConditions } from './preconditions.js';
-import { authorize, findBucket, header, isAllowed, type S3Env } from './s3-access.js';
+import { authorize, findBucket, header, isAllowed, type S3Env, writeConditionContext } from './s3-access.js';
 import { badDigest } from './s3-errors.js';
 import type { ObjectRecord } from './s3-state.js';
 import { child, children, malformedXml, parseXml, text, type XmlNode, xmlResponse } from './s3-xml.js';
@@ -25,11 +25,7 @@ export async function putObject(
   key: string,
 ): Promise<ServiceResponse> {
   const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key, {
-    's3:x-amz-acl': header(request, 'x-amz-acl'),
-    's3:x-amz-server-side-encryption': header(request, 'x-amz-server-side-encryption'),
-    's3:x-amz-storage-class': header(request, 'x-amz-storage-class'),
-  });
+  authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
   assertKeyLength(key);
   const attributes = attributesFromRequest(request, bucket);
   // Fail fast before receiving a body that could not be stored; checked again at commit.

@@ -125,6 +125,15 @@ export function missingKeyError(
   return new AwsError('AccessDenied', 'Access Denied', 403);
 }
 
+/** The condition keys S3 offers for a write (PutObject, CopyObject, CreateMultipartUpload). */
+export function writeConditionContext(request: ServiceRequest): ConditionContext {
+  return {
+    's3:x-amz-acl': header(request, 'x-amz-acl'),
+    's3:x-amz-server-side-encryption': header(request, 'x-amz-server-side-encryption'),
+    's3:x-amz-storage-class': header(request, 'x-amz-storage-class'),
+  };
+}
+
 /** A request header's single value. */
 export function header(request: ServiceRequest, name: string): string | undefined {
   const value = request.headers[name];
