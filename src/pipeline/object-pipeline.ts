@@ -154,8 +154,19 @@ export class ObjectPipeline {
     const takenOverAt = new Date();
     for (const output of outputs) {
       const s3 = await this.options.s3ForBucket(output.bucket);
-      const aborted = await abortAbandonedUploads(s3, output, takenOverAt, signal);
-      if (aborted > 0) this.log.info({ ...output, aborted }, 'aborted incomplete uploads of a crashed run');
+      try {
+        const aborted = await abortAbandonedUploads(s3, output, takenOverAt, signal);
+        if (aborted > 0) this.log.info({ ...output, aborted }, 'aborted incomplete uploads of a crashed run');
+      } catch (error) {
+        // The least-privilege role may not list multipart uploads. An incomplete upload is never
+        // visible as an object, so the output is still written whole or not at all; what is lost
+        // is only the clean-up, which a lifecycle rule (AbortIncompleteMultipartUpload) does too.
+        if (classifyFailure(error) !== 'permanent' || signal.aborted) throw error;
+        this.log.warn(
+          { ...output, reason: describeFailure(error) },
+          'could not clean up incomplete uploads of a crashed run; a bucket lifecycle rule AbortIncompleteMultipartUpload removes them',
+        );
+      }
     }
   }
 

@@ -146,6 +146,10 @@ describe.each(['v1', 'v2'] as const)('aws cloudformation deploy with the AWS CLI
     expect(`${again.stdout}${again.stderr}`).toContain(`No changes to deploy. Stack ${stack} is up to date`);
     expect(again.exitCode).toBe(0);
 
+    // The CLI names its change sets after the current second, and the no-op one above stays (FAILED),
+    // as on AWS; the sandbox answers faster than AWS, so wait for the next second as a real deploy would.
+    await nextSecond();
+
     // A parameter override updates the role in place.
     const override = await deploy(
       cli,
@@ -261,3 +265,9 @@ describe.each(['v1', 'v2'] as const)('aws cloudformation deploy with the AWS CLI
     expect(described.stderr).toContain(`Stack with id ${stack} does not exist`);
   });
 });
+
+/** Resolves once the wall clock has moved to the next whole second (bounded: at most one second). */
+async function nextSecond(): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  while (Math.floor(Date.now() / 1000) === now) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -175,6 +175,25 @@ describe('the object pipeline', () => {
       const aborts = s3Mock.commandCalls(AbortMultipartUploadCommand).map((c) => c.args[0].input);
       expect(aborts).toEqual([{ Bucket: 'dst', Key: 'out/a b+c%.txt', UploadId: 'old' }]);
     });
+    it("still writes the object when the role may not list a crashed run's uploads, and says so", async () => {
+      const crashed = { runId: 'crashed', host: hostname(), pid: 999_999_999 };
+      const ledgerKey = { connection: 'acme', bucket: 'src', key: object.key, version: 'e1' };
+      await ledger.claim(ledgerKey, { owner: crashed, leaseMs: 60_000 });
+      await ledger.notePendingOutput(ledgerKey, crashed, { bucket: 'dst', key: 'out/a b+c%.txt' });
+      s3Mock.on(ListMultipartUploadsCommand).rejects(awsError('AccessDenied', 403, 'not authorized'));
+      const warnings: string[] = [];
+      const log = {
+        debug() {},
+        info() {},
+        warn: (_fields: unknown, message: string) => warnings.push(message),
+      };
+      const outcome = await pipeline({ log }).process({ ...object });
+      expect(outcome.status).toBe('processed');
+      expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+      expect(warnings).toEqual([
+        'could not clean up incomplete uploads of a crashed run; a bucket lifecycle rule AbortIncompleteMultipartUpload removes them',
+      ]);
+    });
   });
 
   describe('failures', () => {
