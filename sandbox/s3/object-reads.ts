@@ -11,6 +11,7 @@ import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3
 import { noSuchKey, withHeaders } from './s3-errors.js';
 import type { BucketRecord, ObjectRecord } from './s3-state.js';
 import { httpTime } from './s3-xml.js';
+import { useObjectKey } from './sse-kms.js';
 import { findVersion, latestDeleteMarker } from './versioning.js';
 
 /** A satisfiable byte range, inclusive of `end`. */
@@ -118,7 +119,11 @@ export async function getObject(
 ): Promise<ServiceResponse> {
   const bucket = findBucket(env, request, bucketName);
   const object = readableVersion(env, request, bucket, key);
-  if (request.method !== 'HEAD') assertRetrievable(object);
+  if (request.method !== 'HEAD') {
+    assertRetrievable(object);
+    // HeadObject reports the encryption without using the key; reading the body needs kms:Decrypt.
+    useObjectKey(env, request, bucket, key, object.sse, 'kms:Decrypt');
+  }
   if (checkReadConditions(request, object))
     return { status: 304, headers: { etag: object.etag, 'last-modified': httpTime(object.lastModifiedMs) } };
 

@@ -91,6 +91,8 @@ export interface BucketRecord {
   ownerAccountId: string;
   createdMs: number;
   policy?: { text: string; document: PolicyDocument };
+  /** Default encryption (PutBucketEncryption); unset means SSE-S3. */
+  encryption?: ServerSideEncryption;
   /** Undefined once the ownership controls were deleted (ACLs then behave as ObjectWriter). */
   ownership?: ObjectOwnership;
   acl: string;

@@ -34,7 +34,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type Config, type Connection, configSchema } from '../../src/config/schema.js';
+import { type Config, type Connection, parseConfig } from '../../src/config/resolved-config.js';
 import { ensureVendorQueue } from '../../src/live/vendor-queue.js';
 import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js';
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
@@ -53,16 +53,19 @@ export function vendorCredentials(sandbox: TestSandbox) {
   return async () => keys;
 }
 
-/** The customer administrator's clients (what `onboard --apply` is run with). */
-export function customerClients(sandbox: TestSandbox): ApplyClients {
+/**
+ * The customer administrator's clients (what `onboard --apply` is run with), SNS and SQS in the
+ * customer's region (default: the sandbox's).
+ */
+export function customerClients(sandbox: TestSandbox, region = sandbox.region): ApplyClients {
   const config = sandbox.sdkConfig('customer');
   return {
     sts: new STSClient(config),
     iam: new IAMClient(config),
     // Buckets may be in other regions than the sandbox's own.
     s3: new S3Client({ ...config, followRegionRedirects: true }),
-    sns: new SNSClient(config),
-    sqs: new SQSClient(config),
+    sns: new SNSClient({ ...config, region }),
+    sqs: new SQSClient({ ...config, region }),
   };
 }
 
@@ -81,7 +84,7 @@ export interface ConnectionOverrides {
  */
 export function onboardingConfig(sandbox: TestSandbox, overrides: ConnectionOverrides = {}): Config {
   const roleName = uniqueName('Role');
-  return configSchema.parse({
+  return parseConfig({
     version: 2,
     vendor: { accountId: VENDOR_ACCOUNT, principals: [`arn:aws:iam::${VENDOR_ACCOUNT}:root`] },
     aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 1 },
@@ -113,7 +116,10 @@ export interface OnboardedSetup {
 
 /** Options of {@link onboardOnSandbox}. */
 export interface OnboardOptions extends ConnectionOverrides {
-  /** Region of the source and destination buckets. Default: the sandbox's region. */
+  /**
+   * Region of the source and destination buckets, and the connection's `region` unless
+   * `connection.region` says otherwise. Default: the sandbox's region.
+   */
   bucketRegion?: string;
   /** A key written under the source prefix, so that reading can be checked. Default `<prefix>sample.txt`; null writes none. */
   sampleKey?: string | null;
@@ -121,11 +127,11 @@ export interface OnboardOptions extends ConnectionOverrides {
 
 /** The configuration of {@link onboardingConfig}, resolved, and the customer's buckets created (with a sample object). */
 async function prepareCustomer(sandbox: TestSandbox, options: OnboardOptions): Promise<OnboardedSetup> {
-  const config = onboardingConfig(sandbox, options);
+  const region = options.bucketRegion ?? sandbox.region;
+  const config = onboardingConfig(sandbox, { ...options, connection: { region, ...options.connection } });
   const connection = config.connections[0] as Connection;
   const context = resolveOnboardingContext(config, connection);
-  const clients = customerClients(sandbox);
-  const region = options.bucketRegion ?? sandbox.region;
+  const clients = customerClients(sandbox, connection.region);
   const location =
     region === 'us-east-1'
       ? {}

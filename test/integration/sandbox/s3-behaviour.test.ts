@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Crc32 } from '@aws-sdk/checksums/crc';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -218,9 +219,11 @@ describe('object writes', () => {
     expect(error.message).toBe('Your key is too long');
   });
 
-  it('storage class and KMS encryption with a key ID are stored and echoed', async () => {
+  it('storage class and KMS encryption with a key ID are stored and echoed (as the key ARN)', async () => {
     const Bucket = await newBucket(s3);
-    const keyId = 'arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const kms = new KMSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const keyId = KeyMetadata!.Arn!;
     const put = await s3.send(
       new PutObjectCommand({
         Bucket,
@@ -228,7 +231,7 @@ describe('object writes', () => {
         Body: 'secret',
         StorageClass: 'STANDARD_IA',
         ServerSideEncryption: 'aws:kms',
-        SSEKMSKeyId: keyId,
+        SSEKMSKeyId: KeyMetadata!.KeyId,
       }),
     );
     expect(put.ServerSideEncryption).toBe('aws:kms');
