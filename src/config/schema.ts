@@ -31,7 +31,6 @@ export {
   MAX_STS_DURATION_SEC,
   MIN_STS_DURATION_SEC,
   PRINCIPAL_ARN,
-  parseDurationSec,
   ROLE_ARN,
   SESSION_NAME,
 } from './schema-primitives.js';
@@ -192,6 +191,11 @@ export const connectionSchema = z
       )
       .describe('Unique name of this customer integration.'),
     accountId: accountIdSchema.describe("The customer's AWS account ID."),
+    region: regionSchema
+      .optional()
+      .describe(
+        "The customer's region: where the source bucket and the live topic are. The topic ARN, the CloudFormation stack, the bucket notification and the customer-side clients use it. Default: `aws.region`.",
+      ),
     assumeRoleFlag: z
       .boolean()
       .default(false)
@@ -293,11 +297,16 @@ export const configSchema = z
   })
   .describe('bucketbridge configuration.');
 
-/** A validated configuration, defaults applied. */
-export type Config = z.output<typeof configSchema>;
-/** One customer integration, defaults applied. */
-export type Connection = z.output<typeof connectionSchema>;
-export type ProcessorSettings = z.output<typeof processorSchema>;
-export type LiveSettings = z.output<typeof liveSettings>;
+/**
+ * A configuration file as validated, schema defaults applied, durations still as written. Code
+ * outside `src/config/` uses the resolved {@link Config} of `resolved-config.ts` instead.
+ */
+export type ConfigFile = z.output<typeof configSchema>;
+/** One connection as validated, before resolution. */
+export type ConnectionFile = z.output<typeof connectionSchema>;
+/** A `processor` block as validated, before resolution. */
+export type ProcessorSettingsFile = z.output<typeof processorSchema>;
+/** A `live` block as validated, before resolution. */
+export type LiveSettingsFile = z.output<typeof liveSettings>;
 /** A configuration as written in a file, before defaults. */
 export type ConfigInput = z.input<typeof configSchema>;

@@ -7,7 +7,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findConnection, loadConfig } from '../config/index.js';
-import type { Connection } from '../config/schema.js';
+import type { Connection } from '../config/resolved-config.js';
 import { ConfigError, UsageError, WorkFailedError } from '../errors/index.js';
 import type { ApplyResult } from './apply/apply-onboarding.js';
 import type { ApplyClients } from './apply/plan-onboarding.js';

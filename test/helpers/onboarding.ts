@@ -34,7 +34,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type Config, type Connection, configSchema } from '../../src/config/schema.js';
+import { type Config, type Connection, parseConfig } from '../../src/config/resolved-config.js';
 import { ensureVendorQueue } from '../../src/live/vendor-queue.js';
 import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js';
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
@@ -81,7 +81,7 @@ export interface ConnectionOverrides {
  */
 export function onboardingConfig(sandbox: TestSandbox, overrides: ConnectionOverrides = {}): Config {
   const roleName = uniqueName('Role');
-  return configSchema.parse({
+  return parseConfig({
     version: 2,
     vendor: { accountId: VENDOR_ACCOUNT, principals: [`arn:aws:iam::${VENDOR_ACCOUNT}:root`] },
     aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 1 },

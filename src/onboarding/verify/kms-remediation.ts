@@ -4,7 +4,7 @@
  * key that makes `onboard` grant the role its IAM side.
  */
 import { messageOf } from '../../aws/errors.js';
-import type { Config, Connection } from '../../config/schema.js';
+import type { Config, Connection } from '../../config/resolved-config.js';
 import { resolveOnboardingContext } from '../onboarding-context.js';
 import { type KeySide, keyPolicyStatement } from '../policies/key-policy.js';
 

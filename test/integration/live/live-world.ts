@@ -31,7 +31,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
-import { type Connection, configSchema } from '../../../src/config/schema.js';
+import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
 import type { LiveRun, StartLiveOptions } from '../../../src/live/run-live.js';
 import { startLive } from '../../../src/live/run-live.js';
 import { createLogger } from '../../../src/observe/logger.js';
@@ -176,7 +176,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     ledger: 'sqlite:./state/ledger.db',
     connections: [connectionInput],
   };
-  const config = configSchema.parse(configInput);
+  const config = parseConfig(configInput);
   const context = resolveOnboardingContext(config, config.connections[0] as Connection);
 
   await iam.send(

@@ -32,7 +32,7 @@ describe('a valid configuration', () => {
       '',
     );
     const acme = validateConfigText(FILE, text, { env: {} }).config.connections[0]!;
-    expect([acme.assumeRoleFlag, acme.assumeRoleArn, acme.stsCredsExpirationTime]).toEqual([false, [], '1h']);
+    expect([acme.assumeRoleFlag, acme.assumeRoleArn, acme.stsCredsExpirationSec]).toEqual([false, [], 3600]);
   });
 });
 

@@ -2,7 +2,7 @@
  * Configurations for onboarding tests, validated through the real schema so every default applies
  * exactly as it does for users.
  */
-import { type Config, type Connection, configSchema } from '../../../src/config/schema.js';
+import { type Config, type Connection, parseConfig } from '../../../src/config/resolved-config.js';
 import {
   type OnboardingContext,
   resolveOnboardingContext,
@@ -31,7 +31,7 @@ export function rawConnection(overrides: RawConnection = {}): RawConnection {
 }
 
 export function makeConfig(connections: RawConnection[] = [rawConnection()]): Config {
-  return configSchema.parse({
+  return parseConfig({
     version: 2,
     vendor: { accountId: VENDOR_ACCOUNT, principals: VENDOR_PRINCIPALS },
     aws: { region: 'eu-central-1' },

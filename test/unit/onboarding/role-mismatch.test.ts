@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../../src/config/schema.js';
+import type { Connection } from '../../../src/config/resolved-config.js';
 import { roleMismatch } from '../../../src/onboarding/onboard.js';
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import { makeConfig, rawConnection } from './onboarding-fixtures.js';
