@@ -19,6 +19,8 @@ export const PERMISSION_PURPOSES: Record<string, string> = {
   SetDestinationObjectAcl:
     'set the one canned ACL the connection is configured with on the results it writes',
   LocateBuckets: "find each bucket's region so every request goes to the right regional endpoint",
+  CheckSourceEncryption:
+    "check (read-only) the source bucket's default encryption, to name the KMS key it uses",
   CheckSourceNotification: "check (read-only) that the source bucket's event notification is in place",
   CheckEventTopic: 'check (read-only) that the topic exists and its policy lets the vendor subscribe',
   ConsumeEventQueue:
