@@ -48,14 +48,19 @@ export function assertKeyLength(key: string): void {
 }
 
 /**
- * The canned ACL of a request, checked against the bucket's Object Ownership: with
- * BucketOwnerEnforced, S3 accepts only `bucket-owner-full-control`.
+ * The canned ACL of a request, checked against the bucket's Object Ownership. With
+ * BucketOwnerEnforced (ACLs disabled), S3 accepts only ACLs that give the bucket owner full control
+ * and nobody else anything: `bucket-owner-full-control` from anyone, and `private` from the bucket
+ * owner's own account (where the writer is the bucket owner, so it is a no-op).
  */
 export function requestedAcl(request: ServiceRequest, bucket: BucketRecord): string | undefined {
   const acl = header(request, 'x-amz-acl');
   const grants = Object.keys(request.headers).some((name) => name.startsWith('x-amz-grant-'));
   if (acl === undefined && !grants) return undefined;
-  if (bucket.ownership === 'BucketOwnerEnforced' && (grants || acl !== 'bucket-owner-full-control'))
+  const ownerOnly =
+    acl === 'bucket-owner-full-control' ||
+    (acl === 'private' && request.caller.accountId === bucket.ownerAccountId);
+  if (bucket.ownership === 'BucketOwnerEnforced' && (grants || !ownerOnly))
     throw new AwsError('AccessControlListNotSupported', 'The bucket does not allow ACLs', 400);
   if (acl !== undefined && !CANNED_ACLS.includes(acl))
     throw new AwsError('InvalidArgument', 'Invalid canned ACL', 400, {

@@ -257,7 +257,7 @@ export const configSchema = z
         region: regionSchema
           .default('us-east-1')
           .describe(
-            "Region for STS, SQS and SNS calls, and for S3 until a bucket's own region is known. Overridden by AWS_REGION, then AWS_DEFAULT_REGION.",
+            "The vendor's region: STS and the vendor's own queues. Also the default of each connection's `region`. Overridden by AWS_REGION, then AWS_DEFAULT_REGION.",
           ),
         endpoint: z
           .url('an http(s) URL such as http://127.0.0.1:4566')

@@ -8,10 +8,11 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findConnection, loadConfig } from '../config/index.js';
 import type { Connection } from '../config/resolved-config.js';
+import { writeFileAtomic } from '../config/write-file-atomic.js';
 import { ConfigError, UsageError, WorkFailedError } from '../errors/index.js';
 import type { ApplyResult } from './apply/apply-onboarding.js';
 import type { ApplyClients } from './apply/plan-onboarding.js';
-import { generateExternalId, writeExternalIdToConfig, writeFileAtomic } from './external-id.js';
+import { generateExternalId, writeExternalIdToConfig } from './external-id.js';
 import {
   type OnboardingContext,
   OnboardingInputError,

@@ -33,6 +33,7 @@ async function answerBasics(s: PtySession): Promise<void> {
   await answer(s, 'AWS region:', ''); // Enter keeps the default, us-east-1
   await answer(s, 'Connection name (one customer integration):', 'acme');
   await answer(s, "Customer's AWS account ID:", '222222222222');
+  await answer(s, "Customer's region (their buckets and topic): (us-east-1)", 'eu-west-2');
   await answer(s, 'Source bucket:', 'acme-src');
   await answer(s, 'Source prefix (empty for the whole bucket):', 'incoming/');
   await answer(s, 'Destination bucket:', 'acme-dst');
@@ -53,6 +54,7 @@ describe('init on a terminal', () => {
     const connection = parse(readFileSync(join(dir, 'bb.yaml'), 'utf8')).connections[0];
     expect(connection).toMatchObject({
       name: 'acme',
+      region: 'eu-west-2',
       assumeRoleFlag: false,
       assumeRoleArn: [],
       source: { bucket: 'acme-src', prefix: 'incoming/' },

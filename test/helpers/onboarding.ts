@@ -55,17 +55,20 @@ export function vendorCredentials(sandbox: TestSandbox) {
   return async () => keys;
 }
 
-/** The customer administrator's clients (what `onboard --apply` is run with). */
-export function customerClients(sandbox: TestSandbox): ApplyClients {
+/**
+ * The customer administrator's clients (what `onboard --apply` is run with), SNS and SQS in the
+ * customer's region (default: the sandbox's).
+ */
+export function customerClients(sandbox: TestSandbox, region = sandbox.region): ApplyClients {
   const config = sandbox.sdkConfig('customer');
   return {
     sts: new STSClient(config),
     iam: new IAMClient(config),
     // Buckets may be in other regions than the sandbox's own.
     s3: new S3Client({ ...config, followRegionRedirects: true }),
-    sns: new SNSClient(config),
-    sqs: new SQSClient(config),
-    kms: (region) => new KMSClient({ ...config, region }),
+    sns: new SNSClient({ ...config, region }),
+    sqs: new SQSClient({ ...config, region }),
+    kms: (keyRegion) => new KMSClient({ ...config, region: keyRegion }),
   };
 }
 
@@ -126,7 +129,10 @@ export interface OnboardedSetup {
 
 /** Options of {@link onboardOnSandbox}. */
 export interface OnboardOptions extends ConnectionOverrides {
-  /** Region of the source and destination buckets. Default: the sandbox's region. */
+  /**
+   * Region of the source and destination buckets, and the connection's `region` unless
+   * `connection.region` says otherwise. Default: the sandbox's region.
+   */
   bucketRegion?: string;
   /** A key written under the source prefix, so that reading can be checked. Default `<prefix>sample.txt`; null writes none. */
   sampleKey?: string | null;
@@ -145,24 +151,21 @@ async function prepareCustomer(sandbox: TestSandbox, options: OnboardOptions): P
     if (options.kms?.[side]) keys[side] = await createRestrictedKey(sandbox);
   const named = (side: 'source' | 'destination') =>
     options.kms?.[side] === 'named' ? { kmsKeyArn: keys[side] } : {};
-  const configInput = onboardingConfigInput(
-    sandbox,
-    options.kms
-      ? {
-          ...options,
-          connection: {
-            source: { bucket: uniqueName('src'), prefix: 'in/', ...named('source') },
-            destination: { bucket: uniqueName('dst'), prefix: 'out/', ...named('destination') },
-            ...options.connection,
-          },
-        }
-      : options,
-  );
+  const region = options.bucketRegion ?? sandbox.region;
+  const kmsConnection = options.kms
+    ? {
+        source: { bucket: uniqueName('src'), prefix: 'in/', ...named('source') },
+        destination: { bucket: uniqueName('dst'), prefix: 'out/', ...named('destination') },
+      }
+    : {};
+  const configInput = onboardingConfigInput(sandbox, {
+    ...options,
+    connection: { region, ...kmsConnection, ...options.connection },
+  });
   const config = parseConfig(configInput);
   const connection = config.connections[0] as Connection;
   const context = resolveOnboardingContext(config, connection);
-  const clients = customerClients(sandbox);
-  const region = options.bucketRegion ?? sandbox.region;
+  const clients = customerClients(sandbox, connection.region);
   const location =
     region === 'us-east-1'
       ? {}

@@ -264,19 +264,19 @@ describe('object writes', () => {
 });
 
 describe('listing encoding', () => {
-  it('encoding-type=url encodes keys, prefixes and delimiters as S3 does (space as +, slash kept)', async () => {
+  it('encoding-type=url encodes keys, prefixes and delimiters as S3 does (RFC 3986: space as %20, slash kept)', async () => {
     const Bucket = await newBucket(s3);
     for (const Key of ['run books/a b.txt', 'a+b.txt', '100%.csv', '한글/x.txt'])
       await s3.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }));
     const listed = await s3.send(new ListObjectsV2Command({ Bucket, EncodingType: 'url', Delimiter: '/' }));
     expect(listed.EncodingType).toBe('url');
     expect(listed.Contents?.map((c) => c.Key)).toEqual(['100%25.csv', 'a%2Bb.txt']);
-    expect(listed.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['run+books/', '%ED%95%9C%EA%B8%80/']);
+    expect(listed.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['run%20books/', '%ED%95%9C%EA%B8%80/']);
     const all = await s3.send(
       new ListObjectsV2Command({ Bucket, EncodingType: 'url', Prefix: 'run books/' }),
     );
-    expect(all.Prefix).toBe('run+books/');
-    expect(all.Contents?.map((c) => c.Key)).toEqual(['run+books/a+b.txt']);
+    expect(all.Prefix).toBe('run%20books/');
+    expect(all.Contents?.map((c) => c.Key)).toEqual(['run%20books/a%20b.txt']);
   });
 
   it('ListObjects v1 gives NextMarker only when a delimiter is used', async () => {

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,17 @@ describe('writeExternalIdToConfig', () => {
   });
   afterEach(async () => {
     await rm(folder, { recursive: true, force: true });
+  });
+
+  it('writes through a symlinked configuration: the link stays a link, its target gets the ID', async () => {
+    const link = join(folder, 'link.yaml');
+    await symlink(path, link);
+    const id = generateExternalId();
+    await writeExternalIdToConfig(link, 'second', id);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(path, 'utf8')).toContain(`externalId: "${id}"`);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await readdir(folder)).sort()).toEqual(['bucketbridge.yaml', 'link.yaml']);
   });
 
   it('adds the ID after accountId, changing nothing else: comments, order and other connections stay', async () => {
