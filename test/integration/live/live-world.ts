@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
+  type BucketLocationConstraint,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -55,6 +56,8 @@ export interface LiveWorldOptions {
   /** Default '30s'. */
   visibilityTimeout?: string;
   concurrency?: number;
+  /** The customer's region (`connections[].region`, buckets and topic). Default: the sandbox's region. */
+  region?: string;
 }
 
 export interface LedgerRow {
@@ -116,7 +119,8 @@ export async function waitFor(
 
 export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOptions): Promise<LiveWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'bb-live-'));
-  const customer = sandbox.sdkConfig('customer');
+  const region = options.region ?? sandbox.region;
+  const customer = { ...sandbox.sdkConfig('customer'), region };
   const s3 = new S3Client(customer);
   const iam = new IAMClient(customer);
   const sns = new SNSClient(customer);
@@ -124,8 +128,12 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const vendorSqs = new SQSClient(sandbox.sdkConfig('vendor'));
   const sourceBucket = uniqueName('bb-live-src');
   const destinationBucket = uniqueName('bb-live-dst');
-  await s3.send(new CreateBucketCommand({ Bucket: sourceBucket }));
-  await s3.send(new CreateBucketCommand({ Bucket: destinationBucket }));
+  const location =
+    region === 'us-east-1'
+      ? {}
+      : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+  await s3.send(new CreateBucketCommand({ Bucket: sourceBucket, ...location }));
+  await s3.send(new CreateBucketCommand({ Bucket: destinationBucket, ...location }));
   const vendorId = sandbox.accounts.vendor.id;
   const customerId = sandbox.accounts.customer.id;
   const maxReceiveCount = options.maxReceiveCount ?? 2;
@@ -150,6 +158,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const connectionInput = {
     name: 'acme',
     accountId: customerId,
+    ...(options.region === undefined ? {} : { region: options.region }),
     assumeRoleFlag: true,
     assumeRoleArn: [`arn:aws:iam::${customerId}:role/${roleName}`],
     externalId: `ext-${uniqueName('id')}`,

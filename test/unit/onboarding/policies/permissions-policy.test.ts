@@ -40,6 +40,12 @@ describe('the permissions policy of a batch connection', () => {
           Action: 's3:GetBucketLocation',
           Resource: ['arn:aws:s3:::acme-source', 'arn:aws:s3:::acme-destination'],
         },
+        {
+          Sid: 'CheckSourceEncryption',
+          Effect: 'Allow',
+          Action: 's3:GetEncryptionConfiguration',
+          Resource: 'arn:aws:s3:::acme-source',
+        },
       ],
     });
   });
@@ -178,7 +184,13 @@ describe('optional statements appear only when the connection asks for them', ()
     ],
   ])('%s', (_, overrides, extra) => {
     const statements = buildPermissionsPolicy(makeContext(overrides)).Statement;
-    const base = ['ListSourcePrefix', 'ReadSourceObjects', 'WriteDestinationObjects', 'LocateBuckets'];
+    const base = [
+      'ListSourcePrefix',
+      'ReadSourceObjects',
+      'WriteDestinationObjects',
+      'LocateBuckets',
+      'CheckSourceEncryption',
+    ];
     const beyond = statements.filter(
       (s) => !base.includes(s.Sid ?? '') || s.Sid === 'SetDestinationObjectAcl',
     );
