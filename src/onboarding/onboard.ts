@@ -20,6 +20,7 @@ import {
 } from './onboarding-context.js';
 import { buildBucketNotification } from './policies/bucket-notification.js';
 import { buildDestinationBucketPolicy } from './policies/destination-bucket-policy.js';
+import { buildKeyPolicy } from './policies/key-policy.js';
 import { buildPermissionsPolicy } from './policies/permissions-policy.js';
 import { toPolicyJson } from './policies/policy-document.js';
 import { buildQueuePolicy } from './policies/queue-policy.js';
@@ -71,6 +72,10 @@ export function renderOnboardingFiles(context: OnboardingContext): Map<string, s
     ['source-bucket-policy.json', toPolicyJson(buildSourceBucketPolicy(context))],
     ['destination-bucket-policy.json', toPolicyJson(buildDestinationBucketPolicy(context))],
   ]);
+  for (const side of ['source', 'destination'] as const) {
+    const keyPolicy = buildKeyPolicy(context, side);
+    if (keyPolicy !== undefined) files.set(`${side}-key-policy.json`, toPolicyJson(keyPolicy));
+  }
   const { live } = context;
   if (live?.mode === 'sns')
     files.set('topic-policy.json', toPolicyJson(buildTopicPolicy({ ...context, live })));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../src/config/resolved-config.js';
 import { processingRegionWarning, roleMismatch } from '../../../src/onboarding/onboard.js';
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
-import { makeConfig, rawConnection } from './onboarding-fixtures.js';
+import { makeConfig, rawConnection } from '../../fixtures/onboarding.js';
 
 const ROLE = 'arn:aws:iam::222222222222:role/BucketBridgeAccessRole';
 
