@@ -81,9 +81,6 @@ export function toolEnv(sandbox, concurrency) {
       RCLONE_CONFIG_SB_ENDPOINT: sandbox.endpoint,
       RCLONE_CONFIG_SB_REGION: sandbox.region,
       RCLONE_CONFIG_SB_FORCE_PATH_STYLE: 'true',
-      // rclone sends `x-amz-acl: private` by default, which buckets with ACLs disabled refuse;
-      // bucket-owner-full-control is the one canned ACL they accept (as on AWS).
-      RCLONE_CONFIG_SB_ACL: 'bucket-owner-full-control',
       BUCKETBRIDGE_LOG_LEVEL: 'warn',
     },
   };

@@ -27,9 +27,9 @@ export async function putObject(
   const bucket = findBucket(env, request, bucketName);
   authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
   assertKeyLength(key);
-  const attributes = attributesFromRequest(request, bucket);
+  const attributes = attributesFromRequest(env, request, bucket, key);
   // Fail fast before receiving a body that could not be stored; checked again at commit.
-  checkWriteConditions(request, bucket.objects.get(key));
+  checkWriteConditions(request, key, bucket.objects.get(key));
   const body = await receiveBody(env, request);
   const record: ObjectRecord = {
     ...attributes,

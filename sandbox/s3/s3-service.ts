@@ -7,6 +7,7 @@ import { AwsError } from '../core/errors.js';
 import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
 import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acls.js';
 import { BlobStore } from './blob-store.js';
+import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
 import {
   deleteBucketOwnershipControls,
   deleteBucketPolicy,
@@ -16,6 +17,7 @@ import {
   putBucketPolicy,
 } from './bucket-policy.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './buckets.js';
+import { getObjectAttributes } from './get-object-attributes.js';
 import { listObjects } from './listing.js';
 import { completeMultipartUpload } from './multipart-complete.js';
 import { listMultipartUploads, listParts } from './multipart-listing.js';
@@ -29,10 +31,9 @@ import { getBucketNotification, putBucketNotification } from './notifications.js
 import { copyObject } from './object-copy.js';
 import { getObject } from './object-reads.js';
 import { deleteObject, deleteObjects, putObject } from './object-writes.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import type { S3Env } from './s3-access.js';
 import { headersOf, hostIdFor, renderS3Error } from './s3-errors.js';
 import { S3State } from './s3-state.js';
-import { xmlResponse } from './s3-xml.js';
 import {
   deleteBucketTagging,
   deleteObjectTagging,
@@ -72,6 +73,8 @@ const BUCKET_ROUTES: Route[] = [
   ['PUT', 'versioning', (e, r, b) => putBucketVersioning(e, r, b)],
   ['GET', 'versions', (e, r, b) => listObjectVersions(e, r, b)],
   ['GET', 'encryption', (e, r, b) => getBucketEncryption(e, r, b)],
+  ['PUT', 'encryption', (e, r, b) => putBucketEncryption(e, r, b)],
+  ['DELETE', 'encryption', (e, r, b) => deleteBucketEncryption(e, r, b)],
   ['GET', 'uploads', (e, r, b) => listMultipartUploads(e, r, b)],
   ['POST', 'delete', (e, r, b) => deleteObjects(e, r, b)],
   ['GET', '', (e, r, b) => listObjects(e, r, b)],
@@ -90,6 +93,7 @@ const OBJECT_ROUTES: Route[] = [
     'partNumber',
     (e, r, b, k) => (r.headers['x-amz-copy-source'] ? uploadPartCopy(e, r, b, k) : uploadPart(e, r, b, k)),
   ],
+  ['GET', 'attributes', getObjectAttributes],
   ['GET', 'acl', getObjectAcl],
   ['PUT', 'acl', putObjectAcl],
   ['GET', 'tagging', getObjectTagging],
@@ -126,22 +130,7 @@ const KNOWN_UNSERVED = [
   'restore',
   'select',
   'torrent',
-  'attributes',
 ];
-
-function getBucketEncryption(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetEncryptionConfiguration');
-  return xmlResponse('ServerSideEncryptionConfiguration', [
-    [
-      'Rule',
-      [
-        ['ApplyServerSideEncryptionByDefault', [['SSEAlgorithm', 'AES256']]],
-        ['BucketKeyEnabled', false],
-      ],
-    ],
-  ]);
-}
 
 /** Splits a path-style request (`/bucket/key`; the server rewrites virtual hosts) into bucket and decoded key. */
 export function addressOf(request: ServiceRequest): { bucket: string; key: string } {

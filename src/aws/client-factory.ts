@@ -7,7 +7,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../config/resolved-config.js';
 
 /** The `aws` section of the configuration, defaults applied. */
 export type AwsSettings = Pick<Config['aws'], 'region' | 'maxAttempts'> & {

@@ -127,5 +127,9 @@ Rules across keys (checked by \`config validate\`):
 Environment overrides (highest first): the endpoint from \`BUCKETBRIDGE_ENDPOINT\`, then \`AWS_ENDPOINT_URL\`, then \`aws.endpoint\`;
 the region from \`AWS_REGION\`, then \`AWS_DEFAULT_REGION\`, then \`aws.region\`.
 
+Regions: \`aws.region\` is the vendor's (STS, the vendor's queues); a connection's \`region\` is the customer's
+(its buckets and topic; default \`aws.region\` after the overrides). Objects are processed in the source bucket's
+region when it is among \`processing.regions\`, else from \`processing.defaultRegion\` (\`verify\` warns).
+
 ${body}`;
 }

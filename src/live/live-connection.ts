@@ -7,16 +7,16 @@ import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk
 import { ConfirmSubscriptionCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type ConnectionAccess, httpStatusOf } from '../aws/index.js';
 import {
-  type Config,
-  type Connection,
-  connectionSchema,
-  type LiveSettings,
-  parseDurationSec,
-} from '../config/schema.js';
+  type ConnectionAccess,
+  httpStatusOf,
+  LiveTargetError,
+  parseArn,
+  resolveLiveTarget,
+} from '../aws/index.js';
+import type { Config, Connection, LiveSettings } from '../config/resolved-config.js';
+import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../observe/logger.js';
-import { partitionForRegion } from '../onboarding/onboarding-context.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import { createObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
@@ -75,14 +75,10 @@ export interface LiveConnection {
   stop(graceMs: number): Promise<void>;
 }
 
-/** The `live` settings with their defaults, also when the block is absent. */
-export function liveSettingsOf(connection: Connection): LiveSettings {
-  return connection.live ?? connectionSchema.shape.live.unwrap().parse({});
-}
-
 export async function startLiveConnection(options: LiveConnectionOptions): Promise<LiveConnection> {
   const { config, connection, logger } = options;
-  const live = liveSettingsOf(connection);
+  const live = connection.live;
+  if (live === undefined) throw new RangeError(`connection ${connection.name} is not a live connection`);
   const log = logger.child({ connection: connection.name });
   const built = await buildPipeline({
     config,
@@ -96,8 +92,8 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
     retry: options.retry,
   });
   const { access, pipeline } = built;
-  const visibilityTimeoutSec = parseDurationSec(live.visibilityTimeout) ?? 300;
-  const wiring = await wire(config, connection, live, access, visibilityTimeoutSec, log);
+  const { visibilityTimeoutSec } = live;
+  const wiring = await wire(config, options.configPath, connection, live, access, log);
   log.info({ queueUrl: wiring.queueUrl, mode: live.mode }, 'queue ready');
 
   const serial = new SerialPerKey();
@@ -131,7 +127,7 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
       if (claim.outcome === 'claimed') await options.ledger.markFailed(key, pipeline.owner, reason, 1);
     },
     confirmSubscription: async (topicArn, token) => {
-      const sns = access.vendorClient(SNSClient, topicArn.split(':')[3]);
+      const sns = access.vendorClient(SNSClient, parseArn(topicArn)?.region || undefined);
       await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }));
     },
     log,
@@ -244,35 +240,30 @@ interface Wiring {
 
 async function wire(
   config: Config,
+  configPath: string,
   connection: Connection,
   live: LiveSettings,
   access: ConnectionAccess,
-  visibilityTimeoutSec: number,
   log: Logger,
 ): Promise<Wiring> {
-  if (live.mode === 'sqs') {
+  const target = liveTargetOf(config, configPath, connection);
+  if (target?.mode === 'sqs') {
     // The customer's queue, read through the assumed role.
-    const queueUrl = live.queueUrl ?? '';
-    const sqs = access.client(SQSClient, regionOfQueueUrl(queueUrl) ?? config.aws.region);
+    const { queueUrl } = target;
+    const sqs = access.client(SQSClient, target.region);
     return { sqs, queueUrl, deadLetterQueueUrl: await deadLetterQueueOf(sqs, queueUrl), topicArn: undefined };
   }
-  const region = config.aws.region;
-  const topicArn =
-    live.topicArn ??
-    `arn:${partitionForRegion(region)}:sns:${region}:${connection.accountId}:${connection.onboarding.topicName}`;
-  const queueName =
-    live.queueName ??
-    (live.queueUrl ? live.queueUrl.split('/').pop() : undefined) ??
-    `bucketbridge-${connection.name}`;
+  if (target === undefined) throw new RangeError(`connection ${connection.name} is not a live connection`);
+  const { topicArn } = target;
   const sqs = access.vendorClient(SQSClient);
   const queue = await ensureVendorQueue({
     connection: connection.name,
     sqs,
-    sns: access.vendorClient(SNSClient, topicArn.split(':')[3] || region),
+    sns: access.vendorClient(SNSClient, target.region),
     topicArn,
-    queueName,
+    queueName: target.vendorQueueName,
     maxReceiveCount: live.maxReceiveCount,
-    visibilityTimeoutSec,
+    visibilityTimeoutSec: live.visibilityTimeoutSec,
     rawMessageDelivery: live.rawMessageDelivery,
   });
   if (queue.rawMessageDeliveryError !== undefined) {
@@ -284,9 +275,25 @@ async function wire(
   return { sqs, queueUrl: queue.queueUrl, deadLetterQueueUrl: queue.deadLetterQueueUrl, topicArn };
 }
 
-/** `https://sqs.REGION.amazonaws.com/...` → REGION; undefined for other hosts (a local stand-in). */
-export function regionOfQueueUrl(queueUrl: string): string | undefined {
-  return /^https?:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(queueUrl)?.[1];
+/** The connection's live target; a setting that cannot name one is a configuration error (exit 2). */
+function liveTargetOf(config: Config, configPath: string, connection: Connection) {
+  try {
+    return resolveLiveTarget(config, connection);
+  } catch (error) {
+    if (!(error instanceof LiveTargetError)) throw error;
+    const index = config.connections.findIndex((c) => c.name === connection.name);
+    throw new ConfigError(
+      [
+        {
+          file: configPath,
+          path: `connections[${index}].${error.keyPath}`,
+          expected: error.expected,
+          found: error.found,
+        },
+      ],
+      { cause: error },
+    );
+  }
 }
 
 /** The customer queue's dead-letter queue, when its redrive policy names one we may read. */

@@ -9,7 +9,7 @@
 import { dirname, resolve } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type ConnectionAccess, createConnectionAccess } from '../aws/index.js';
-import type { Config, Connection } from '../config/schema.js';
+import type { Config, Connection } from '../config/resolved-config.js';
 import type { Logger } from '../observe/logger.js';
 import { createProcessor } from '../processors/create-processor.js';
 import type { Processor } from '../processors/processor.js';

@@ -3,15 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCli } from '../helpers/run-cli.js';
+import { CLEAN_ENV, runCli } from '../helpers/run-cli.js';
 
-const CLEAN_ENV = {
-  AWS_REGION: '',
-  AWS_DEFAULT_REGION: '',
-  AWS_ENDPOINT_URL: '',
-  BUCKETBRIDGE_ENDPOINT: '',
-  BUCKETBRIDGE_CONFIG: '',
-};
 const workDir = () => mkdtempSync(join(tmpdir(), 'bb-init-'));
 const init = (dir: string, ...args: string[]) =>
   runCli(['init', '--config', 'bb.yaml', ...args], { cwd: dir, env: CLEAN_ENV });

@@ -64,6 +64,11 @@ describe('bucketbridge onboard', () => {
     expect(trust.Statement[0].Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'fixed-external-id' } });
     expect(await readFile(configPath, 'utf8')).toBe(CONFIG);
     expect(result.stderr).not.toContain('Warning');
+    // aws.region eu-west-1 is the connection's region, and not among the default processing.regions.
+    expect(result.stderr).toContain(
+      'Note: connection "acme-batch" is in eu-west-1, which is not among processing.regions (us-east-1): ' +
+        'its objects are processed from defaultRegion us-east-1',
+    );
   });
 
   it('warns when the connection does not assume the role onboarding creates', async () => {
