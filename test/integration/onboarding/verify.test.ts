@@ -6,18 +6,19 @@
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
 import {
   CUSTOMER_ACCOUNT,
+  findCheck as check,
   type OnboardedSetup,
   type OnboardOptions,
   onboardOnSandbox,
   removeGrantedAction,
   replaceTrustPolicy,
+  checkStatuses as statuses,
   trustPolicy,
   VENDOR_ACCOUNT,
-  vendorCredentials,
+  verifySetup,
 } from '../../helpers/onboarding.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 import { runAwsCli } from '../../helpers/witnesses.js';
@@ -30,19 +31,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
-  return verifyConnections({
-    config: setup.config,
-    connections: [setup.connection],
-    vendorCredentials: vendorCredentials(sandbox),
-    now: new Date('2026-11-23T19:35:00.000Z'),
-  });
-}
-
-/** `id status` for every check of the one connection. */
-function statuses(report: VerifyReport): Record<string, string> {
-  return Object.fromEntries(report.connections[0]!.checks.map((c) => [c.id, c.status]));
-}
+const verify = (setup: OnboardedSetup) =>
+  verifySetup(sandbox, setup, { now: new Date('2026-11-23T19:35:00.000Z') });
 
 const BATCH_PASS = {
   'role.assume': 'pass',
@@ -128,10 +118,6 @@ async function broken(
   const setup = await onboardOnSandbox(sandbox, options);
   const changed = (await breakIt(setup)) ?? setup;
   return verify(changed);
-}
-
-function check(report: VerifyReport, id: string) {
-  return report.connections[0]!.checks.find((c) => c.id === id)!;
 }
 
 const SKIPPED_AFTER_ASSUME = {
