@@ -211,16 +211,18 @@ describe('verify on a broken setup fails exactly its own check', () => {
     );
   });
 
+  // `private` from the bucket owner's own account is a no-op AWS accepts even with ACLs disabled;
+  // `bucket-owner-read` is refused from every account, so every output would fail.
   it('an ACL configured on a bucket with ACLs disabled (BucketOwnerEnforced) fails destination.acl only', async () => {
     const report = await broken(async () => undefined, {
       connection: {
-        destination: { bucket: uniqueName('dst-acl'), prefix: 'out/', acl: 'private' },
+        destination: { bucket: uniqueName('dst-acl'), prefix: 'out/', acl: 'bucket-owner-read' },
       },
     });
     expect(statuses(report)).toEqual({ ...BATCH_PASS, 'destination.acl': 'fail' });
     const acl = check(report, 'destination.acl');
     expect(acl.detail).toMatch(
-      /^destination\.acl is private but bucket dst-acl-[a-z0-9]+ has ACLs disabled \(BucketOwnerEnforced: PutObject with an ACL answered AccessControlListNotSupported\): every output would be refused$/,
+      /^destination\.acl is bucket-owner-read but bucket dst-acl-[a-z0-9]+ has ACLs disabled \(BucketOwnerEnforced: PutObject with an ACL answered AccessControlListNotSupported\): every output would be refused$/,
     );
     expect(acl.remediation).toMatch(/^Remove `acl` from the connection's destination/);
   });
