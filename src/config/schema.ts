@@ -195,6 +195,7 @@ export const connectionSchema = z
     accountId: accountIdSchema.describe("The customer's AWS account ID."),
     region: regionSchema
       .optional()
+      .meta({ 'x-default': 'aws.region' })
       .describe(
         "The customer's region: where the source bucket and the live topic are. The topic ARN, the CloudFormation stack, the bucket notification and the customer-side clients use it. Default: `aws.region`.",
       ),
