@@ -140,7 +140,16 @@ const KNOWN_UNSERVED = [
   'restore',
   'select',
   'torrent',
+  'session',
+  'renameObject',
+  'metadataTable',
+  'metadataConfiguration',
 ];
+
+/** The sub-resources the routes serve; `uploadId` and `partNumber` are parameters of plain object operations too. */
+const SUBRESOURCES = [
+  ...new Set([...BUCKET_ROUTES, ...OBJECT_ROUTES].map(([, subresource]) => subresource)),
+].filter((name) => name !== '' && name !== 'uploadId' && name !== 'partNumber');
 
 /** Splits a path-style request (`/bucket/key`; the server rewrites virtual hosts) into bucket and decoded key. */
 export function addressOf(request: ServiceRequest): { bucket: string; key: string } {
@@ -176,9 +185,12 @@ function route(env: S3Env, request: ServiceRequest): ServiceResponse | Promise<S
   const params = request.url.searchParams;
   const routes = key === '' ? BUCKET_ROUTES : OBJECT_ROUTES;
   const unserved = KNOWN_UNSERVED.find((name) => params.has(name));
+  // A sub-resource without a route for this method (DELETE ?acl) must not fall through to the
+  // plain operation (DeleteBucket): S3 answers MethodNotAllowed.
+  const named = SUBRESOURCES.some((name) => params.has(name));
   if (unserved === undefined) {
     for (const [routeMethod, subresource, handler] of routes) {
-      if (routeMethod === method && (subresource === '' || params.has(subresource)))
+      if (routeMethod === method && (subresource === '' ? !named : params.has(subresource)))
         return handler(env, request, bucket, key);
     }
   }
