@@ -12,9 +12,9 @@
  * one commit, and at most one fsync, covers every operation issued in the same turn of the loop.
  */
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { isLocalOwnerAlive } from './is-local-owner-alive.js';
 import type {
   Claim,
   ClaimOptions,
@@ -27,6 +27,8 @@ import type {
   LedgerStats,
 } from './ledger.js';
 import { LedgerClaimLostError } from './ledger-claim-lost-error.js';
+import type { ConnectionSummary, LedgerMaintenance, PruneOptions } from './ledger-maintenance.js';
+import { pruneSqlite, summarizeSqlite } from './sqlite-ledger-maintenance.js';
 
 /** Options of the SQLite ledger. */
 export interface SqliteLedgerOptions {
@@ -91,17 +93,6 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE INDEX IF NOT EXISTS objects_by_state ON objects (connection, state, claimed_at);
 `;
 
-/** The owner's process is gone when it ran on this host and signal 0 reports ESRCH. */
-function defaultIsOwnerAlive(host: string, pid: number): boolean {
-  if (host !== hostname()) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Runs queued operations together in one transaction on the next turn of the event loop, so
  * concurrent workers share one commit (and one fsync).
@@ -162,7 +153,7 @@ class GroupCommit {
   }
 }
 
-export class SqliteLedger implements Ledger {
+export class SqliteLedger implements Ledger, LedgerMaintenance {
   private readonly db: Database.Database;
   private readonly commits: GroupCommit;
   private readonly now: () => number;
@@ -194,7 +185,7 @@ export class SqliteLedger implements Ledger {
     }
     this.commits = new GroupCommit(this.db);
     this.now = options.now ?? Date.now;
-    this.isOwnerAlive = options.isOwnerAlive ?? defaultIsOwnerAlive;
+    this.isOwnerAlive = options.isOwnerAlive ?? isLocalOwnerAlive;
     const where = 'connection = @connection AND bucket = @bucket AND key = @key AND version = @version';
     this.statements = {
       get: this.db.prepare<LedgerKey, Row>(`SELECT * FROM objects WHERE ${where}`),
@@ -340,6 +331,14 @@ export class SqliteLedger implements Ledger {
       }
       return stats;
     });
+  }
+
+  summarize(connection?: string): Promise<ConnectionSummary[]> {
+    return this.commits.submit(() => summarizeSqlite(this.db, connection));
+  }
+
+  prune(options: PruneOptions): Promise<number> {
+    return this.commits.submit(() => pruneSqlite(this.db, options), true);
   }
 
   async close(): Promise<void> {
