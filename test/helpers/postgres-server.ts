@@ -3,7 +3,7 @@
  * data folder, a free port on 127.0.0.1 and its socket in that folder. `initdb` and `postgres`
  * refuse to run as root, so as root they run as the `postgres` user (runuser).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,17 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
   }
 }
 
+/**
+ * Fast shutdown through pg_ctl, which signals the postmaster by its pid file: a signal sent to
+ * `runuser` would not reach the server.
+ */
+function stopServer(prefix: string[], data: string): Promise<void> {
+  const [cmd, args] = command(prefix, 'pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w']);
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
 /** Starts a throwaway server; the folder is removed when it stops or fails to start. */
 export async function startPostgresServer(): Promise<PostgresServer> {
   if (!existsSync(join(BIN_DIR, 'postgres'))) {
@@ -139,8 +150,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     const stop = async () => {
       if (started.exitCode === null && started.signalCode === null) {
         const exited = new Promise((resolve) => started.once('exit', resolve));
-        // SIGINT: "fast shutdown" (disconnects clients, no checkpoint wait worth having here).
-        started.kill('SIGINT');
+        await stopServer(prefix, data);
         await exited;
       }
       removeFolder();
@@ -148,8 +158,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     return { url, stop };
   } catch (error) {
     if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child?.once('exit', resolve));
-      child.kill('SIGKILL');
+      const running = child;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      await stopServer(prefix, data).catch(() => running.kill('SIGKILL'));
       await exited;
     }
     removeFolder();
