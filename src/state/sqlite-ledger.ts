@@ -11,10 +11,10 @@
  * commit covers every operation issued in the same turn of the loop, and the fsync runs off the
  * event loop, shared by every commit made while the previous one ran.
  */
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirectory } from '../fs/make-directory.js';
 import { GroupCommit } from './group-commit.js';
 import type {
   Claim,
@@ -112,7 +112,7 @@ export class SqliteLedger implements Ledger {
 
   constructor(options: SqliteLedgerOptions) {
     const readOnly = options.readOnly ?? false;
-    if (options.path !== ':memory:' && !readOnly) mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:' && !readOnly) makeDirectory(dirname(options.path));
     this.db = new Database(options.path, {
       timeout: options.busyTimeoutMs ?? 10_000,
       readonly: readOnly,

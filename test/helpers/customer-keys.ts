@@ -3,8 +3,12 @@
  * account's root user only (no delegation to IAM for other principals), so that a role can use a
  * key only through a statement in its key policy. And the buckets' default encryption with them.
  */
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { PutBucketEncryptionCommand, type S3Client } from '@aws-sdk/client-s3';
+import { mergeStatements } from '../../src/onboarding/apply/merge-statements.js';
+import type { OnboardingContext } from '../../src/onboarding/onboarding-context.js';
+import { buildKeyPolicy } from '../../src/onboarding/policies/key-policy.js';
+import type { PolicyDocument } from '../../src/onboarding/policies/policy-document.js';
 import type { TestSandbox } from './sandbox.js';
 
 /** A key whose policy lets the customer's root administer and use it, and nobody else. */
@@ -44,4 +48,35 @@ export async function encryptBucketByDefault(s3: S3Client, bucket: string, keyAr
       },
     }),
   );
+}
+
+/** A restricted key per bucket, each the bucket's default encryption. */
+export async function encryptBucketsWithNewKeys(
+  sandbox: TestSandbox,
+  s3: S3Client,
+  buckets: { source: string; destination: string },
+): Promise<{ source: string; destination: string }> {
+  const keys = {
+    source: await createRestrictedKey(sandbox),
+    destination: await createRestrictedKey(sandbox),
+  };
+  await encryptBucketByDefault(s3, buckets.source, keys.source);
+  await encryptBucketByDefault(s3, buckets.destination, keys.destination);
+  return keys;
+}
+
+/** Merges the generated key-policy statements of a connection into its keys' policies (as the customer would). */
+export async function grantKeyPolicies(sandbox: TestSandbox, context: OnboardingContext): Promise<void> {
+  const kms = new KMSClient(sandbox.sdkConfig('customer'));
+  for (const side of ['source', 'destination'] as const) {
+    const ours = buildKeyPolicy(context, side);
+    const keyArn = context[side].kmsKeyArn;
+    if (ours === undefined || keyArn === undefined) continue;
+    const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }));
+    const merged = mergeStatements(JSON.parse(Policy!) as PolicyDocument, ours).document;
+    await kms.send(
+      new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default', Policy: JSON.stringify(merged) }),
+    );
+  }
+  kms.destroy();
 }

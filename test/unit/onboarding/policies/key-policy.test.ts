@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderOnboardingFiles } from '../../../../src/onboarding/onboard.js';
 import { buildKeyPolicy } from '../../../../src/onboarding/policies/key-policy.js';
 import { renderReadme } from '../../../../src/onboarding/render-readme.js';
-import { CUSTOMER_ACCOUNT, makeContext } from '../onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeContext } from '../../../fixtures/onboarding.js';
 
 const SOURCE_KEY = `arn:aws:kms:eu-central-1:${CUSTOMER_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 const DESTINATION_KEY = `arn:aws:kms:eu-west-1:${CUSTOMER_ACCOUNT}:key/66666666-7777-8888-9999-000000000000`;

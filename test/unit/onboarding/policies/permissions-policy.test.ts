@@ -6,7 +6,7 @@ import {
 } from '../../../../src/onboarding/policies/permissions-policy.js';
 import type { PolicyStatement } from '../../../../src/onboarding/policies/policy-document.js';
 import { toPolicyJson } from '../../../../src/onboarding/policies/policy-document.js';
-import { CUSTOMER_ACCOUNT, makeContext } from '../onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeContext } from '../../../fixtures/onboarding.js';
 
 const bySid = (statements: PolicyStatement[]) => Object.fromEntries(statements.map((s) => [s.Sid, s]));
 
