@@ -23,6 +23,7 @@ import {
   sessionNameSchema,
 } from './schema-primitives.js';
 import { processorSchema } from './schema-processors.js';
+import { scheduleSchema, serviceSchema } from './schema-service.js';
 
 export {
   BUCKET_NAME,
@@ -195,6 +196,7 @@ export const connectionSchema = z
     accountId: accountIdSchema.describe("The customer's AWS account ID."),
     region: regionSchema
       .optional()
+      .meta({ 'x-default': 'aws.region' })
       .describe(
         "The customer's region: where the source bucket and the live topic are. The topic ARN, the CloudFormation stack, the bucket notification and the customer-side clients use it. Default: `aws.region`.",
       ),
@@ -235,6 +237,7 @@ export const connectionSchema = z
       .max(1000)
       .default(16)
       .describe('Objects processed at once in batch.'),
+    schedule: scheduleSchema,
   })
   .describe('One customer integration.');
 
@@ -295,6 +298,7 @@ export const configSchema = z
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
       .default('sqlite:./bucketbridge.db')
       .describe('Ledger location: `sqlite:PATH` (relative to the config file) or `postgres://...`.'),
+    service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })
   .describe('bucketbridge configuration.');
