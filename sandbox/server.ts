@@ -1,5 +1,5 @@
 /**
- * The sandbox: one HTTP server on 127.0.0.1 speaking S3, STS, IAM, SNS and SQS over their real
+ * The sandbox: one HTTP server on 127.0.0.1 speaking S3, STS, IAM, KMS, SNS and SQS over their real
  * wire protocols, with SigV4, IAM-style authorization, optional persistence and fault injection.
  */
 import { createServer, type Server } from 'node:http';
@@ -17,6 +17,7 @@ import { createRequestHandler } from './core/request-handler.js';
 import type { SandboxAccount, SandboxContext, Service, ServiceName } from './core/types.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { createIamService } from './iam/iam-service.js';
+import { createKmsService } from './kms/kms-service.js';
 import { createS3Service } from './s3/s3-service.js';
 import { createSnsService, SIGNING_CERT_PATH, type SnsService } from './sns/sns-service.js';
 import { createSqsService } from './sqs/sqs-service.js';
@@ -209,6 +210,9 @@ function createServices(context: SandboxContext, registry: ServiceRegistry): Map
   registry.iam = iam;
   services.set('iam', iam);
   services.set('sts', createStsService(context));
+  const kms = createKmsService(context);
+  registry.kms = kms;
+  services.set('kms', kms);
   services.set('s3', createS3Service(context));
   const sqs = createSqsService(context);
   registry.sqs = sqs;

@@ -149,6 +149,7 @@ export function evaluateAuthorization(
   }
 
   const resourceAllowsWithIdentity = resource.allowDirect || (resource.allowAccount && identityAllows);
+  if (request.resourcePolicyGoverns) return keyPolicyDecision(request, resource, identityAllows);
   if (/^sts:AssumeRole/i.test(request.action)) {
     if (caller.kind === 'service' || caller.accountId === request.resourceAccountId) {
       return resourceAllowsWithIdentity ? { allowed: true } : { allowed: false, reason: 'trust-policy' };
@@ -169,6 +170,24 @@ export function evaluateAuthorization(
   return resource.allowDirect || resource.allowAccount
     ? { allowed: true }
     : { allowed: false, reason: 'no-resource-allow' };
+}
+
+/**
+ * KMS: the key policy must allow the caller itself, or name its account and the caller's IAM
+ * policies allow too; across accounts both sides are always needed.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html
+ */
+function keyPolicyDecision(
+  request: AuthorizationRequest,
+  keyPolicy: PolicyVerdict,
+  identityAllows: boolean,
+): AuthorizationDecision {
+  const { caller } = request;
+  if (!keyPolicy.allowDirect && !keyPolicy.allowAccount)
+    return { allowed: false, reason: 'no-resource-allow' };
+  const sameAccount = caller.kind === 'service' || caller.accountId === request.resourceAccountId;
+  if (sameAccount && keyPolicy.allowDirect) return { allowed: true };
+  return identityAllows ? { allowed: true } : { allowed: false, reason: 'no-identity-allow' };
 }
 
 /**

@@ -29,8 +29,14 @@ export interface RoleDirectory {
   getRole: CrossServiceHooks['getRole'];
 }
 
+/** What the KMS service offers S3. */
+export interface KeyUse {
+  useKey: CrossServiceHooks['useKmsKey'];
+}
+
 /** The running services, filled in as the server creates them. */
 export interface ServiceRegistry {
+  kms?: KeyUse;
   sqs?: QueueDelivery;
   sns?: TopicDelivery;
   iam?: RoleDirectory;
@@ -68,6 +74,10 @@ export function createCrossServiceHooks(registry: ServiceRegistry): CrossService
       if (service === 'sns')
         return registry.sns?.canDeliverFrom({ ...source, topicArn: destinationArn }) ?? false;
       return false;
+    },
+    useKmsKey(args) {
+      if (!registry.kms) throw missing('KMS key', args.keyId);
+      return registry.kms.useKey(args);
     },
     rolePolicies(roleArn) {
       return registry.iam?.rolePolicies(roleArn) ?? [];

@@ -59,7 +59,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         route = hint;
         throw new AwsError(
           'InvalidAction',
-          `The sandbox does not run the ${claim?.service} service (it runs s3, sqs, sns, sts, iam).`,
+          `The sandbox does not run the ${claim?.service} service (it runs s3, sqs, sns, sts, iam, kms, cloudformation).`,
           400,
         );
       }

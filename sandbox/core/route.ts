@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ServiceName, WireProtocol } from './types.js';
 
-const SERVICES: ReadonlySet<string> = new Set(['iam', 'sts', 's3', 'sns', 'sqs', 'cloudformation']);
+const SERVICES: ReadonlySet<string> = new Set(['iam', 'sts', 's3', 'sns', 'sqs', 'kms', 'cloudformation']);
 
 export interface Route {
   service: ServiceName;

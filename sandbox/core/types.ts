@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { CallerIdentity } from './identity.js';
 
-export type ServiceName = 'iam' | 'sts' | 's3' | 'sns' | 'sqs' | 'cloudformation';
+export type ServiceName = 'iam' | 'sts' | 's3' | 'sns' | 'sqs' | 'kms' | 'cloudformation';
 
 /** How a request was framed: S3's REST-XML, the form-encoded query protocol, or JSON 1.0 (SQS). */
 export type WireProtocol = 'rest-xml' | 'query' | 'json';
@@ -104,6 +104,11 @@ export interface AuthorizationRequest {
   resourcePolicy?: PolicyDocument;
   /** Condition keys for this request (`s3:prefix`, `sts:ExternalId`, `aws:SourceArn`...). */
   context?: Record<string, string | string[] | boolean | undefined>;
+  /**
+   * KMS key policies: the resource policy is the primary control. Identity policies count only
+   * where it names the caller's account, even within that account and for its root user.
+   */
+  resourcePolicyGoverns?: boolean;
 }
 
 export interface Authorizer {
@@ -173,6 +178,21 @@ export interface CrossServiceHooks {
     sourceArn: string;
     sourceAccount: string;
   }): boolean;
+  /**
+   * S3 → KMS: checks that the caller may use a KMS key for `action` (`kms:Decrypt`,
+   * `kms:GenerateDataKey`) through S3 (`kms:ViaService`), by the key policy and the caller's IAM
+   * policies; returns the key's ARN. Throws AwsError (`NotFoundException`, `AccessDeniedException`,
+   * `DisabledException`) with KMS's code and message.
+   */
+  useKmsKey(args: {
+    caller: CallerIdentity;
+    /** A key ID, key ARN, alias name or alias ARN. */
+    keyId: string;
+    action: 'kms:Decrypt' | 'kms:GenerateDataKey';
+    region: string;
+    viaService: string;
+    encryptionContext: Record<string, string>;
+  }): string;
   /** The IAM inline policies of a role, for the authorizer. */
   rolePolicies(roleArn: string): PolicyDocument[];
   /** A role as STS needs it (trust policy, maximum session), or undefined when there is none. */

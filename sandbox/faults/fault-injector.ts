@@ -38,6 +38,8 @@ export function faultError(service: ServiceName, kind: FaultErrorKind): AwsError
       return new AwsError('RequestThrottled', 'Rate exceeded', 400, { __type: 'ThrottlingException' });
     case 'sns':
       return new AwsError('Throttled', 'Rate exceeded', 429);
+    case 'kms':
+      return new AwsError('ThrottlingException', 'Rate exceeded', 400);
     default:
       return new AwsError('Throttling', 'Rate exceeded', 400);
   }

@@ -37,7 +37,7 @@ export class FaultSpecError extends Error {
   override readonly name = 'FaultSpecError';
 }
 
-const SERVICES = new Set(['iam', 'sts', 's3', 'sns', 'sqs', 'cloudformation', '*']);
+const SERVICES = new Set(['iam', 'sts', 's3', 'sns', 'sqs', 'kms', 'cloudformation', '*']);
 const ERRORS: Record<string, FaultErrorKind> = {
   throttle: 'throttle',
   slowdown: 'unavailable',

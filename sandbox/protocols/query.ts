@@ -13,6 +13,8 @@ export const QUERY_NAMESPACES: Record<Exclude<ServiceName, 's3'>, string> = {
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
   sqs: 'http://queue.amazonaws.com/doc/2012-11-05/',
   cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+  // KMS speaks only JSON 1.1; a query-form request to it gets its errors in this namespace.
+  kms: 'https://trent.amazonaws.com/doc/2014-11-01/',
 };
 
 /**

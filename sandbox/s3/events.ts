@@ -10,7 +10,7 @@ import { type NotificationRule, ruleMatches } from './notification-config.js';
 import { eventPrincipalId, ownerPrincipalId } from './owner-ids.js';
 import { hostIdFor } from './s3-errors.js';
 import type { BucketRecord } from './s3-state.js';
-import { s3UrlEncode } from './s3-xml.js';
+import { eventKeyEncode } from './url-encoding.js';
 
 export type S3EventName =
   | 'ObjectCreated:Put'
@@ -41,7 +41,7 @@ export function buildEventDocument(
   rule: NotificationRule,
   event: S3EventDetails,
 ): string {
-  const object: Record<string, unknown> = { key: s3UrlEncode(event.key) };
+  const object: Record<string, unknown> = { key: eventKeyEncode(event.key) };
   if (event.size !== undefined) object.size = event.size;
   if (event.eTag !== undefined) object.eTag = event.eTag;
   if (event.versionId !== undefined) object.versionId = event.versionId;

@@ -9,8 +9,9 @@ import type { ServiceRequest, ServiceResponse } from '../core/types.js';
 import { ownerNodes } from './buckets.js';
 import { authorize, findBucket, type S3Env } from './s3-access.js';
 import type { ObjectRecord } from './s3-state.js';
-import { isoTime, s3UrlEncode, type XmlNode, xmlResponse } from './s3-xml.js';
+import { isoTime, type XmlNode, xmlResponse } from './s3-xml.js';
 import { compareUtf8, type SortedKeyMap } from './sorted-keys.js';
+import { listingEncoder } from './url-encoding.js';
 
 const MAX_KEYS = 1000;
 const TOKEN_PREFIX = 'bb1:';
@@ -74,16 +75,6 @@ function parseMaxKeys(value: string | null): number {
   return Math.min(parsed, MAX_KEYS);
 }
 
-function parseEncoding(value: string | null): boolean {
-  if (value === null) return false;
-  if (value.toLowerCase() !== 'url')
-    throw new AwsError('InvalidArgument', 'Invalid Encoding Method specified in Request', 400, {
-      ArgumentName: 'encoding-type',
-      ArgumentValue: value,
-    });
-  return true;
-}
-
 function decodeToken(token: string): string {
   const decoded = Buffer.from(token, 'base64').toString();
   if (!decoded.startsWith(TOKEN_PREFIX))
@@ -128,8 +119,9 @@ export function listObjects(env: S3Env, request: ServiceRequest, bucketName: str
     's3:max-keys': maxKeysParam ?? undefined,
   });
   const maxKeys = parseMaxKeys(maxKeysParam);
-  const encoded = parseEncoding(params.get('encoding-type'));
-  const encode = encoded ? s3UrlEncode : (s: string) => s;
+  const encoder = listingEncoder(params.get('encoding-type'));
+  const encoded = encoder !== undefined;
+  const encode = encoder ?? ((s: string) => s);
   const token = params.get('continuation-token');
   const startAfter = params.get('start-after');
   const marker = v2

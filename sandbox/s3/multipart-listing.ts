@@ -6,8 +6,9 @@ import { findUpload } from './multipart-uploads.js';
 import { canonicalUserId } from './owner-ids.js';
 import { authorize, findBucket, type S3Env } from './s3-access.js';
 import type { MultipartUpload } from './s3-state.js';
-import { isoTime, s3UrlEncode, type XmlNode, xmlResponse } from './s3-xml.js';
+import { isoTime, type XmlNode, xmlResponse } from './s3-xml.js';
 import { compareUtf8 } from './sorted-keys.js';
+import { listingEncoder } from './url-encoding.js';
 
 function parseLimit(value: string | null, name: string, max = 1000): number {
   if (value === null) return max;
@@ -85,8 +86,9 @@ export function listMultipartUploads(
   const keyMarker = params.get('key-marker') ?? '';
   const uploadIdMarker = params.get('upload-id-marker') ?? '';
   const maxUploads = parseLimit(params.get('max-uploads'), 'max-uploads');
-  const encoded = params.get('encoding-type')?.toLowerCase() === 'url';
-  const encode = encoded ? s3UrlEncode : (s: string) => s;
+  const encoder = listingEncoder(params.get('encoding-type'));
+  const encoded = encoder !== undefined;
+  const encode = encoder ?? ((s: string) => s);
   const sorted = [...bucket.uploads.values()]
     .filter((u) => u.key.startsWith(prefix))
     .sort(

@@ -9,10 +9,12 @@ import { receiveBody } from './body-ingest.js';
 import { checksumField, checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { assertKeyLength, attributesFromRequest, encryptionHeaders } from './object-attributes.js';
 import { resolveCopySource } from './object-copy.js';
+import { assertIntegrityChecksum } from './object-lock.js';
 import { authorize, findBucket, header, type S3Env, writeConditionContext } from './s3-access.js';
 import { noSuchUpload } from './s3-errors.js';
 import type { BucketRecord, MultipartUpload, PartRecord } from './s3-state.js';
 import { isoTime, xmlResponse } from './s3-xml.js';
+import { useObjectKey } from './sse-kms.js';
 
 /** S3's limit on one part, in bytes. */
 const MAX_PART_BYTES = 5 * 1024 ** 3;
@@ -33,7 +35,7 @@ export function createMultipartUpload(
   const bucket = findBucket(env, request, bucketName);
   authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
   assertKeyLength(key);
-  const attributes = attributesFromRequest(request, bucket);
+  const attributes = attributesFromRequest(env, request, bucket, key);
   const checksumAlgorithm = parseChecksumAlgorithm(
     header(request, 'x-amz-checksum-algorithm'),
     'x-amz-checksum-algorithm',
@@ -111,7 +113,10 @@ export async function uploadPart(
   authorize(env, request, bucket, 's3:PutObject', key);
   const params = request.url.searchParams;
   const upload = findUpload(bucket, key, params.get('uploadId') ?? '');
+  // S3 encrypts each part with the upload's data key, which KMS must decrypt for the caller.
+  useObjectKey(env, request, bucket, key, upload.attributes.sse, 'kms:Decrypt');
   const partNumber = parsePartNumber(params.get('partNumber'));
+  assertIntegrityChecksum(request, bucket, upload.attributes, 'Put Part');
   const body = await receiveBody(env, request, {
     maxBytes: MAX_PART_BYTES,
     fallbackAlgorithm: upload.checksumAlgorithm,
@@ -160,6 +165,8 @@ export async function uploadPartCopy(
   authorize(env, request, bucket, 's3:PutObject', key);
   const params = request.url.searchParams;
   const upload = findUpload(bucket, key, params.get('uploadId') ?? '');
+  // S3 encrypts each part with the upload's data key, which KMS must decrypt for the caller.
+  useObjectKey(env, request, bucket, key, upload.attributes.sse, 'kms:Decrypt');
   const partNumber = parsePartNumber(params.get('partNumber'));
   const source = resolveCopySource(env, request);
   const { start, endExclusive } = copyRange(header(request, 'x-amz-copy-source-range'), source.size);

@@ -21,6 +21,15 @@ export async function putBucketNotification(
   const rules = parseNotificationConfiguration(parseXml(await request.readBody()));
   const sourceArn = `arn:aws:s3:::${bucket.name}`;
   for (const rule of rules) {
+    // S3 delivers only to a queue, topic or function in the bucket's own region.
+    if (rule.arn.split(':')[3] !== bucket.region) {
+      throw new AwsError(
+        'InvalidArgument',
+        'The notification destination service region is not valid for the bucket location constraint',
+        400,
+        { ArgumentName: rule.arn, ArgumentValue: rule.arn },
+      );
+    }
     const allowed = env.ctx.hooks.canDeliver({
       destinationArn: rule.arn,
       sourceService: 's3.amazonaws.com',

@@ -7,9 +7,11 @@ import { AwsError } from '../core/errors.js';
 import type { ServiceRequest } from '../core/types.js';
 import { CANNED_ACLS } from './buckets.js';
 import { checksumHeader } from './checksums.js';
-import { header } from './s3-access.js';
+import { lockFromRequest } from './object-lock.js';
+import { header, type S3Env } from './s3-access.js';
 import type { BucketRecord, ObjectAttributes, ObjectRecord } from './s3-state.js';
 import { httpTime } from './s3-xml.js';
+import { useObjectKey } from './sse-kms.js';
 
 const CONTENT_HEADERS = [
   'content-encoding',
@@ -47,14 +49,19 @@ export function assertKeyLength(key: string): void {
 }
 
 /**
- * The canned ACL of a request, checked against the bucket's Object Ownership: with
- * BucketOwnerEnforced, S3 accepts only `bucket-owner-full-control`.
+ * The canned ACL of a request, checked against the bucket's Object Ownership. With
+ * BucketOwnerEnforced (ACLs disabled), S3 accepts only ACLs that give the bucket owner full control
+ * and nobody else anything: `bucket-owner-full-control` from anyone, and `private` from the bucket
+ * owner's own account (where the writer is the bucket owner, so it is a no-op).
  */
 export function requestedAcl(request: ServiceRequest, bucket: BucketRecord): string | undefined {
   const acl = header(request, 'x-amz-acl');
   const grants = Object.keys(request.headers).some((name) => name.startsWith('x-amz-grant-'));
   if (acl === undefined && !grants) return undefined;
-  if (bucket.ownership === 'BucketOwnerEnforced' && (grants || acl !== 'bucket-owner-full-control'))
+  const ownerOnly =
+    acl === 'bucket-owner-full-control' ||
+    (acl === 'private' && request.caller.accountId === bucket.ownerAccountId);
+  if (bucket.ownership === 'BucketOwnerEnforced' && (grants || !ownerOnly))
     throw new AwsError('AccessControlListNotSupported', 'The bucket does not allow ACLs', 400);
   if (acl !== undefined && !CANNED_ACLS.includes(acl))
     throw new AwsError('InvalidArgument', 'Invalid canned ACL', 400, {
@@ -64,6 +71,10 @@ export function requestedAcl(request: ServiceRequest, bucket: BucketRecord): str
   return acl;
 }
 
+/**
+ * The encryption a write asks for: its `x-amz-server-side-encryption` headers, else the bucket's
+ * default encryption, else SSE-S3 (every S3 object is encrypted at rest since January 2023).
+ */
 function serverSideEncryption(request: ServiceRequest, bucket: BucketRecord): ObjectAttributes['sse'] {
   const algorithm = header(request, 'x-amz-server-side-encryption');
   const kmsKeyId = header(request, 'x-amz-server-side-encryption-aws-kms-key-id');
@@ -81,11 +92,11 @@ function serverSideEncryption(request: ServiceRequest, bucket: BucketRecord): Ob
       400,
       { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: algorithm ?? 'null' },
     );
-  // Every S3 object is encrypted at rest (SSE-S3 by default since January 2023).
-  if (!kms) return { algorithm: 'AES256' };
+  if (algorithm === undefined) return bucket.encryption ?? { algorithm: 'AES256' };
+  if (!kms) return { algorithm };
   return {
-    algorithm: algorithm!,
-    kmsKeyId: kmsKeyId ?? `arn:aws:kms:${bucket.region}:${bucket.ownerAccountId}:alias/aws/s3`,
+    algorithm,
+    kmsKeyId,
     bucketKeyEnabled: bucketKey === 'true' ? true : undefined,
   };
 }
@@ -95,8 +106,16 @@ function parseTags(value: string | undefined): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(value));
 }
 
-/** The attributes a PutObject / CreateMultipartUpload / CopyObject(REPLACE) request gives its object. */
-export function attributesFromRequest(request: ServiceRequest, bucket: BucketRecord): ObjectAttributes {
+/**
+ * The attributes a PutObject / CreateMultipartUpload / CopyObject request gives its object `key`.
+ * Under SSE-KMS the caller must be allowed `kms:GenerateDataKey` on the key.
+ */
+export function attributesFromRequest(
+  env: S3Env,
+  request: ServiceRequest,
+  bucket: BucketRecord,
+  key: string,
+): ObjectAttributes {
   const contentHeaders: Record<string, string> = {};
   for (const name of CONTENT_HEADERS) {
     let value = header(request, name);
@@ -140,9 +159,17 @@ export function attributesFromRequest(request: ServiceRequest, bucket: BucketRec
     contentHeaders,
     userMetadata,
     storageClass,
-    sse: serverSideEncryption(request, bucket),
+    sse: useObjectKey(
+      env,
+      request,
+      bucket,
+      key,
+      serverSideEncryption(request, bucket),
+      'kms:GenerateDataKey',
+    ),
     acl: requestedAcl(request, bucket) ?? 'private',
     tags: parseTags(header(request, 'x-amz-tagging')),
+    ...lockFromRequest(request, bucket),
   };
 }
 
@@ -177,6 +204,12 @@ export function objectHeaders(object: ObjectRecord, withChecksum: boolean): Reco
   if (object.versionId !== undefined) headers['x-amz-version-id'] = object.versionId;
   const tagCount = Object.keys(object.tags).length;
   if (tagCount > 0) headers['x-amz-tagging-count'] = String(tagCount);
+  if (object.retention) {
+    headers['x-amz-object-lock-mode'] = object.retention.mode;
+    headers['x-amz-object-lock-retain-until-date'] = new Date(object.retention.retainUntilMs).toISOString();
+  }
+  if (object.legalHold !== undefined)
+    headers['x-amz-object-lock-legal-hold'] = object.legalHold ? 'ON' : 'OFF';
   if (withChecksum && object.checksum) {
     headers[checksumHeader(object.checksum.algorithm)] = object.checksum.value;
     headers['x-amz-checksum-type'] = object.checksum.type;

@@ -26,6 +26,7 @@ import {
 import { noSuchKey } from './s3-errors.js';
 import type { ObjectAttributes, ObjectRecord } from './s3-state.js';
 import { isoTime, xmlResponse } from './s3-xml.js';
+import { useObjectKey } from './sse-kms.js';
 import { findVersion } from './versioning.js';
 
 /** The source object of a copy, authorized (s3:GetObject) and checked against the copy-source conditions. */
@@ -46,6 +47,7 @@ export function resolveCopySource(env: S3Env, request: ServiceRequest): ObjectRe
   } else object = bucket.objects.get(source.key);
   if (!object) throw missingKeyError(env, request, bucket, noSuchKey(source.key));
   assertRetrievable(object);
+  useObjectKey(env, request, bucket, source.key, object.sse, 'kms:Decrypt');
   checkCopySourceConditions(request, object);
   return object;
 }
@@ -82,7 +84,7 @@ export async function copyObject(
   authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
   assertKeyLength(key);
   const source = resolveCopySource(env, request);
-  const attributes = copiedAttributes(request, source, attributesFromRequest(request, bucket));
+  const attributes = copiedAttributes(request, source, attributesFromRequest(env, request, bucket, key));
   const sameObject = bucket.objects.get(key) === source;
   const changesSomething =
     header(request, 'x-amz-metadata-directive') === 'REPLACE' ||
@@ -94,7 +96,7 @@ export async function copyObject(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
-  checkWriteConditions(request, bucket.objects.get(key));
+  checkWriteConditions(request, key, bucket.objects.get(key));
   const checksumAlgorithm =
     parseChecksumAlgorithm(header(request, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm') ??
     source.checksum?.algorithm;

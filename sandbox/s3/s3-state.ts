@@ -17,6 +17,19 @@ export interface ServerSideEncryption {
   bucketKeyEnabled?: boolean;
 }
 
+export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+/** An object version's Object Lock retention: it may not be deleted before `retainUntilMs`. */
+export interface Retention {
+  mode: RetentionMode;
+  retainUntilMs: number;
+}
+
+/** A bucket's Object Lock configuration: enabled for good, with an optional default retention. */
+export interface ObjectLockConfig {
+  defaultRetention?: { mode: RetentionMode; days?: number; years?: number };
+}
+
 /** What an object (or an upload that will become one) carries besides its body. */
 export interface ObjectAttributes {
   contentType: string;
@@ -30,6 +43,10 @@ export interface ObjectAttributes {
   acl: string;
   /** Object tags (`x-amz-tagging`, PutObjectTagging). */
   tags: Record<string, string>;
+  /** Object Lock retention (request headers, PutObjectRetention, or the bucket's default at commit). */
+  retention?: Retention;
+  /** Object Lock legal hold (ON while true). */
+  legalHold?: boolean;
 }
 
 export interface StoredChecksum {
@@ -49,6 +66,8 @@ export interface ObjectRecord extends ObjectAttributes {
   segments: Segment[];
   /** Sizes of the parts of a multipart object, in order (for `partNumber` reads). */
   partSizes?: number[];
+  /** The parts' checksums (base64, the upload's algorithm), when every part had one (GetObjectAttributes). */
+  partChecksums?: string[];
   /** Set once the bucket has had versioning enabled: a generated ID, or `null` while suspended. */
   versionId?: string;
 }
@@ -85,12 +104,25 @@ export interface MultipartUpload {
   parts: Map<number, PartRecord>;
 }
 
+/** What a completed multipart upload became, kept so that a retried Complete gets the same answer. */
+export interface CompletedUpload {
+  key: string;
+  etag: string;
+  versionId?: string;
+  checksum?: StoredChecksum;
+}
+
+/** How many completed uploads are remembered (the oldest are forgotten first). */
+const REMEMBERED_COMPLETIONS = 10_000;
+
 export interface BucketRecord {
   name: string;
   region: string;
   ownerAccountId: string;
   createdMs: number;
   policy?: { text: string; document: PolicyDocument };
+  /** Default encryption (PutBucketEncryption); unset means SSE-S3. */
+  encryption?: ServerSideEncryption;
   /** Undefined once the ownership controls were deleted (ACLs then behave as ObjectWriter). */
   ownership?: ObjectOwnership;
   acl: string;
@@ -98,6 +130,8 @@ export interface BucketRecord {
   tags?: Record<string, string>;
   objects: SortedKeyMap<ObjectRecord>;
   uploads: Map<string, MultipartUpload>;
+  /** Set when the bucket was created with Object Lock or had it enabled; never removed. */
+  objectLock?: ObjectLockConfig;
   /** Unset until PutBucketVersioning; never returns to unset. */
   versioning?: 'Enabled' | 'Suspended';
   /**
@@ -141,6 +175,8 @@ function decodeSegment(value: unknown): Segment {
 export class S3State {
   readonly buckets = new Map<string, BucketRecord>();
   private sequencer: bigint;
+  /** Recently completed uploads by `bucket/uploadId` (memory only: a retry follows its request closely). */
+  private readonly completions = new Map<string, CompletedUpload>();
 
   constructor(
     readonly store: BlobStore,
@@ -154,6 +190,16 @@ export class S3State {
   nextSequencer(): string {
     this.sequencer += 1n;
     return this.sequencer.toString(16).toUpperCase().padStart(18, '0');
+  }
+
+  rememberCompletion(bucket: string, uploadId: string, completed: CompletedUpload): void {
+    this.completions.set(`${bucket}/${uploadId}`, completed);
+    if (this.completions.size > REMEMBERED_COMPLETIONS)
+      this.completions.delete(this.completions.keys().next().value!);
+  }
+
+  completion(bucket: string, uploadId: string): CompletedUpload | undefined {
+    return this.completions.get(`${bucket}/${uploadId}`);
   }
 
   snapshot(): S3Snapshot {

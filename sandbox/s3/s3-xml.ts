@@ -131,17 +131,6 @@ export function texts(node: unknown, name: string): string[] {
   return list.map((item) => (typeof item === 'string' ? item : ''));
 }
 
-/**
- * URL-encodes a key the way S3 does in `encoding-type=url` listings and in event notifications:
- * form encoding (space as `+`, everything but `A-Za-z0-9.-_*` as UTF-8 `%XX`) except that `/` stays.
- */
-export function s3UrlEncode(value: string): string {
-  return encodeURIComponent(value)
-    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+')
-    .replace(/%2F/g, '/');
-}
-
 /** S3's timestamps in XML: ISO 8601 with milliseconds. */
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();

@@ -11,8 +11,9 @@ import { assertOwnerAccount } from './bucket-policy.js';
 import { ownerNodes } from './buckets.js';
 import { authorize, findBucket, type S3Env } from './s3-access.js';
 import type { BucketRecord, DeleteMarker, ObjectRecord, PastVersion } from './s3-state.js';
-import { child, isoTime, parseXml, s3UrlEncode, text, type XmlNode, xmlResponse } from './s3-xml.js';
+import { child, isoTime, parseXml, text, type XmlNode, xmlResponse } from './s3-xml.js';
 import { compareUtf8 } from './sorted-keys.js';
+import { listingEncoder } from './url-encoding.js';
 
 /** S3-style version IDs: 32 URL-safe characters. */
 export function newVersionId(): string {
@@ -148,6 +149,12 @@ export async function putBucketVersioning(
       'MalformedXML',
       'The XML you provided was not well-formed or did not validate against our published schema',
     );
+  if (bucket.objectLock && status !== 'Enabled')
+    throw new AwsError(
+      'InvalidBucketState',
+      'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.',
+      409,
+    );
   bucket.versioning = status;
   return { status: 200 };
 }
@@ -187,7 +194,8 @@ export function listObjectVersions(env: S3Env, request: ServiceRequest, name: st
   const keyMarker = params.get('key-marker') ?? '';
   const versionIdMarker = params.get('version-id-marker') ?? '';
   const maxKeys = Math.min(Number(params.get('max-keys') ?? '1000') || 1000, 1000);
-  const encode = params.get('encoding-type') === 'url' ? s3UrlEncode : (s: string) => s;
+  const encoder = listingEncoder(params.get('encoding-type'));
+  const encode = encoder ?? ((s: string) => s);
   const entries: XmlNode[] = [];
   const prefixes: string[] = [];
   let count = 0;
@@ -262,6 +270,7 @@ export function listObjectVersions(env: S3Env, request: ServiceRequest, name: st
     ['NextVersionIdMarker', truncated && next?.versionId ? next.versionId : undefined],
     ['MaxKeys', maxKeys],
     ['Delimiter', delimiter ? encode(delimiter) : undefined],
+    ['EncodingType', encoder ? 'url' : undefined],
     ['IsTruncated', truncated],
     ...entries,
     ...prefixes.map((p): XmlNode => ['CommonPrefixes', [['Prefix', encode(p)]]]),

@@ -1,18 +1,19 @@
 /**
  * The two ways a connection reaches its customer's account, decided once from the configuration
  * keys the requirements name (`assumeRoleFlag`, `assumeRoleArn`, `externalId`, `sessionName`,
- * `stsCredsExpirationTime`), with every default applied here:
+ * `stsCredsExpirationTime`), read from the resolved configuration (defaults already applied):
  *
  * - `default-chain`: the SDK's default credential chain, unchanged (assumeRoleFlag false);
  * - `assume-role`: AssumeRole through `roleArns` in order, each hop with the same external ID,
  *   session name and duration.
  */
-import { type Connection, MAX_STS_DURATION_SEC, parseDurationSec } from '../config/schema.js';
+import type { Connection } from '../config/resolved-config.js';
+import { partitionOfRegion } from './arn.js';
 
 /** The connection keys that decide its credentials. */
 export type ConnectionAuth = Pick<
   Connection,
-  'name' | 'assumeRoleFlag' | 'assumeRoleArn' | 'externalId' | 'sessionName' | 'stsCredsExpirationTime'
+  'name' | 'assumeRoleFlag' | 'assumeRoleArn' | 'externalId' | 'sessionName' | 'stsCredsExpirationSec'
 >;
 
 /** How a connection authenticates. */
@@ -32,24 +33,7 @@ export type AuthVariant =
       durationSec: number;
     };
 
-/** `bucketbridge-<connection>`, trimmed to the 64 characters and the alphabet STS accepts. */
-export function defaultSessionName(connectionName: string): string {
-  return `bucketbridge-${connectionName}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-}
-
-/** The session duration a connection asks for, in seconds. */
-export function sessionDurationSec(connection: Pick<Connection, 'stsCredsExpirationTime'>): number {
-  const seconds = parseDurationSec(connection.stsCredsExpirationTime);
-  // The schema has validated the value; this guards a hand-built Connection in code.
-  if (seconds === undefined || seconds > MAX_STS_DURATION_SEC) {
-    throw new RangeError(
-      `stsCredsExpirationTime ${String(connection.stsCredsExpirationTime)} is not 15m..12h`,
-    );
-  }
-  return seconds;
-}
-
-/** The auth variant of a connection, defaults applied. */
+/** The auth variant of a resolved connection. */
 export function authVariantOf(connection: ConnectionAuth): AuthVariant {
   if (!connection.assumeRoleFlag) return { kind: 'default-chain' };
   if (connection.assumeRoleArn.length === 0) {
@@ -59,8 +43,8 @@ export function authVariantOf(connection: ConnectionAuth): AuthVariant {
     kind: 'assume-role',
     roleArns: connection.assumeRoleArn,
     externalId: connection.externalId,
-    sessionName: connection.sessionName ?? defaultSessionName(connection.name),
-    durationSec: sessionDurationSec(connection),
+    sessionName: connection.sessionName,
+    durationSec: connection.stsCredsExpirationSec,
   };
 }
 
@@ -72,12 +56,6 @@ export function describeAuthVariant(variant: AuthVariant): string {
   return `AssumeRole ${chain} as session ${variant.sessionName} for ${variant.durationSec} s, with ${externalId}`;
 }
 
-const PARTITION_OF_REGION: Array<[RegExp, string]> = [
-  [/^cn-/, 'aws-cn'],
-  [/^us-gov-/, 'aws-us-gov'],
-  [/^us-isob-/, 'aws-iso-b'],
-  [/^us-iso-/, 'aws-iso'],
-];
 const HOME_REGION: Record<string, string> = {
   aws: 'us-east-1',
   'aws-cn': 'cn-north-1',
@@ -85,11 +63,6 @@ const HOME_REGION: Record<string, string> = {
   'aws-iso': 'us-iso-east-1',
   'aws-iso-b': 'us-isob-east-1',
 };
-
-/** The partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, ...). */
-export function partitionOfRegion(region: string): string {
-  return PARTITION_OF_REGION.find(([pattern]) => pattern.test(region))?.[1] ?? 'aws';
-}
 
 /**
  * The region to call STS in for a role: the configured one when it is in the role's partition,

@@ -5,10 +5,10 @@
  */
 import { GetBucketLocationCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { Config, Connection } from '../config/schema.js';
+import type { Config, Connection } from '../config/resolved-config.js';
 import type { Logger } from '../observe/logger.js';
 import { type AwsSettings, createClient } from './client-factory.js';
-import { fromConnection, sharedVendorChain } from './credentials.js';
+import { type AssumeRoleObserver, fromConnection, sharedVendorChain } from './credentials.js';
 import { describeCredentialFailure } from './describe-failure.js';
 import { awsErrorCode, BucketRegionError, messageOf } from './errors.js';
 
@@ -23,7 +23,7 @@ export interface ConnectionAccess {
   s3ForBucket(bucket: string): Promise<S3Client>;
   /** The bucket's region, from HeadBucket's `x-amz-bucket-region`, else GetBucketLocation; cached. */
   bucketRegion(bucket: string): Promise<string>;
-  /** A client (STS, SQS, SNS, ...) with the connection's credentials. Default region: `aws.region`. */
+  /** A client (SQS, SNS, ...) with the connection's credentials. Default region: the connection's `region`. */
   client<C>(ClientClass: ClientClass<C>, region?: string): C;
   /** A client with the vendor's own credentials (default chain), e.g. for the vendor's queue. */
   vendorClient<C>(ClientClass: ClientClass<C>, region?: string): C;
@@ -36,6 +36,8 @@ export interface ConnectionAccessOptions {
   logger?: Logger | undefined;
   /** The vendor's own credentials. Default: the SDK's default chain. Tests inject static ones. */
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
+  /** Told of every AssumeRole call of this connection (see {@link fromConnection}). */
+  onAssumeRole?: AssumeRoleObserver | undefined;
 }
 
 /** Builds the {@link ConnectionAccess} of one connection. Nothing is fetched until first used. */
@@ -43,7 +45,13 @@ export function createConnectionAccess(options: ConnectionAccessOptions): Connec
   const settings: AwsSettings = options.config.aws;
   const { connection, logger } = options;
   const vendorCredentials = options.vendorCredentials ?? sharedVendorChain();
-  const credentials = fromConnection({ connection, settings, vendorCredentials, logger });
+  const credentials = fromConnection({
+    connection,
+    settings,
+    vendorCredentials,
+    logger,
+    onAssumeRole: options.onAssumeRole,
+  });
   const connectionClients = new ClientCache(settings, credentials);
   const vendorClients = new ClientCache(settings, vendorCredentials);
   const regions = new Map<string, Promise<string>>();
@@ -51,7 +59,8 @@ export function createConnectionAccess(options: ConnectionAccessOptions): Connec
   const bucketRegion = (bucket: string): Promise<string> => {
     let region = regions.get(bucket);
     if (region === undefined) {
-      region = discoverBucketRegion(connectionClients.get(S3Client, settings.region), bucket);
+      // Asked in the customer's region first: that is where their buckets are expected to be.
+      region = discoverBucketRegion(connectionClients.get(S3Client, connection.region), bucket);
       regions.set(bucket, region);
       // A failure is not remembered: the next call asks again.
       region.then(
@@ -66,7 +75,7 @@ export function createConnectionAccess(options: ConnectionAccessOptions): Connec
     credentials,
     bucketRegion,
     s3ForBucket: async (bucket) => connectionClients.get(S3Client, await bucketRegion(bucket)),
-    client: (ClientClass, region) => connectionClients.get(ClientClass, region ?? settings.region),
+    client: (ClientClass, region) => connectionClients.get(ClientClass, region ?? connection.region),
     vendorClient: (ClientClass, region) => vendorClients.get(ClientClass, region ?? settings.region),
   };
 }

@@ -3,6 +3,7 @@
  * which role and which caller were involved and what to change.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { formatDurationSec } from '../config/duration.js';
 import { MAX_CHAINED_STS_DURATION_SEC } from '../config/schema.js';
 import { classifyAwsError } from './classify-aws-error.js';
 import { type AwsSettings, createClient } from './client-factory.js';
@@ -27,15 +28,6 @@ export interface AssumeRoleAttempt {
   settings: AwsSettings;
   externalId?: string | undefined;
   durationSec: number;
-}
-
-/** `3600` → `1h`, `5400` → `1h30m`, `900` → `15m`, `61` → `1m1s`. */
-export function formatDurationSec(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const text = `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
-  return text === '' ? '0s' : text;
 }
 
 const CHAINING_RULE =

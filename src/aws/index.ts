@@ -1,13 +1,11 @@
 /** The AWS layer: one client factory, per-connection credentials, errors in plain words. */
 
+export { type ArnParts, buildArn, parseArn, partitionOfRegion } from './arn.js';
 export {
   type AuthVariant,
   authVariantOf,
   type ConnectionAuth,
-  defaultSessionName,
   describeAuthVariant,
-  partitionOfRegion,
-  sessionDurationSec,
   stsRegionFor,
 } from './auth-variant.js';
 export { classifyAwsError } from './classify-aws-error.js';
@@ -25,17 +23,14 @@ export {
   normaliseLocation,
 } from './connection-access.js';
 export {
+  type AssumeRoleObserver,
   type ConnectionCredentialsOptions,
   fromConnection,
   fromVendorChain,
   memoizeCredentials,
   sharedVendorChain,
 } from './credentials.js';
-export {
-  describeAssumeRoleFailure,
-  describeCredentialFailure,
-  formatDurationSec,
-} from './describe-failure.js';
+export { describeAssumeRoleFailure, describeCredentialFailure } from './describe-failure.js';
 export {
   AssumeRoleError,
   type AssumeRoleFailure,
@@ -47,3 +42,11 @@ export {
   httpStatusOf,
   messageOf,
 } from './errors.js';
+export {
+  type LiveTarget,
+  LiveTargetError,
+  resolveLiveTarget,
+  type SnsLiveTarget,
+  type SqsLiveTarget,
+} from './live-target.js';
+export { parseQueueUrl, type QueueUrlParts } from './queue-url.js';

@@ -4,8 +4,9 @@
  * is reported at once; a value of the wrong type is left to the schema's own error.
  */
 import { describeValue } from './describe-value.js';
+import { parseDurationMs } from './duration.js';
 import type { RawProblem } from './raw-problem.js';
-import { MAX_CHAINED_STS_DURATION_SEC, parseDurationSec } from './schema-primitives.js';
+import { MAX_CHAINED_STS_DURATION_SEC } from './schema-primitives.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -26,8 +27,9 @@ function connectionRules(c: Obj, i: number): RawProblem[] {
   }
 
   const duration = c.stsCredsExpirationTime;
-  const durationSec =
-    typeof duration === 'string' || typeof duration === 'number' ? parseDurationSec(duration) : undefined;
+  const durationMs =
+    typeof duration === 'string' || typeof duration === 'number' ? parseDurationMs(duration) : undefined;
+  const durationSec = durationMs === undefined ? undefined : durationMs / 1000;
   if (
     Array.isArray(arns) &&
     arns.length > 1 &&

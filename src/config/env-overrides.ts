@@ -10,7 +10,7 @@
  */
 import type { ConfigProblem } from '../errors/index.js';
 import { describeValue } from './describe-value.js';
-import type { Config } from './schema.js';
+import type { ConfigFile } from './schema.js';
 import { regionSchema } from './schema-primitives.js';
 
 export const ENDPOINT_VARIABLES = ['BUCKETBRIDGE_ENDPOINT', 'AWS_ENDPOINT_URL'] as const;
@@ -46,9 +46,9 @@ export interface EnvOverride {
 
 /** The config with the environment's overrides applied, or the problems with the variables' values. */
 export function applyEnvOverrides(
-  config: Config,
+  config: ConfigFile,
   env: NodeJS.ProcessEnv,
-): { config: Config; problems: ConfigProblem[]; overrides: EnvOverride[] } {
+): { config: ConfigFile; problems: ConfigProblem[]; overrides: EnvOverride[] } {
   const problems: ConfigProblem[] = [];
   const overrides: EnvOverride[] = [];
   const aws = { ...config.aws };

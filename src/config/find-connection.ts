@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.js';
-import type { Config, Connection } from './schema.js';
+import type { Config, Connection } from './resolved-config.js';
 
 /** The connection called `name`; a UsageError listing the known names when there is none. */
 export function findConnection(config: Config, name: string): Connection {

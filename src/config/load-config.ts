@@ -1,7 +1,8 @@
 /**
  * Loading a configuration: read the YAML file, validate it against the schema and the cross-field
- * rules, apply the environment's overrides. Every problem is reported at once, each with the
- * file, line, column, key path, what was expected and what was found.
+ * rules, apply the environment's overrides, then resolve it (`resolved-config.ts`: durations as
+ * numbers, derived defaults). Every problem is reported at once, each with the file, line,
+ * column, key path, what was expected and what was found.
  */
 import type { Document, LineCounter } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../errors/index.js';
@@ -12,13 +13,14 @@ import { applyEnvOverrides, type EnvOverride } from './env-overrides.js';
 import { formatPath, locate } from './locate.js';
 import { parseConfigText, readConfigText } from './parse-config-text.js';
 import type { RawProblem } from './raw-problem.js';
-import { type Config, CURRENT_CONFIG_VERSION, configSchema } from './schema.js';
+import { type Config, resolveConfig } from './resolved-config.js';
+import { type ConfigFile, CURRENT_CONFIG_VERSION, configSchema } from './schema.js';
 import { problemsFromZodIssues } from './zod-problems.js';
 
 export interface LoadedConfig {
   /** The configuration file's path as given. Relative paths inside the file resolve against its folder. */
   path: string;
-  /** The validated configuration, defaults and environment overrides applied. */
+  /** The resolved configuration: validated, defaults and environment overrides applied. */
   config: Config;
   /** The parsed YAML document (comments and source ranges kept). */
   document: Document;
@@ -100,7 +102,7 @@ export function problemsInRawConfig(
   raw: unknown,
   path: string,
   options: { allowOlderVersion?: boolean } = {},
-): { problems: RawProblem[]; config?: Config } {
+): { problems: RawProblem[]; config?: ConfigFile } {
   const version = versionProblems(raw, path);
   if (version.stop) return { problems: version.problems };
   // An older file is checked as if it declared the current version: migration only adds keys
@@ -154,7 +156,7 @@ export function validateConfigText(path: string, text: string, options: Validate
     overrides,
   } = applyEnvOverrides(checked.config, options.env ?? process.env);
   if (envProblems.length > 0) throw new ConfigError(envProblems);
-  return { path, config, document, lineCounter, overrides };
+  return { path, config: resolveConfig(config), document, lineCounter, overrides };
 }
 
 /**

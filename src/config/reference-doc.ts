@@ -62,8 +62,10 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
   const nested: Array<() => void> = [];
   for (const [key, child] of Object.entries(properties)) {
     const keyPath = path === '' ? key : `${path}.${key}`;
+    // `x-default` names a default taken from another key (a connection's region: aws.region).
+    const derivedDefault = typeof child['x-default'] === 'string' ? `\`${child['x-default']}\`` : 'not set';
     const defaultText =
-      child.default !== undefined ? code(child.default) : required.has(key) ? '**required**' : 'not set';
+      child.default !== undefined ? code(child.default) : required.has(key) ? '**required**' : derivedDefault;
     section.rows.push(
       `| \`${key}\` | ${cell(typeOf(child))} | ${cell(defaultText)} | ${cell(rangeOf(child))} | ${cell(describeKey(key, child))} |`,
     );
@@ -126,6 +128,10 @@ Rules across keys (checked by \`config validate\`):
 
 Environment overrides (highest first): the endpoint from \`BUCKETBRIDGE_ENDPOINT\`, then \`AWS_ENDPOINT_URL\`, then \`aws.endpoint\`;
 the region from \`AWS_REGION\`, then \`AWS_DEFAULT_REGION\`, then \`aws.region\`.
+
+Regions: \`aws.region\` is the vendor's (STS, the vendor's queues); a connection's \`region\` is the customer's
+(its buckets and topic; default \`aws.region\` after the overrides). Objects are processed in the source bucket's
+region when it is among \`processing.regions\`, else from \`processing.defaultRegion\` (\`verify\` warns).
 
 ${body}`;
 }

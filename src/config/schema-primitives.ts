@@ -3,6 +3,7 @@
  * both the file validation and the `init` prompts use, so a rule is written once.
  */
 import { z } from 'zod';
+import { formatDurationSec, parseDurationMs } from './duration.js';
 
 /** AWS partitions an ARN may name. */
 export const AWS_PARTITIONS = [
@@ -35,29 +36,6 @@ export const MIN_STS_DURATION_SEC = 15 * 60;
 export const MAX_STS_DURATION_SEC = 12 * 60 * 60;
 /** AWS caps a session obtained with credentials of another assumed role (role chaining) at one hour. */
 export const MAX_CHAINED_STS_DURATION_SEC = 60 * 60;
-
-/**
- * Parses `1h`, `90m`, `3600s`, `1h30m` or a plain number of seconds into seconds.
- * Returns undefined when the text is not a duration.
- */
-export function parseDurationSec(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-  if (!match || text === '') return undefined;
-  const [, h = '0', m = '0', s = '0'] = match;
-  return Number(h) * 3600 + Number(m) * 60 + Number(s);
-}
-
-/** Seconds as the shortest of `12h`, `90m`, `1h30m`, `45s`. */
-export function formatDurationSec(totalSec: number): string {
-  const h = Math.floor(totalSec / 3600);
-  const m = Math.floor((totalSec % 3600) / 60);
-  const s = totalSec % 60;
-  const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-  return text === '' ? '0s' : text;
-}
 
 /**
  * Says which part of a would-be IAM ARN is wrong (partition, service, region, account or
@@ -120,7 +98,7 @@ export const DURATION_EXPECTED = 'a duration such as 1h, 90m, 3600s or a number 
 
 /**
  * A duration given as `1h`, `90m`, `3600s`, `1h30m` or a number of seconds, optionally limited to
- * [minSec, maxSec]. The value keeps the user's spelling; read it with {@link parseDurationSec}.
+ * [minSec, maxSec]. The value keeps the user's spelling; `resolveConfig` turns it into a number.
  */
 export function durationSchema(limits: { minSec?: number; maxSec?: number } = {}) {
   const { minSec = 0, maxSec = Number.MAX_SAFE_INTEGER } = limits;
@@ -137,9 +115,9 @@ export function durationSchema(limits: { minSec?: number; maxSec?: number } = {}
     )
     .refine(
       (v) => {
-        const sec = parseDurationSec(v);
+        const ms = parseDurationMs(v);
         // A value that is not a duration at all has its own error already.
-        return sec === undefined || (sec >= minSec && sec <= maxSec);
+        return ms === undefined || (ms >= minSec * 1000 && ms <= maxSec * 1000);
       },
       {
         error: bounded

@@ -23,6 +23,7 @@ import {
   sessionNameSchema,
 } from './schema-primitives.js';
 import { processorSchema } from './schema-processors.js';
+import { scheduleSchema, serviceSchema } from './schema-service.js';
 
 export {
   BUCKET_NAME,
@@ -31,7 +32,6 @@ export {
   MAX_STS_DURATION_SEC,
   MIN_STS_DURATION_SEC,
   PRINCIPAL_ARN,
-  parseDurationSec,
   ROLE_ARN,
   SESSION_NAME,
 } from './schema-primitives.js';
@@ -83,7 +83,9 @@ const sourceLocation = z
       .describe('Only objects last modified before this ISO-8601 time.'),
     kmsKeyArn: kmsKeyArn
       .optional()
-      .describe('KMS key ARN the source objects are encrypted with (grants kms:Decrypt).'),
+      .describe(
+        'KMS key ARN the source objects are encrypted with (SSE-KMS): onboarding grants the role kms:Decrypt on it and writes the key-policy statement; verify fails when another key is in play.',
+      ),
   })
   .describe('Where objects are read from.');
 
@@ -106,7 +108,7 @@ const destinationLocation = z
     kmsKeyArn: kmsKeyArn
       .optional()
       .describe(
-        'KMS key ARN for server-side encryption of outputs (grants kms:GenerateDataKey and kms:Decrypt).',
+        'KMS key ARN for server-side encryption of outputs (SSE-KMS): onboarding grants the role kms:GenerateDataKey and kms:Decrypt (multipart parts) on it and writes the key-policy statement.',
       ),
     storageClass: z.string().optional().describe('Storage class for outputs, e.g. STANDARD_IA.'),
   })
@@ -192,6 +194,12 @@ export const connectionSchema = z
       )
       .describe('Unique name of this customer integration.'),
     accountId: accountIdSchema.describe("The customer's AWS account ID."),
+    region: regionSchema
+      .optional()
+      .meta({ 'x-default': 'aws.region' })
+      .describe(
+        "The customer's region: where the source bucket and the live topic are. The topic ARN, the CloudFormation stack, the bucket notification and the customer-side clients use it. Default: `aws.region`.",
+      ),
     assumeRoleFlag: z
       .boolean()
       .default(false)
@@ -229,6 +237,7 @@ export const connectionSchema = z
       .max(1000)
       .default(16)
       .describe('Objects processed at once in batch.'),
+    schedule: scheduleSchema,
   })
   .describe('One customer integration.');
 
@@ -251,7 +260,7 @@ export const configSchema = z
         region: regionSchema
           .default('us-east-1')
           .describe(
-            "Region for STS, SQS and SNS calls, and for S3 until a bucket's own region is known. Overridden by AWS_REGION, then AWS_DEFAULT_REGION.",
+            "The vendor's region: STS and the vendor's own queues. Also the default of each connection's `region`. Overridden by AWS_REGION, then AWS_DEFAULT_REGION.",
           ),
         endpoint: z
           .url('an http(s) URL such as http://127.0.0.1:4566')
@@ -292,15 +301,21 @@ export const configSchema = z
         'Ledger location: `sqlite:PATH` (relative to the config file; one machine) or ' +
           '`postgres://USER@HOST:PORT/DB` (many workers; password from PGPASSWORD or ~/.pgpass, TLS by `sslmode`; see docs/scale-out.md).',
       ),
+    service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })
   .describe('bucketbridge configuration.');
 
-/** A validated configuration, defaults applied. */
-export type Config = z.output<typeof configSchema>;
-/** One customer integration, defaults applied. */
-export type Connection = z.output<typeof connectionSchema>;
-export type ProcessorSettings = z.output<typeof processorSchema>;
-export type LiveSettings = z.output<typeof liveSettings>;
+/**
+ * A configuration file as validated, schema defaults applied, durations still as written. Code
+ * outside `src/config/` uses the resolved {@link Config} of `resolved-config.ts` instead.
+ */
+export type ConfigFile = z.output<typeof configSchema>;
+/** One connection as validated, before resolution. */
+export type ConnectionFile = z.output<typeof connectionSchema>;
+/** A `processor` block as validated, before resolution. */
+export type ProcessorSettingsFile = z.output<typeof processorSchema>;
+/** A `live` block as validated, before resolution. */
+export type LiveSettingsFile = z.output<typeof liveSettings>;
 /** A configuration as written in a file, before defaults. */
 export type ConfigInput = z.input<typeof configSchema>;

@@ -6,7 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Connection } from '../config/schema.js';
+import type { Connection } from '../config/resolved-config.js';
 import type { Logger } from '../observe/logger.js';
 import { createObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';

@@ -7,16 +7,17 @@ import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk
 import { ConfirmSubscriptionCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type ConnectionAccess, httpStatusOf } from '../aws/index.js';
 import {
-  type Config,
-  type Connection,
-  connectionSchema,
-  type LiveSettings,
-  parseDurationSec,
-} from '../config/schema.js';
+  type AssumeRoleObserver,
+  type ConnectionAccess,
+  httpStatusOf,
+  LiveTargetError,
+  parseArn,
+  resolveLiveTarget,
+} from '../aws/index.js';
+import type { Config, Connection, LiveSettings } from '../config/resolved-config.js';
+import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../observe/logger.js';
-import { partitionForRegion } from '../onboarding/onboarding-context.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import { createObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
@@ -56,9 +57,21 @@ export interface LiveConnectionOptions {
   /** Retry settings of the pipeline for transient failures. */
   retry?: RetryOptions | undefined;
   consumer?: ConsumerTuning | undefined;
-  /** Called with every object outcome (events and backfill). */
-  onOutcome?: (outcome: ObjectOutcome) => void;
+  /** Called with every object outcome (events and backfill) and how long it took, in seconds. */
+  onOutcome?: (outcome: ObjectOutcome, durationSec: number) => void;
+  /** Called with what became of each message: deleted, handed back, or handed back for the last time. */
+  onMessage?: (outcome: MessageOutcome) => void;
+  /** Called when receiving fails (`error`) and when it succeeds again (`undefined`). */
+  onQueueHealth?: (error: unknown) => void;
+  /** Told of every AssumeRole call of this connection. */
+  onAssumeRole?: AssumeRoleObserver | undefined;
 }
+
+/**
+ * What became of a message: `deleted` once its objects are settled; `retried` when handed back;
+ * `dead_lettered` when handed back at `maxReceiveCount` receives (the redrive policy moves it).
+ */
+export type MessageOutcome = 'deleted' | 'retried' | 'dead_lettered';
 
 export interface LiveConnection {
   readonly name: string;
@@ -75,14 +88,10 @@ export interface LiveConnection {
   stop(graceMs: number): Promise<void>;
 }
 
-/** The `live` settings with their defaults, also when the block is absent. */
-export function liveSettingsOf(connection: Connection): LiveSettings {
-  return connection.live ?? connectionSchema.shape.live.unwrap().parse({});
-}
-
 export async function startLiveConnection(options: LiveConnectionOptions): Promise<LiveConnection> {
   const { config, connection, logger } = options;
-  const live = liveSettingsOf(connection);
+  const live = connection.live;
+  if (live === undefined) throw new RangeError(`connection ${connection.name} is not a live connection`);
   const log = logger.child({ connection: connection.name });
   const built = await buildPipeline({
     config,
@@ -94,18 +103,21 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
     // A transient failure hands the message back; its redelivery must be able to claim again.
     retryFailed: true,
     retry: options.retry,
+    onAssumeRole: options.onAssumeRole,
   });
   const { access, pipeline } = built;
-  const visibilityTimeoutSec = parseDurationSec(live.visibilityTimeout) ?? 300;
-  const wiring = await wire(config, connection, live, access, visibilityTimeoutSec, log);
+  const { visibilityTimeoutSec } = live;
+  const wiring = await wire(config, options.configPath, connection, live, access, log);
   log.info({ queueUrl: wiring.queueUrl, mode: live.mode }, 'queue ready');
 
   const serial = new SerialPerKey();
   const process = async (object: SourceObject, signal: AbortSignal) => {
-    const outcome = await serial.run(`${object.bucket}/${object.key}`, () =>
-      pipeline.process(object, signal),
-    );
-    options.onOutcome?.(outcome);
+    let startedMs = 0;
+    const outcome = await serial.run(`${object.bucket}/${object.key}`, () => {
+      startedMs = performance.now();
+      return pipeline.process(object, signal);
+    });
+    options.onOutcome?.(outcome, (performance.now() - startedMs) / 1000);
     return outcome;
   };
   let consumer: SqsConsumer | undefined;
@@ -131,7 +143,7 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
       if (claim.outcome === 'claimed') await options.ledger.markFailed(key, pipeline.owner, reason, 1);
     },
     confirmSubscription: async (topicArn, token) => {
-      const sns = access.vendorClient(SNSClient, topicArn.split(':')[3]);
+      const sns = access.vendorClient(SNSClient, parseArn(topicArn)?.region || undefined);
       await sns.send(new ConfirmSubscriptionCommand({ TopicArn: topicArn, Token: token }));
     },
     log,
@@ -151,13 +163,18 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
       error instanceof MalformedMessageError ? 0 : backoff(receiveCount, error),
     events: {
       received: (count) => stats.received(count),
+      receiveSucceeded: () => options.onQueueHealth?.(undefined),
+      processed: () => options.onMessage?.('deleted'),
       failed: (message, error) => {
+        const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+        options.onMessage?.(receiveCount >= live.maxReceiveCount ? 'dead_lettered' : 'retried');
         stats.error(error);
         if (!(error instanceof MalformedMessageError)) {
           log.debug({ messageId: message.MessageId, err: error }, 'message failed');
         }
       },
       receiveError: (error, pauseMs) => {
+        options.onQueueHealth?.(error);
         stats.error(error);
         log.warn({ err: error, pauseMs }, 'receiving from the queue failed; pausing');
       },
@@ -244,35 +261,30 @@ interface Wiring {
 
 async function wire(
   config: Config,
+  configPath: string,
   connection: Connection,
   live: LiveSettings,
   access: ConnectionAccess,
-  visibilityTimeoutSec: number,
   log: Logger,
 ): Promise<Wiring> {
-  if (live.mode === 'sqs') {
+  const target = liveTargetOf(config, configPath, connection);
+  if (target?.mode === 'sqs') {
     // The customer's queue, read through the assumed role.
-    const queueUrl = live.queueUrl ?? '';
-    const sqs = access.client(SQSClient, regionOfQueueUrl(queueUrl) ?? config.aws.region);
+    const { queueUrl } = target;
+    const sqs = access.client(SQSClient, target.region);
     return { sqs, queueUrl, deadLetterQueueUrl: await deadLetterQueueOf(sqs, queueUrl), topicArn: undefined };
   }
-  const region = config.aws.region;
-  const topicArn =
-    live.topicArn ??
-    `arn:${partitionForRegion(region)}:sns:${region}:${connection.accountId}:${connection.onboarding.topicName}`;
-  const queueName =
-    live.queueName ??
-    (live.queueUrl ? live.queueUrl.split('/').pop() : undefined) ??
-    `bucketbridge-${connection.name}`;
+  if (target === undefined) throw new RangeError(`connection ${connection.name} is not a live connection`);
+  const { topicArn } = target;
   const sqs = access.vendorClient(SQSClient);
   const queue = await ensureVendorQueue({
     connection: connection.name,
     sqs,
-    sns: access.vendorClient(SNSClient, topicArn.split(':')[3] || region),
+    sns: access.vendorClient(SNSClient, target.region),
     topicArn,
-    queueName,
+    queueName: target.vendorQueueName,
     maxReceiveCount: live.maxReceiveCount,
-    visibilityTimeoutSec,
+    visibilityTimeoutSec: live.visibilityTimeoutSec,
     rawMessageDelivery: live.rawMessageDelivery,
   });
   if (queue.rawMessageDeliveryError !== undefined) {
@@ -284,9 +296,25 @@ async function wire(
   return { sqs, queueUrl: queue.queueUrl, deadLetterQueueUrl: queue.deadLetterQueueUrl, topicArn };
 }
 
-/** `https://sqs.REGION.amazonaws.com/...` → REGION; undefined for other hosts (a local stand-in). */
-export function regionOfQueueUrl(queueUrl: string): string | undefined {
-  return /^https?:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(queueUrl)?.[1];
+/** The connection's live target; a setting that cannot name one is a configuration error (exit 2). */
+function liveTargetOf(config: Config, configPath: string, connection: Connection) {
+  try {
+    return resolveLiveTarget(config, connection);
+  } catch (error) {
+    if (!(error instanceof LiveTargetError)) throw error;
+    const index = config.connections.findIndex((c) => c.name === connection.name);
+    throw new ConfigError(
+      [
+        {
+          file: configPath,
+          path: `connections[${index}].${error.keyPath}`,
+          expected: error.expected,
+          found: error.found,
+        },
+      ],
+      { cause: error },
+    );
+  }
 }
 
 /** The customer queue's dead-letter queue, when its redrive policy names one we may read. */

@@ -4,7 +4,7 @@
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { findConnection, loadConfig } from '../config/index.js';
-import type { Connection } from '../config/schema.js';
+import type { Connection } from '../config/resolved-config.js';
 import { UsageError } from '../errors/index.js';
 import type { Logger } from '../observe/logger.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';

@@ -2,8 +2,9 @@
  * Everything the onboarding documents are made of, resolved once from a connection: names, ARNs,
  * the external ID, prefixes in the form IAM patterns need. Builders and renderers read only this.
  */
-import type { Config, Connection } from '../config/schema.js';
-import { parseDurationSec } from '../config/schema.js';
+import { buildArn, partitionOfRegion } from '../aws/arn.js';
+import { type LiveTarget, LiveTargetError, resolveLiveTarget } from '../aws/live-target.js';
+import type { Config, Connection } from '../config/resolved-config.js';
 import { iamLiteral } from './policies/policy-document.js';
 
 /** IAM's longest allowed role session (MaxSessionDuration), in seconds. */
@@ -70,45 +71,6 @@ export interface OnboardingContext {
   live?: SnsLiveContext | SqsLiveContext;
 }
 
-/** The partition a region belongs to. */
-export function partitionForRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
-}
-
-/**
- * The ARN of a queue from its URL: `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` (also the legacy
- * `REGION.queue.amazonaws.com` host, and any other endpoint, such as the sandbox's, where the region
- * is then `fallbackRegion`). Returns undefined when the path is not `/ACCOUNT/NAME`.
- */
-export function queueArnFromUrl(queueUrl: string, fallbackRegion: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(queueUrl);
-  } catch {
-    return undefined;
-  }
-  const match = /^\/(\d{12})\/([\w-]{1,80}(?:\.fifo)?)\/?$/.exec(url.pathname);
-  if (!match) return undefined;
-  const host =
-    /^sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname) ??
-    /^([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?$/.exec(url.hostname);
-  const region = host?.[1] ?? fallbackRegion;
-  return `arn:${partitionForRegion(region)}:sqs:${region}:${match[1]}:${match[2]}`;
-}
-
-/** The parts of an SNS topic ARN, or undefined when the text is not one. */
-function parseTopicArn(
-  arn: string,
-): { partition: string; region: string; accountId: string; name: string } | undefined {
-  const match = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):([\w-]{1,256})$/.exec(arn);
-  if (!match) return undefined;
-  return { partition: match[1]!, region: match[2]!, accountId: match[3]!, name: match[4]! };
-}
-
 /**
  * A connection cannot be onboarded as configured. Carries the key (relative to the connection) so
  * the caller can locate it in the file and report it as a configuration problem.
@@ -137,9 +99,9 @@ export function resolveOnboardingContext(config: Config, connection: Connection)
   if (connection.externalId === undefined) {
     throw new OnboardingInputError('externalId', 'an external ID (the trust policy requires one)', 'none');
   }
-  const region = config.aws.region;
-  const partition = partitionForRegion(region);
-  const sessionDurationSec = parseDurationSec(connection.stsCredsExpirationTime) ?? MIN_ROLE_MAX_SESSION_SEC;
+  const region = connection.region;
+  const partition = partitionOfRegion(region);
+  const sessionDurationSec = connection.stsCredsExpirationSec;
   const maxSessionDurationSec = Math.min(
     MAX_ROLE_SESSION_SEC,
     Math.max(MIN_ROLE_MAX_SESSION_SEC, sessionDurationSec),
@@ -153,7 +115,13 @@ export function resolveOnboardingContext(config: Config, connection: Connection)
     vendorPrincipals: [...config.vendor.principals],
     externalId: connection.externalId,
     roleName: connection.onboarding.roleName,
-    roleArn: `arn:${partition}:iam::${connection.accountId}:role/${connection.onboarding.roleName}`,
+    roleArn: buildArn({
+      partition,
+      service: 'iam',
+      region: '',
+      accountId: connection.accountId,
+      resource: `role/${connection.onboarding.roleName}`,
+    }),
     sessionDurationSec,
     maxSessionDurationSec,
     allowListAllBuckets: connection.onboarding.allowListAllBuckets,
@@ -172,48 +140,23 @@ export function resolveOnboardingContext(config: Config, connection: Connection)
       ...(connection.destination.kmsKeyArn ? { kmsKeyArn: connection.destination.kmsKeyArn } : {}),
     },
   };
-  if (connection.workflow === 'live') context.live = resolveLive(config, connection, context);
+  const target = liveTargetOf(config, connection);
+  if (target?.mode === 'sqs') {
+    context.live = { mode: 'sqs', queueArn: target.queueArn, queueUrl: target.queueUrl };
+  } else if (target?.mode === 'sns') {
+    // The stack and the notification go where the topic is: S3 notifies topics in its own region only.
+    context.region = target.region;
+    context.live = { mode: 'sns', topicName: target.topicName, topicArn: target.topicArn };
+  }
   return context;
 }
 
-function resolveLive(
-  config: Config,
-  connection: Connection,
-  context: OnboardingContext,
-): SnsLiveContext | SqsLiveContext {
-  const live = connection.live;
-  if (live?.mode === 'sqs') {
-    const expected =
-      "the URL of the customer's queue, https://sqs.REGION.amazonaws.com/ACCOUNT/NAME (live.mode is sqs)";
-    if (live.queueUrl === undefined) throw new OnboardingInputError('live.queueUrl', expected, 'none');
-    const queueArn = queueArnFromUrl(live.queueUrl, config.aws.region);
-    if (queueArn === undefined)
-      throw new OnboardingInputError('live.queueUrl', expected, `"${live.queueUrl}"`);
-    return { mode: 'sqs', queueArn, queueUrl: live.queueUrl };
+/** The one resolver's live target, its refusal as an {@link OnboardingInputError}. */
+function liveTargetOf(config: Config, connection: Connection): LiveTarget | undefined {
+  try {
+    return resolveLiveTarget(config, connection);
+  } catch (error) {
+    if (!(error instanceof LiveTargetError)) throw error;
+    throw new OnboardingInputError(error.keyPath, error.expected, error.found);
   }
-  if (live?.topicArn !== undefined) {
-    const topic = parseTopicArn(live.topicArn);
-    if (topic === undefined) {
-      throw new OnboardingInputError(
-        'live.topicArn',
-        'an SNS topic ARN such as arn:aws:sns:REGION:ACCOUNT:NAME',
-        `"${live.topicArn}"`,
-      );
-    }
-    if (topic.accountId !== connection.accountId) {
-      throw new OnboardingInputError(
-        'live.topicArn',
-        `a topic in the bucket owner's account ${connection.accountId}`,
-        `a topic in account ${topic.accountId}`,
-      );
-    }
-    context.region = topic.region;
-    return { mode: 'sns', topicName: topic.name, topicArn: live.topicArn };
-  }
-  const topicName = connection.onboarding.topicName;
-  return {
-    mode: 'sns',
-    topicName,
-    topicArn: `arn:${context.partition}:sns:${context.region}:${connection.accountId}:${topicName}`,
-  };
 }

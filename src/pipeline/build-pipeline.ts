@@ -8,8 +8,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type ConnectionAccess, createConnectionAccess } from '../aws/index.js';
-import type { Config, Connection } from '../config/schema.js';
+import { type AssumeRoleObserver, type ConnectionAccess, createConnectionAccess } from '../aws/index.js';
+import type { Config, Connection } from '../config/resolved-config.js';
 import type { Logger } from '../observe/logger.js';
 import { createProcessor } from '../processors/create-processor.js';
 import type { Processor } from '../processors/processor.js';
@@ -33,6 +33,8 @@ export interface BuildPipelineOptions {
   retryFailed?: boolean;
   /** Retry settings for transient failures. Default: the pipeline's. */
   retry?: RetryOptions | undefined;
+  /** Told of every AssumeRole call of this connection. */
+  onAssumeRole?: AssumeRoleObserver | undefined;
 }
 
 /** A connection's pipeline with what it was built from; `close()` releases the processor. */
@@ -50,6 +52,7 @@ export async function buildPipeline(options: BuildPipelineOptions): Promise<Buil
     connection,
     logger,
     vendorCredentials: options.vendorCredentials,
+    onAssumeRole: options.onAssumeRole,
   });
   const log = logger ?? { debug() {}, info() {}, warn() {} };
   const processor = await createProcessor(connection.processor, {

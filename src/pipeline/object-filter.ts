@@ -4,7 +4,7 @@
  * batch lister and the live event consumer alike.
  */
 import picomatch from 'picomatch';
-import type { Connection } from '../config/schema.js';
+import type { Connection } from '../config/resolved-config.js';
 import type { SourceObject } from './source-object.js';
 
 /** Why an object was left out; `undefined` when it is to be processed. */

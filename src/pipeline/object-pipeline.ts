@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Connection } from '../config/schema.js';
+import type { Connection } from '../config/resolved-config.js';
 import type { Processor, ProcessorContext, ProcessorLog, WrittenOutput } from '../processors/processor.js';
 import type { Ledger, LedgerKey, LedgerOwner } from '../state/ledger.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';

@@ -6,7 +6,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ObjectCannedACL, PutObjectCommandInput, S3Client, StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { Connection } from '../config/schema.js';
+import type { Connection } from '../config/resolved-config.js';
 
 /** Metadata names (after `x-amz-meta-`) that tie an output to its source. */
 export const SOURCE_KEY_METADATA = 'bucketbridge-source-key';

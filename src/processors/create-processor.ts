@@ -3,7 +3,7 @@
  * before any object is touched (programs on PATH, modules that load).
  */
 import { resolve } from 'node:path';
-import { type ProcessorSettings, parseDurationSec } from '../config/schema.js';
+import type { ProcessorSettings } from '../config/resolved-config.js';
 import { createCollectProcessor } from './collect/collect.js';
 import { createCompressProcessor } from './compress.js';
 import { createCopyProcessor } from './copy.js';
@@ -13,16 +13,6 @@ import { loadModuleProcessor } from './module-processor.js';
 import type { Processor, ProcessorEnvironment } from './processor.js';
 import { ProcessorSetupError } from './processor-setup-error.js';
 import { createVideoProcessor } from './video.js';
-
-function durationMs(value: string | number, setting: string): number {
-  const seconds = parseDurationSec(value);
-  if (seconds === undefined) {
-    throw new ProcessorSetupError(
-      `${setting}: expected a duration such as 10m, found ${JSON.stringify(value)}`,
-    );
-  }
-  return seconds * 1000;
-}
 
 /**
  * Checks the program exists before any object is touched. Returns what to spawn: a bare name as
@@ -60,7 +50,7 @@ export async function createProcessor(
       return createExecProcessor({
         command: await requireProgram(settings.command, 'processor.command', environment),
         args: settings.args,
-        timeoutMs: durationMs(settings.timeout, 'processor.timeout'),
+        timeoutMs: settings.timeoutMs,
         outputSuffix: settings.outputSuffix,
       });
     case 'video':
@@ -71,7 +61,7 @@ export async function createProcessor(
         ...(settings.maxHeight === undefined ? {} : { maxHeight: settings.maxHeight }),
         preset: settings.preset,
         ffmpegPath: await requireProgram(settings.ffmpegPath, 'processor.ffmpegPath', environment),
-        timeoutMs: durationMs(settings.timeout, 'processor.timeout'),
+        timeoutMs: settings.timeoutMs,
       });
     case 'collect':
       return createCollectProcessor({

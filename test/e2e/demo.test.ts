@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 
-describe('bucketbridge demo', () => {
+// The demo's own bound (runCli's timeoutMs) decides; each test waits a little longer so that a slow,
+// loaded machine fails with the demo's output rather than vitest's bare 60 s default.
+describe('bucketbridge demo', { timeout: 260_000 }, () => {
   const dirs: string[] = [];
   afterAll(async () => {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));

@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KEYS, type PtySession, spawnCliInPty } from '../helpers/pty.js';
-import { runCli } from '../helpers/run-cli.js';
-
-const CLEAN_ENV = {
-  AWS_REGION: '',
-  AWS_DEFAULT_REGION: '',
-  AWS_ENDPOINT_URL: '',
-  BUCKETBRIDGE_ENDPOINT: '',
-  BUCKETBRIDGE_CONFIG: '',
-};
+import { CLEAN_ENV, runCli } from '../helpers/run-cli.js';
 
 let session: PtySession | undefined;
 afterEach(() => session?.kill());
@@ -33,6 +25,7 @@ async function answerBasics(s: PtySession): Promise<void> {
   await answer(s, 'AWS region:', ''); // Enter keeps the default, us-east-1
   await answer(s, 'Connection name (one customer integration):', 'acme');
   await answer(s, "Customer's AWS account ID:", '222222222222');
+  await answer(s, "Customer's region (their buckets and topic): (us-east-1)", 'eu-west-2');
   await answer(s, 'Source bucket:', 'acme-src');
   await answer(s, 'Source prefix (empty for the whole bucket):', 'incoming/');
   await answer(s, 'Destination bucket:', 'acme-dst');
@@ -53,6 +46,7 @@ describe('init on a terminal', () => {
     const connection = parse(readFileSync(join(dir, 'bb.yaml'), 'utf8')).connections[0];
     expect(connection).toMatchObject({
       name: 'acme',
+      region: 'eu-west-2',
       assumeRoleFlag: false,
       assumeRoleArn: [],
       source: { bucket: 'acme-src', prefix: 'incoming/' },

@@ -18,6 +18,7 @@ import {
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
@@ -34,12 +35,15 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type Config, type Connection, configSchema } from '../../src/config/schema.js';
+import { type Config, type Connection, parseConfig } from '../../src/config/resolved-config.js';
 import { ensureVendorQueue } from '../../src/live/vendor-queue.js';
 import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js';
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
 import { type OnboardingContext, resolveOnboardingContext } from '../../src/onboarding/onboarding-context.js';
 import { INLINE_POLICY_NAME, renderCloudFormation } from '../../src/onboarding/render-cloudformation.js';
+import { verifyConnections } from '../../src/onboarding/verify/verify.js';
+import type { VerifyReport } from '../../src/onboarding/verify/verify-types.js';
+import { createRestrictedKey, encryptBucketByDefault } from './customer-keys.js';
 import { type TestSandbox, uniqueName } from './sandbox.js';
 import { runAwsCli } from './witnesses.js';
 
@@ -53,16 +57,20 @@ export function vendorCredentials(sandbox: TestSandbox) {
   return async () => keys;
 }
 
-/** The customer administrator's clients (what `onboard --apply` is run with). */
-export function customerClients(sandbox: TestSandbox): ApplyClients {
+/**
+ * The customer administrator's clients (what `onboard --apply` is run with), SNS and SQS in the
+ * customer's region (default: the sandbox's).
+ */
+export function customerClients(sandbox: TestSandbox, region = sandbox.region): ApplyClients {
   const config = sandbox.sdkConfig('customer');
   return {
     sts: new STSClient(config),
     iam: new IAMClient(config),
     // Buckets may be in other regions than the sandbox's own.
     s3: new S3Client({ ...config, followRegionRedirects: true }),
-    sns: new SNSClient(config),
-    sqs: new SQSClient(config),
+    sns: new SNSClient({ ...config, region }),
+    sqs: new SQSClient({ ...config, region }),
+    kms: (keyRegion) => new KMSClient({ ...config, region: keyRegion }),
   };
 }
 
@@ -80,8 +88,16 @@ export interface ConnectionOverrides {
  * the customer's role with a fresh external ID.
  */
 export function onboardingConfig(sandbox: TestSandbox, overrides: ConnectionOverrides = {}): Config {
+  return parseConfig(onboardingConfigInput(sandbox, overrides));
+}
+
+/** The configuration of {@link onboardingConfig} as written in a file. */
+export function onboardingConfigInput(
+  sandbox: TestSandbox,
+  overrides: ConnectionOverrides = {},
+): Record<string, unknown> {
   const roleName = uniqueName('Role');
-  return configSchema.parse({
+  return {
     version: 2,
     vendor: { accountId: VENDOR_ACCOUNT, principals: [`arn:aws:iam::${VENDOR_ACCOUNT}:root`] },
     aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 1 },
@@ -100,11 +116,13 @@ export function onboardingConfig(sandbox: TestSandbox, overrides: ConnectionOver
         ...overrides.connection,
       },
     ],
-  });
+  };
 }
 
 /** A properly onboarded connection. */
 export interface OnboardedSetup {
+  /** The configuration as written in a file (for commands that read one). */
+  configInput: Record<string, unknown>;
   config: Config;
   connection: Connection;
   context: OnboardingContext;
@@ -113,32 +131,60 @@ export interface OnboardedSetup {
 
 /** Options of {@link onboardOnSandbox}. */
 export interface OnboardOptions extends ConnectionOverrides {
-  /** Region of the source and destination buckets. Default: the sandbox's region. */
+  /**
+   * Region of the source and destination buckets, and the connection's `region` unless
+   * `connection.region` says otherwise. Default: the sandbox's region.
+   */
   bucketRegion?: string;
   /** A key written under the source prefix, so that reading can be checked. Default `<prefix>sample.txt`; null writes none. */
   sampleKey?: string | null;
+  /**
+   * SSE-KMS buckets: each side named here gets a customer key usable by the root user only
+   * (test/helpers/customer-keys.ts) as its default encryption; `named` also puts the key in the
+   * connection as `kmsKeyArn`, `unnamed` leaves the configuration without it.
+   */
+  kms?: { source?: 'named' | 'unnamed'; destination?: 'named' | 'unnamed' };
 }
 
 /** The configuration of {@link onboardingConfig}, resolved, and the customer's buckets created (with a sample object). */
 async function prepareCustomer(sandbox: TestSandbox, options: OnboardOptions): Promise<OnboardedSetup> {
-  const config = onboardingConfig(sandbox, options);
+  const keys: { source?: string; destination?: string } = {};
+  for (const side of ['source', 'destination'] as const)
+    if (options.kms?.[side]) keys[side] = await createRestrictedKey(sandbox);
+  const named = (side: 'source' | 'destination') =>
+    options.kms?.[side] === 'named' ? { kmsKeyArn: keys[side] } : {};
+  const region = options.bucketRegion ?? sandbox.region;
+  const kmsConnection = options.kms
+    ? {
+        source: { bucket: uniqueName('src'), prefix: 'in/', ...named('source') },
+        destination: { bucket: uniqueName('dst'), prefix: 'out/', ...named('destination') },
+      }
+    : {};
+  const configInput = onboardingConfigInput(sandbox, {
+    ...options,
+    connection: { region, ...kmsConnection, ...options.connection },
+  });
+  const config = parseConfig(configInput);
   const connection = config.connections[0] as Connection;
   const context = resolveOnboardingContext(config, connection);
-  const clients = customerClients(sandbox);
-  const region = options.bucketRegion ?? sandbox.region;
+  const clients = customerClients(sandbox, connection.region);
   const location =
     region === 'us-east-1'
       ? {}
       : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
   await clients.s3.send(new CreateBucketCommand({ Bucket: connection.source.bucket, ...location }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: connection.destination.bucket, ...location }));
+  for (const side of ['source', 'destination'] as const) {
+    const keyArn = keys[side];
+    if (keyArn !== undefined) await encryptBucketByDefault(clients.s3, connection[side].bucket, keyArn);
+  }
   const sampleKey =
     options.sampleKey === undefined ? `${connection.source.prefix}sample.txt` : options.sampleKey;
   if (sampleKey !== null) {
     const s3 = new S3Client({ ...sandbox.sdkConfig('customer'), region });
     await s3.send(new PutObjectCommand({ Bucket: connection.source.bucket, Key: sampleKey, Body: 'sample' }));
   }
-  return { config, connection, context, clients };
+  return { configInput, config, connection, context, clients };
 }
 
 /**
@@ -296,4 +342,28 @@ export async function customerEventQueue(sandbox: TestSandbox, bucket: string): 
   };
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
   return queueArn;
+}
+
+/** Runs verify's checks for the setup's one connection with the vendor's credentials. */
+export function verifySetup(
+  sandbox: TestSandbox,
+  setup: OnboardedSetup,
+  options: { now?: Date } = {},
+): Promise<VerifyReport> {
+  return verifyConnections({
+    config: setup.config,
+    connections: [setup.connection],
+    vendorCredentials: vendorCredentials(sandbox),
+    ...options,
+  });
+}
+
+/** `id → status` for every check of the report's one connection. */
+export function checkStatuses(report: VerifyReport): Record<string, string> {
+  return Object.fromEntries(report.connections[0]!.checks.map((c) => [c.id, c.status]));
+}
+
+/** One check of the report's one connection. */
+export function findCheck(report: VerifyReport, id: string) {
+  return report.connections[0]!.checks.find((c) => c.id === id)!;
 }

@@ -4,6 +4,18 @@ import { fileURLToPath } from 'node:url';
 /** The repository's own launcher, as a user runs it after `npm ci`. */
 export const BIN = fileURLToPath(new URL('../../bin/bucketbridge', import.meta.url));
 
+/**
+ * An environment with no region, endpoint or configuration path from the machine running the
+ * tests, so that a CLI run sees only what its test gives it.
+ */
+export const CLEAN_ENV = {
+  AWS_REGION: '',
+  AWS_DEFAULT_REGION: '',
+  AWS_ENDPOINT_URL: '',
+  BUCKETBRIDGE_ENDPOINT: '',
+  BUCKETBRIDGE_CONFIG: '',
+};
+
 export interface CliResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -19,7 +31,16 @@ export interface RunCliOptions {
   timeoutMs?: number;
 }
 
-/** Runs the built CLI as a separate process, with no TTY, and collects its output. */
+/**
+ * A line of a child's stderr that is a Node.js process warning, e.g.
+ * `(node:42) MaxListenersExceededWarning: ...` or `(node:42) [DEP0040] DeprecationWarning: ...`.
+ */
+export const PROCESS_WARNING = /^\(node:\d+\) (?:\[[A-Z0-9_]+\] )?\w*Warning: .*$/m;
+
+/**
+ * Runs the built CLI as a separate process, with no TTY, and collects its output. A process
+ * warning on its stderr rejects, as one in the test worker fails the test (fail-on-warning.ts).
+ */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -39,7 +60,10 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
-      resolve({ exitCode, signal, stdout, stderr });
+      const warning = PROCESS_WARNING.exec(stderr);
+      if (warning)
+        reject(new Error(`bucketbridge ${args.join(' ')} printed a process warning: ${warning[0]}`));
+      else resolve({ exitCode, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
   });

@@ -122,9 +122,6 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
         [`${prefix}ENDPOINT`]: server.endpoint,
         [`${prefix}REGION`]: server.region,
         [`${prefix}FORCE_PATH_STYLE`]: 'true',
-        // rclone sends `x-amz-acl: private` by default, which buckets with ACLs disabled
-        // (BucketOwnerEnforced, the S3 default) refuse, on AWS as in the sandbox.
-        [`${prefix}ACL`]: 'bucket-owner-full-control',
       };
       if (c.sessionToken) env[`${prefix}SESSION_TOKEN`] = c.sessionToken;
       return env;

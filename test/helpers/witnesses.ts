@@ -95,6 +95,7 @@ export function runBoto3(
     'iam = boto3.client("iam", config=_cfg)',
     'sqs = boto3.client("sqs", config=_cfg)',
     'sns = boto3.client("sns", config=_cfg)',
+    'kms = boto3.client("kms", config=_cfg)',
   ].join('\n');
   return runProcess('python3', ['-c', `${prelude}\n${snippet}`], {
     ...options,

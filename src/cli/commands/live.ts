@@ -3,19 +3,18 @@
  * Flags only; the work is lazy-imported in the action so `--help` never loads the AWS SDK.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { parseDurationMs } from '../../config/duration.js';
 
-/** `30s`, `2m`, `500ms` or plain seconds → milliseconds. */
-export function parseDurationMs(value: string): number {
-  const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match)
+/** A duration flag (`30s`, `2m`, `500ms`, `1m30s` or plain seconds) in milliseconds. */
+export function durationFlagMs(value: string): number {
+  const ms = parseDurationMs(value);
+  if (ms === undefined)
     throw new InvalidArgumentError(`expected a duration such as 30s, 2m or 500ms, found "${value}"`);
-  const n = Number(match[1]);
-  const unit = match[2] ?? 's';
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  return ms;
 }
 
 function parsePollWaitSec(value: string): number {
-  const ms = parseDurationMs(value);
+  const ms = durationFlagMs(value);
   if (ms > 20_000 || ms % 1000 !== 0) {
     throw new InvalidArgumentError(`expected whole seconds from 0s to 20s, found "${value}"`);
   }
@@ -47,12 +46,12 @@ export function registerLiveCommand(program: Command): void {
     .option(
       '--grace <duration>',
       'on SIGINT/SIGTERM, how long in-flight work may finish before its messages are made visible again (default: 30s)',
-      parseDurationMs,
+      durationFlagMs,
     )
     .option(
       '--stats-interval <duration>',
       'how often statistics are logged, 0 = never (default: 60s)',
-      parseDurationMs,
+      durationFlagMs,
     )
     .option(
       '--poll-wait <duration>',

@@ -98,9 +98,12 @@ export function configFromAnswers(answers: InitAnswers): Record<string, unknown>
   const name = a['connection.name'];
   const assumeRole = parseFlag(a['connection.assumeRoleFlag']) ?? false;
   const type = a['connection.processor.type'] || 'copy';
+  // The customer's region is written only when it is not aws.region, which it defaults to.
+  const customerRegion = a['connection.region'];
   const connection: Record<string, unknown> = {
     name,
     accountId: a['connection.accountId'],
+    ...(customerRegion && customerRegion !== region ? { region: customerRegion } : {}),
     assumeRoleFlag: assumeRole,
     assumeRoleArn: list(a['connection.assumeRoleArn']) ?? [],
     ...(assumeRole === true

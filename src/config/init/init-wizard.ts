@@ -48,6 +48,9 @@ export async function runInitWizard(preset: InitAnswers): Promise<InitAnswers> {
   await ask('aws.region', 'AWS region:', { default: 'us-east-1' });
   await ask('connection.name', 'Connection name (one customer integration):');
   await ask('connection.accountId', "Customer's AWS account ID:");
+  await ask('connection.region', "Customer's region (their buckets and topic):", {
+    default: answers['aws.region'] || 'us-east-1',
+  });
   await ask('connection.source.bucket', 'Source bucket:');
   await ask('connection.source.prefix', 'Source prefix (empty for the whole bucket):', { optional: true });
   await ask('connection.destination.bucket', 'Destination bucket:');

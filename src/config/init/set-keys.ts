@@ -18,6 +18,7 @@ export const SET_KEYS: Readonly<Record<string, string>> = {
   ledger: 'ledger location (default sqlite:./bucketbridge.db)',
   'connection.name': "the connection's unique name (required for a connection)",
   'connection.accountId': "the customer's AWS account ID (required for a connection)",
+  'connection.region': "the customer's region, where their buckets and topic are (default: aws.region)",
   'connection.source.bucket': 'source bucket (required for a connection)',
   'connection.source.prefix': 'source key prefix (default: whole bucket)',
   'connection.destination.bucket': 'destination bucket (required for a connection)',

@@ -2,7 +2,9 @@
  * `buckets.region`: each bucket's region (HeadBucket's `x-amz-bucket-region`, else GetBucketLocation;
  * every later S3 call signs for it), and where the connection is processed: in the source bucket's
  * region when the vendor processes there (`processing.regions`), else from `processing.defaultRegion`,
- * which the customer should know about.
+ * which the customer should know about. The source bucket must be in the connection's `region`
+ * (default `aws.region`): the topic, the stack and the notification are made there, and S3 notifies
+ * a topic in the bucket's own region only.
  */
 import { messageOf } from '../../aws/errors.js';
 import { type Check, type CheckOutcome, fail, pass, warn } from './verify-types.js';
@@ -37,6 +39,13 @@ export const bucketRegionsCheck: Check = {
     const destinationRegion = facts.bucketRegions.get(connection.destination.bucket) ?? '';
     const where = processingRegionFor(sourceRegion, config.processing);
     facts.processingRegion = where.region;
+    if (sourceRegion !== connection.region) {
+      return fail(
+        `source ${connection.source.bucket} is in ${sourceRegion}, but the connection's region is ${connection.region}: ` +
+          "the customer's topic, stack and notification are made in the connection's region, and S3 notifies a topic in the bucket's own region only",
+        `Set \`region: ${sourceRegion}\` on connection ${connection.name} (connections[].region, default aws.region), then run \`bucketbridge onboard\` again.`,
+      );
+    }
     const located = `source ${connection.source.bucket} in ${sourceRegion}, destination ${connection.destination.bucket} in ${destinationRegion}`;
     if (!where.local) {
       return warn(

@@ -20,7 +20,9 @@ export const identityCheck: Check = {
     let arn: string;
     let account: string;
     try {
-      const answer = await context.access.client(STSClient).send(new GetCallerIdentityCommand({}));
+      const answer = await context.access
+        .client(STSClient, context.config.aws.region)
+        .send(new GetCallerIdentityCommand({}));
       arn = answer.Arn ?? '';
       account = answer.Account ?? '';
     } catch (error) {

@@ -7,7 +7,7 @@ import { GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { rulesOverlap } from '../apply/merge-notification.js';
 import { batchReason, liveTargetOf } from './live-target.js';
 import { isAccessDenied, s3Failure } from './s3-failure.js';
-import { type Check, type CheckOutcome, fail, pass } from './verify-types.js';
+import { type Check, type CheckOutcome, fail, pass, skip } from './verify-types.js';
 
 interface Rule {
   Id?: string | undefined;
@@ -72,10 +72,14 @@ export function coverageGaps(rule: Rule, prefix: string, suffix: string): string
 export const notificationCheck: Check = {
   id: 'notification.config',
   dependsOn: ['buckets.region'],
-  notApplicable: ({ config, connection }) => batchReason(config, connection),
+  notApplicable: ({ connection }) => batchReason(connection),
   async run({ config, connection, access }): Promise<CheckOutcome> {
     const target = liveTargetOf(config, connection);
-    const targetArn = target?.mode === 'sns' ? target.topicArn : target?.queueArn;
+    if (target === undefined) return skip('workflow is batch');
+    if (target.mode === 'invalid') {
+      return fail(target.problem, 'Correct the key named above in the configuration, then run verify again.');
+    }
+    const targetArn = target.mode === 'sns' ? target.topicArn : target.queueArn;
     const { bucket, prefix } = connection.source;
     const suffix = connection.source.suffix ?? '';
     const fix =

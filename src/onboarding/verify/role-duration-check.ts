@@ -3,10 +3,9 @@
  * Two rules can refuse it: the role's MaxSessionDuration, and the 1h cap on chained sessions.
  */
 
-import { sessionDurationSec } from '../../aws/auth-variant.js';
 import { fromConnection } from '../../aws/credentials.js';
-import { formatDurationSec } from '../../aws/describe-failure.js';
 import { AssumeRoleError, messageOf } from '../../aws/errors.js';
+import { formatDurationSec } from '../../config/duration.js';
 import { noRoleReason } from './role-probe.js';
 import { type Check, fail, pass } from './verify-types.js';
 
@@ -15,7 +14,7 @@ export const roleDurationCheck: Check = {
   dependsOn: ['role.assume'],
   notApplicable: noRoleReason,
   async run(context) {
-    const duration = formatDurationSec(sessionDurationSec(context.connection));
+    const duration = formatDurationSec(context.connection.stsCredsExpirationSec);
     try {
       // A fresh provider: the connection's own one may be shared and cached by other checks.
       await fromConnection({

@@ -7,13 +7,13 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromConnection } from '../../aws/credentials.js';
 import type { VerifyContext } from './verify-types.js';
 
-/** The shortest session STS grants; every role accepts it, chained or not. */
-export const SHORTEST_SESSION = '15m';
+/** The shortest session STS grants (15 minutes); every role accepts it, chained or not. */
+export const SHORTEST_SESSION_SEC = 15 * 60;
 
-/** The configured role chain, asking each hop for {@link SHORTEST_SESSION}. */
+/** The configured role chain, asking each hop for {@link SHORTEST_SESSION_SEC}. */
 export function shortSessionChain(context: VerifyContext): AwsCredentialIdentityProvider {
   return fromConnection({
-    connection: { ...context.connection, stsCredsExpirationTime: SHORTEST_SESSION },
+    connection: { ...context.connection, stsCredsExpirationSec: SHORTEST_SESSION_SEC },
     settings: context.config.aws,
     vendorCredentials: context.vendorCredentials,
   });
@@ -27,7 +27,7 @@ export function lastHopCaller(context: VerifyContext): AwsCredentialIdentityProv
     connection: {
       ...context.connection,
       assumeRoleArn: arns.slice(0, -1),
-      stsCredsExpirationTime: SHORTEST_SESSION,
+      stsCredsExpirationSec: SHORTEST_SESSION_SEC,
     },
     settings: context.config.aws,
     vendorCredentials: context.vendorCredentials,

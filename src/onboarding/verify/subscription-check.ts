@@ -23,6 +23,9 @@ export const subscriptionCheck: Check = {
   },
   async run({ config, connection, access }): Promise<CheckOutcome> {
     const target = liveTargetOf(config, connection);
+    if (target?.mode === 'invalid') {
+      return fail(target.problem, 'Correct the key named above in the configuration, then run verify again.');
+    }
     if (target?.mode !== 'sns') return skip('no topic');
     const sns = access.vendorClient(SNSClient, target.region);
     const found: Subscription[] = [];

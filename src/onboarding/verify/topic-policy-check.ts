@@ -21,6 +21,9 @@ export const topicPolicyCheck: Check = {
   },
   async run({ config, connection, access }): Promise<CheckOutcome> {
     const target = liveTargetOf(config, connection);
+    if (target?.mode === 'invalid') {
+      return fail(target.problem, 'Correct the key named above in the configuration, then run verify again.');
+    }
     if (target?.mode !== 'sns') return skip('no topic');
     const vendor = config.vendor.accountId;
     const fix =

@@ -4,7 +4,7 @@
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ConnectionAccess } from '../../aws/connection-access.js';
-import type { Config, Connection } from '../../config/schema.js';
+import type { Config, Connection } from '../../config/resolved-config.js';
 
 /** `pass`: as it should be; `fail`: the connection will not work or is unsafe; `warn`: works, but read this; `skip`: not run. */
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';

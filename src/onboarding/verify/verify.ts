@@ -6,7 +6,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { createConnectionAccess } from '../../aws/connection-access.js';
 import { sharedVendorChain } from '../../aws/credentials.js';
 import { findConnection, loadConfig } from '../../config/index.js';
-import type { Config, Connection } from '../../config/schema.js';
+import type { Config, Connection } from '../../config/resolved-config.js';
 import { UsageError } from '../../errors/index.js';
 import { CHECKS } from './checks.js';
 import { runChecks } from './run-checks.js';

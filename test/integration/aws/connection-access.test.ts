@@ -11,7 +11,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConnectionAccess } from '../../../src/aws/connection-access.js';
 import { AssumeRoleError } from '../../../src/aws/errors.js';
-import type { Connection } from '../../../src/config/schema.js';
+import type { Connection } from '../../../src/config/resolved-config.js';
 import { createLogger } from '../../../src/observe/logger.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 
@@ -86,7 +86,9 @@ function connectionOf(overrides: Partial<Connection>): Connection {
     assumeRoleFlag: true,
     assumeRoleArn: [],
     externalId: uniqueName('ext'),
-    stsCredsExpirationTime: '1h',
+    stsCredsExpirationSec: 3600,
+    sessionName: 'bucketbridge-acme',
+    region: 'us-east-1',
     source: { bucket: 'acme-src', prefix: '', include: [], exclude: [] },
     destination: { bucket: 'acme-dst', prefix: '', keyTemplate: '{relkey}' },
     workflow: 'batch',
@@ -161,7 +163,7 @@ describe('credentials through the sandbox', () => {
       maxSessionDurationSec: 3600,
     });
     const access = accessFor(
-      connectionOf({ assumeRoleArn: [customer.arn], externalId, stsCredsExpirationTime: '2h' }),
+      connectionOf({ assumeRoleArn: [customer.arn], externalId, stsCredsExpirationSec: 7200 }),
     );
     await expect(callerOf(access)).rejects.toMatchObject({
       name: 'AssumeRoleError',
@@ -180,7 +182,7 @@ describe('credentials through the sandbox', () => {
     });
     const second = await role({ trust: trust(first.arn), maxSessionDurationSec: 7200 });
     const access = accessFor(
-      connectionOf({ assumeRoleArn: [first.arn, second.arn], externalId, stsCredsExpirationTime: '90m' }),
+      connectionOf({ assumeRoleArn: [first.arn, second.arn], externalId, stsCredsExpirationSec: 5400 }),
     );
     await expect(callerOf(access)).rejects.toMatchObject({
       name: 'AssumeRoleError',
@@ -198,7 +200,7 @@ describe('credentials through the sandbox', () => {
     const externalId = uniqueName('ext');
     const customer = await role({ trust: trust(`arn:aws:iam::${VENDOR}:root`, externalId) });
     const access = accessFor(
-      connectionOf({ assumeRoleArn: [customer.arn], externalId, stsCredsExpirationTime: '15m' }),
+      connectionOf({ assumeRoleArn: [customer.arn], externalId, stsCredsExpirationSec: 900 }),
     );
     const first = await access.credentials();
     const expiresMs = first.expiration?.getTime() ?? 0;

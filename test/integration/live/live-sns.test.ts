@@ -20,8 +20,9 @@ import { LiveSetupError } from '../../../src/live/live-setup-error.js';
 import type { LiveRun } from '../../../src/live/run-live.js';
 import { topicSendPolicy } from '../../../src/live/vendor-queue.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { defineMessageSuite } from './live-message-suite.js';
-import { createLiveWorld, type LiveWorld, queueArn, sendRaw, vendorQueueUrl, waitFor } from './live-world.js';
+import { createLiveWorld, type LiveWorld, queueArn, sendRaw, vendorQueueUrl } from './live-world.js';
 
 let sandbox: TestSandbox;
 let world: LiveWorld;
@@ -179,3 +180,23 @@ describe('statistics', () => {
 
 defineMessageSuite('sns mode with SNS envelopes', { mode: 'sns', rawMessageDelivery: false });
 defineMessageSuite('sns mode with raw message delivery', { mode: 'sns', rawMessageDelivery: true });
+
+describe("a customer in another region than the vendor's aws.region", () => {
+  it("subscribes the vendor's queue to the topic in the customer's region and processes what arrives", async () => {
+    const w = await createLiveWorld(sandbox, { mode: 'sns', region: 'eu-west-2' });
+    try {
+      expect(sandbox.region).not.toBe('eu-west-2');
+      expect(w.topicArn).toMatch(/^arn:aws:sns:eu-west-2:/);
+      const run = await w.start();
+      await w.put('in/far.txt', 'from eu-west-2');
+      await waitFor('the output', async () => (await w.output('out/far.txt')) === 'from eu-west-2');
+      // The vendor's queue stays in the vendor's region.
+      expect(await queueArn(w.vendorSqs, await vendorQueueUrl(w))).toMatch(
+        new RegExp(`^arn:aws:sqs:${sandbox.region}:`),
+      );
+      await run.stop(5000);
+    } finally {
+      w.close();
+    }
+  });
+});

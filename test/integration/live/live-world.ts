@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
+  type BucketLocationConstraint,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -31,7 +32,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
-import { type Connection, configSchema } from '../../../src/config/schema.js';
+import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
 import type { LiveRun, StartLiveOptions } from '../../../src/live/run-live.js';
 import { startLive } from '../../../src/live/run-live.js';
 import { createLogger } from '../../../src/observe/logger.js';
@@ -41,6 +42,7 @@ import { buildPermissionsPolicy } from '../../../src/onboarding/policies/permiss
 import { buildQueuePolicy } from '../../../src/onboarding/policies/queue-policy.js';
 import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
 import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
+import { encryptBucketsWithNewKeys, grantKeyPolicies } from '../../helpers/customer-keys.js';
 import { BIN } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';
@@ -55,6 +57,10 @@ export interface LiveWorldOptions {
   /** Default '30s'. */
   visibilityTimeout?: string;
   concurrency?: number;
+  /** The customer's region (`connections[].region`, buckets and topic). Default: the sandbox's region. */
+  region?: string;
+  /** SSE-KMS buckets: a root-only key each, named in the connection, with the generated key-policy statements merged. */
+  kms?: boolean;
 }
 
 export interface LedgerRow {
@@ -101,22 +107,10 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Polls `condition` every 25 ms until it holds, failing after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOptions): Promise<LiveWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'bb-live-'));
-  const customer = sandbox.sdkConfig('customer');
+  const region = options.region ?? sandbox.region;
+  const customer = { ...sandbox.sdkConfig('customer'), region };
   const s3 = new S3Client(customer);
   const iam = new IAMClient(customer);
   const sns = new SNSClient(customer);
@@ -124,8 +118,15 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const vendorSqs = new SQSClient(sandbox.sdkConfig('vendor'));
   const sourceBucket = uniqueName('bb-live-src');
   const destinationBucket = uniqueName('bb-live-dst');
-  await s3.send(new CreateBucketCommand({ Bucket: sourceBucket }));
-  await s3.send(new CreateBucketCommand({ Bucket: destinationBucket }));
+  const location =
+    region === 'us-east-1'
+      ? {}
+      : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+  await s3.send(new CreateBucketCommand({ Bucket: sourceBucket, ...location }));
+  await s3.send(new CreateBucketCommand({ Bucket: destinationBucket, ...location }));
+  const keys = options.kms
+    ? await encryptBucketsWithNewKeys(sandbox, s3, { source: sourceBucket, destination: destinationBucket })
+    : undefined;
   const vendorId = sandbox.accounts.vendor.id;
   const customerId = sandbox.accounts.customer.id;
   const maxReceiveCount = options.maxReceiveCount ?? 2;
@@ -150,6 +151,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const connectionInput = {
     name: 'acme',
     accountId: customerId,
+    ...(options.region === undefined ? {} : { region: options.region }),
     assumeRoleFlag: true,
     assumeRoleArn: [`arn:aws:iam::${customerId}:role/${roleName}`],
     externalId: `ext-${uniqueName('id')}`,
@@ -164,8 +166,12 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       concurrency: options.concurrency ?? 8,
     },
     onboarding: { roleName, topicName: uniqueName('BbTopic') },
-    source: { bucket: sourceBucket, prefix: 'in/' },
-    destination: { bucket: destinationBucket, prefix: 'out/' },
+    source: { bucket: sourceBucket, prefix: 'in/', ...(keys ? { kmsKeyArn: keys.source } : {}) },
+    destination: {
+      bucket: destinationBucket,
+      prefix: 'out/',
+      ...(keys ? { kmsKeyArn: keys.destination } : {}),
+    },
     processor: options.processor ?? { type: 'copy' },
     concurrency: 8,
   };
@@ -176,7 +182,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     ledger: 'sqlite:./state/ledger.db',
     connections: [connectionInput],
   };
-  const config = configSchema.parse(configInput);
+  const config = parseConfig(configInput);
   const context = resolveOnboardingContext(config, config.connections[0] as Connection);
 
   await iam.send(
@@ -192,6 +198,8 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       PolicyDocument: JSON.stringify(buildPermissionsPolicy(context)),
     }),
   );
+  // A key policy may name the role only once it exists.
+  if (keys) await grantKeyPolicies(sandbox, context);
   let topicArn: string | undefined;
   if (context.live?.mode === 'sns') {
     const created = await sns.send(new CreateTopicCommand({ Name: context.live.topicName }));

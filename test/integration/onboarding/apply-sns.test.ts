@@ -10,7 +10,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, configSchema } from '../../../src/config/schema.js';
+import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
 import { applyOnboarding } from '../../../src/onboarding/apply/apply-onboarding.js';
 import {
   type OnboardingContext,
@@ -36,7 +36,7 @@ describe('onboard --apply for a live connection through SNS', () => {
   const vendorSns = () => new SNSClient(sandbox.sdkConfig('vendor'));
 
   beforeAll(async () => {
-    const config = configSchema.parse({
+    const config = parseConfig({
       version: 2,
       vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
       aws: { region: sandbox.region, endpoint: sandbox.endpoint },

@@ -30,7 +30,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, configSchema } from '../../../src/config/schema.js';
+import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
 import { applyOnboarding } from '../../../src/onboarding/apply/apply-onboarding.js';
 import { NotificationOverlapError } from '../../../src/onboarding/apply/merge-notification.js';
 import type { ApplyClients } from '../../../src/onboarding/apply/plan-onboarding.js';
@@ -73,7 +73,7 @@ function customerClients(): ApplyClients {
  */
 async function liveContext(sqs: SQSClient): Promise<OnboardingContext> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('events') }));
-  const config = configSchema.parse({
+  const config = parseConfig({
     version: 2,
     vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
     aws: { region: sandbox.region, endpoint: sandbox.endpoint },
@@ -219,6 +219,7 @@ describe('onboard --apply on an account that already has a bucket policy and a n
       'ReadSourceObjects',
       'WriteDestinationObjects',
       'LocateBuckets',
+      'CheckSourceEncryption',
       'CheckSourceNotification',
       'ConsumeEventQueue',
     ]);
@@ -364,7 +365,7 @@ describe('onboard --apply refuses what it cannot merge, before writing anything'
 describe('onboard --apply on a role set up by hand from the seed guide', () => {
   it('replaces the trust without external ID, raises MaxSessionDuration and replaces the broad inline policy', async () => {
     const clients = customerClients();
-    const config = configSchema.parse({
+    const config = parseConfig({
       version: 2,
       vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
       aws: { region: sandbox.region, endpoint: sandbox.endpoint },
@@ -451,7 +452,7 @@ describe('onboard --apply when source and destination are one bucket', () => {
   it('merges both sets of statements into that bucket policy in one change', async () => {
     const clients = customerClients();
     const bucket = uniqueName('both');
-    const config = configSchema.parse({
+    const config = parseConfig({
       version: 2,
       vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
       aws: { region: sandbox.region, endpoint: sandbox.endpoint },

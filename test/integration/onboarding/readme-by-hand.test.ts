@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, configSchema } from '../../../src/config/schema.js';
+import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
 import { renderOnboardingFiles } from '../../../src/onboarding/onboard.js';
 import {
   type OnboardingContext,
@@ -60,7 +60,7 @@ describe("the README's by-hand steps, pasted into a shell", () => {
     const s3 = new S3Client(customer());
     const sqs = new SQSClient(customer());
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('events') }));
-    const config = configSchema.parse({
+    const config = parseConfig({
       version: 2,
       vendor: { accountId: '111111111111', principals: ['arn:aws:iam::111111111111:root'] },
       aws: { region: sandbox.region },

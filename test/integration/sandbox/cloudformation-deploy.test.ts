@@ -11,7 +11,7 @@ import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../../../src/config/schema.js';
+import { parseConfig } from '../../../src/config/resolved-config.js';
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import { renderCloudFormation } from '../../../src/onboarding/render-cloudformation.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 /** Renders the onboarding template of a connection through the product's own code; returns its path. */
 function renderTemplate(workflow: 'batch' | 'live', roleName: string, topicName: string): string {
-  const config = configSchema.parse({
+  const config = parseConfig({
     version: 2,
     vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
     aws: { region: 'us-east-1' },

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Crc32 } from '@aws-sdk/checksums/crc';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -218,9 +219,11 @@ describe('object writes', () => {
     expect(error.message).toBe('Your key is too long');
   });
 
-  it('storage class and KMS encryption with a key ID are stored and echoed', async () => {
+  it('storage class and KMS encryption with a key ID are stored and echoed (as the key ARN)', async () => {
     const Bucket = await newBucket(s3);
-    const keyId = 'arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const kms = new KMSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const keyId = KeyMetadata!.Arn!;
     const put = await s3.send(
       new PutObjectCommand({
         Bucket,
@@ -228,7 +231,7 @@ describe('object writes', () => {
         Body: 'secret',
         StorageClass: 'STANDARD_IA',
         ServerSideEncryption: 'aws:kms',
-        SSEKMSKeyId: keyId,
+        SSEKMSKeyId: KeyMetadata!.KeyId,
       }),
     );
     expect(put.ServerSideEncryption).toBe('aws:kms');
@@ -261,19 +264,19 @@ describe('object writes', () => {
 });
 
 describe('listing encoding', () => {
-  it('encoding-type=url encodes keys, prefixes and delimiters as S3 does (space as +, slash kept)', async () => {
+  it('encoding-type=url encodes keys, prefixes and delimiters as S3 does (RFC 3986: space as %20, slash kept)', async () => {
     const Bucket = await newBucket(s3);
     for (const Key of ['run books/a b.txt', 'a+b.txt', '100%.csv', '한글/x.txt'])
       await s3.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }));
     const listed = await s3.send(new ListObjectsV2Command({ Bucket, EncodingType: 'url', Delimiter: '/' }));
     expect(listed.EncodingType).toBe('url');
     expect(listed.Contents?.map((c) => c.Key)).toEqual(['100%25.csv', 'a%2Bb.txt']);
-    expect(listed.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['run+books/', '%ED%95%9C%EA%B8%80/']);
+    expect(listed.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['run%20books/', '%ED%95%9C%EA%B8%80/']);
     const all = await s3.send(
       new ListObjectsV2Command({ Bucket, EncodingType: 'url', Prefix: 'run books/' }),
     );
-    expect(all.Prefix).toBe('run+books/');
-    expect(all.Contents?.map((c) => c.Key)).toEqual(['run+books/a+b.txt']);
+    expect(all.Prefix).toBe('run%20books/');
+    expect(all.Contents?.map((c) => c.Key)).toEqual(['run%20books/a%20b.txt']);
   });
 
   it('ListObjects v1 gives NextMarker only when a delimiter is used', async () => {

@@ -188,6 +188,33 @@ describe('notifications to an SQS queue', () => {
       'Permissions on the destination queue do not allow S3 to publish notifications from this bucket',
     );
   });
+
+  it("a queue in another region than the bucket's is refused, even when its policy allows the bucket", async () => {
+    const bucket = uniqueName('notify');
+    const s3EuWest2 = new S3Client({ ...sandbox.sdkConfig('customer'), region: 'eu-west-2', maxAttempts: 1 });
+    await s3EuWest2.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-2' },
+      }),
+    );
+    const queue = await queueFor(bucket);
+    expect(queue.arn.split(':')[3]).toBe(sandbox.region);
+    const error = await failure(
+      s3EuWest2.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: bucket,
+          NotificationConfiguration: {
+            QueueConfigurations: [{ QueueArn: queue.arn, Events: ['s3:ObjectCreated:*'] }],
+          },
+        }),
+      ),
+    );
+    expect(error.name).toBe('InvalidArgument');
+    expect(error.message).toBe(
+      'The notification destination service region is not valid for the bucket location constraint',
+    );
+  });
 });
 
 /** A topic that lets `bucket` publish (when given), with a queue subscribed to it. */

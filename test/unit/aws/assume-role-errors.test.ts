@@ -141,7 +141,7 @@ describe('AssumeRole failures in plain words', () => {
       ),
     );
     const provider = fromConnection({
-      connection: connection({ stsCredsExpirationTime: '2h' }),
+      connection: connection({ stsCredsExpirationSec: 7200 }),
       settings,
       vendorCredentials: countingVendor(),
     });
@@ -169,7 +169,7 @@ describe('AssumeRole failures in plain words', () => {
       ROLE_B,
     );
     const provider = fromConnection({
-      connection: connection({ assumeRoleArn: [ROLE_A, ROLE_B], stsCredsExpirationTime: '1h' }),
+      connection: connection({ assumeRoleArn: [ROLE_A, ROLE_B], stsCredsExpirationSec: 3600 }),
       settings,
       vendorCredentials: countingVendor(),
     });
@@ -193,7 +193,7 @@ describe('AssumeRole failures in plain words', () => {
       ),
     );
     const provider = fromConnection({
-      connection: connection({ stsCredsExpirationTime: '90m' }),
+      connection: connection({ stsCredsExpirationSec: 5400 }),
       settings,
       vendorCredentials: countingVendor(),
     });

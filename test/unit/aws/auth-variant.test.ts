@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authVariantOf,
-  defaultSessionName,
-  describeAuthVariant,
-  partitionOfRegion,
-  sessionDurationSec,
-  stsRegionFor,
-} from '../../../src/aws/auth-variant.js';
+import { authVariantOf, describeAuthVariant, stsRegionFor } from '../../../src/aws/auth-variant.js';
 import { connection, ROLE_A, ROLE_B } from './sts-fakes.js';
 
 describe('authVariantOf', () => {
@@ -16,9 +9,9 @@ describe('authVariantOf', () => {
     });
   });
 
-  it('is the role chain with every default applied when the flag is on', () => {
+  it('is the role chain of the resolved connection when the flag is on', () => {
     expect(
-      authVariantOf(connection({ assumeRoleArn: [ROLE_A, ROLE_B], stsCredsExpirationTime: '30m' })),
+      authVariantOf(connection({ assumeRoleArn: [ROLE_A, ROLE_B], stsCredsExpirationSec: 1800 })),
     ).toEqual({
       kind: 'assume-role',
       roleArns: [ROLE_A, ROLE_B],
@@ -52,45 +45,7 @@ describe('authVariantOf', () => {
   });
 });
 
-describe('session settings', () => {
-  it.each([
-    ['acme', 'bucketbridge-acme'],
-    ['team.eu_1', 'bucketbridge-team.eu_1'],
-    ['a'.repeat(63), `bucketbridge-${'a'.repeat(51)}`],
-  ])('the default session name for connection %s is %s', (name, expected) => {
-    expect(defaultSessionName(name)).toBe(expected);
-    expect(expected.length).toBeLessThanOrEqual(64);
-  });
-
-  it.each([
-    ['1h', 3600],
-    ['90m', 5400],
-    ['3600s', 3600],
-    [900, 900],
-    ['12h', 43200],
-  ])('stsCredsExpirationTime %s asks for %i seconds', (value, seconds) => {
-    expect(sessionDurationSec({ stsCredsExpirationTime: value })).toBe(seconds);
-  });
-
-  it('refuses a duration beyond 12h built in code past the schema', () => {
-    expect(() => sessionDurationSec({ stsCredsExpirationTime: '13h' })).toThrow(
-      'stsCredsExpirationTime 13h is not 15m..12h',
-    );
-  });
-});
-
-describe('partitions', () => {
-  it.each([
-    ['us-east-1', 'aws'],
-    ['eu-central-1', 'aws'],
-    ['cn-northwest-1', 'aws-cn'],
-    ['us-gov-east-1', 'aws-us-gov'],
-    ['us-iso-east-1', 'aws-iso'],
-    ['us-isob-east-1', 'aws-iso-b'],
-  ])('region %s is in partition %s', (region, partition) => {
-    expect(partitionOfRegion(region)).toBe(partition);
-  });
-
+describe('the STS region', () => {
   it.each([
     ['arn:aws:iam::222222222222:role/R', 'eu-west-1', 'eu-west-1'],
     ['arn:aws-cn:iam::222222222222:role/R', 'us-east-1', 'cn-north-1'],

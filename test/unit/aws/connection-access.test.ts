@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConnectionAccess, normaliseLocation } from '../../../src/aws/connection-access.js';
 import { BucketRegionError, CredentialsError } from '../../../src/aws/errors.js';
-import type { Connection } from '../../../src/config/schema.js';
+import type { Connection } from '../../../src/config/resolved-config.js';
 import { AssumeRoleCommand, awsError, connection, countingVendor, fakeSts, VENDOR } from './sts-fakes.js';
 
 const config = { aws: { region: 'us-east-1', maxAttempts: 2 } };

@@ -62,7 +62,7 @@ describe('with assumeRoleFlag true', () => {
       connection: connection({
         assumeRoleArn: [ROLE_A, ROLE_B],
         sessionName: 'bb-acme-prod',
-        stsCredsExpirationTime: '45m',
+        stsCredsExpirationSec: 2700,
       }),
       settings,
       vendorCredentials: countingVendor(),
@@ -86,7 +86,7 @@ describe('with assumeRoleFlag true', () => {
 
   it('sends no ExternalId when the connection has none, and names the session after the connection', async () => {
     const provider = fromConnection({
-      connection: connection({ externalId: undefined, stsCredsExpirationTime: 5400 }),
+      connection: connection({ externalId: undefined, stsCredsExpirationSec: 5400 }),
       settings,
       vendorCredentials: countingVendor(),
     });

@@ -22,8 +22,8 @@ export function connection(overrides: Partial<ConnectionAuth> = {}): ConnectionA
     assumeRoleFlag: true,
     assumeRoleArn: [ROLE_B],
     externalId: 'bb-3f9c2a71d0e84b5c',
-    sessionName: undefined,
-    stsCredsExpirationTime: '1h',
+    sessionName: 'bucketbridge-acme',
+    stsCredsExpirationSec: 3600,
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   answerProblem,
   answerProblems,
@@ -95,6 +96,24 @@ describe('answers become a valid configuration', () => {
       stsCredsExpirationTime: '1h',
     });
     expect(raw.connections[0]!.externalId).toMatch(/^bb-[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    [{}, undefined, 'us-east-1'],
+    [{ 'connection.region': 'us-east-1' }, undefined, 'us-east-1'],
+    [{ 'connection.region': 'eu-west-2' }, 'eu-west-2', 'eu-west-2'],
+    [{ 'aws.region': 'eu-west-2', 'connection.region': 'eu-west-2' }, undefined, 'eu-west-2'],
+  ])("with %j the file's connection region is %j and the connection is in %s", (extra, written, resolved) => {
+    const text = renderConfig(configFromAnswers({ ...CONNECTION, ...extra }));
+    const { config } = validateConfigText('bb.yaml', text, { env: {} });
+    expect((parse(text) as { connections: { region?: string }[] }).connections[0]!.region).toBe(written);
+    expect(config.connections[0]!.region).toBe(resolved);
+  });
+
+  it('refuses a connection.region that is not a region, naming the key', () => {
+    expect(answerProblem(CONNECTION, 'connection.region', 'Europe')).toBe(
+      'expected an AWS region name such as us-east-1, found "Europe"',
+    );
   });
 
   it('renders as commented YAML that passes validation', () => {

@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateConfigText } from '../../../src/config/load-config.js';
 import { ConfigError } from '../../../src/errors/index.js';
-import { VALID_CONFIG, withReplaced } from './config-fixtures.js';
+import { VALID_CONFIG, withReplaced } from '../../fixtures/config.js';
 
 const published = JSON.parse(
   readFileSync(new URL('../../../schema/bucketbridge.schema.json', import.meta.url), 'utf8'),
 );
 const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
 ajv.addKeyword('x-duration');
+ajv.addKeyword('x-default');
 const validate = ajv.compile(published);
 
 const acceptedByBucketbridge = (text: string) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfigText } from '../../../src/config/load-config.js';
 import { ConfigError } from '../../../src/errors/index.js';
-import { VALID_CONFIG, withReplaced } from './config-fixtures.js';
+import { VALID_CONFIG, withReplaced } from '../../fixtures/config.js';
 
 const FILE = 'bb.yaml';
 
@@ -32,7 +32,7 @@ describe('a valid configuration', () => {
       '',
     );
     const acme = validateConfigText(FILE, text, { env: {} }).config.connections[0]!;
-    expect([acme.assumeRoleFlag, acme.assumeRoleArn, acme.stsCredsExpirationTime]).toEqual([false, [], '1h']);
+    expect([acme.assumeRoleFlag, acme.assumeRoleArn, acme.stsCredsExpirationSec]).toEqual([false, [], 3600]);
   });
 });
 

@@ -1,44 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../../src/config/schema.js';
+import type { Connection } from '../../../src/config/resolved-config.js';
 import {
   OnboardingInputError,
-  partitionForRegion,
-  queueArnFromUrl,
   resolveOnboardingContext,
 } from '../../../src/onboarding/onboarding-context.js';
-import { CUSTOMER_ACCOUNT, makeConfig, makeContext, rawConnection } from './onboarding-fixtures.js';
-
-describe('partitionForRegion', () => {
-  it.each([
-    ['us-east-1', 'aws'],
-    ['eu-central-1', 'aws'],
-    ['cn-north-1', 'aws-cn'],
-    ['us-gov-west-1', 'aws-us-gov'],
-    ['us-iso-east-1', 'aws-iso'],
-    ['us-isob-east-1', 'aws-iso-b'],
-  ])('%s is in partition %s', (region, partition) => {
-    expect(partitionForRegion(region)).toBe(partition);
-  });
-});
-
-describe('queueArnFromUrl', () => {
-  it.each([
-    ['https://sqs.eu-west-1.amazonaws.com/222222222222/events', 'arn:aws:sqs:eu-west-1:222222222222:events'],
-    [
-      'https://eu-west-1.queue.amazonaws.com/222222222222/events',
-      'arn:aws:sqs:eu-west-1:222222222222:events',
-    ],
-    [
-      'https://sqs.cn-north-1.amazonaws.com.cn/222222222222/q.fifo',
-      'arn:aws-cn:sqs:cn-north-1:222222222222:q.fifo',
-    ],
-    ['http://127.0.0.1:4566/222222222222/events', 'arn:aws:sqs:us-east-1:222222222222:events'],
-    ['https://sqs.eu-west-1.amazonaws.com/events', undefined],
-    ['not a url', undefined],
-  ])('%s → %s', (url, arn) => {
-    expect(queueArnFromUrl(url, 'us-east-1')).toBe(arn);
-  });
-});
+import { CUSTOMER_ACCOUNT, makeConfig, makeContext, rawConnection } from '../../fixtures/onboarding.js';
 
 describe('the role session length', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../../src/config/schema.js';
+import type { Connection } from '../../../src/config/resolved-config.js';
 import { createObjectFilter, type FilterVerdict } from '../../../src/pipeline/object-filter.js';
 
 type Source = Connection['source'];

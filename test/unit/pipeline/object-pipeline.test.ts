@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection } from '../../../src/config/schema.js';
+import type { Connection } from '../../../src/config/resolved-config.js';
 import { ObjectPipeline, type ObjectPipelineOptions } from '../../../src/pipeline/object-pipeline.js';
 import { createCopyProcessor } from '../../../src/processors/copy.js';
 import type { Processor } from '../../../src/processors/processor.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcessorSettings } from '../../../src/config/schema.js';
+import type { ProcessorSettings } from '../../../src/config/resolved-config.js';
 import { createProcessor } from '../../../src/processors/create-processor.js';
 import { ProcessorSetupError } from '../../../src/processors/processor-setup-error.js';
 
@@ -10,7 +10,7 @@ describe('building the configured processor', () => {
     [{ type: 'copy' }, 'copy'],
     [{ type: 'gzip' }, 'gzip'],
     [{ type: 'brotli', level: 5 }, 'brotli'],
-    [{ type: 'exec', command: 'cat', args: [], timeout: '1m', outputSuffix: '' }, 'exec'],
+    [{ type: 'exec', command: 'cat', args: [], timeoutMs: 60_000, outputSuffix: '' }, 'exec'],
     [{ type: 'video', codec: 'h264', preset: 'fast', ffmpegPath: 'ffmpeg', timeout: '2h' }, 'video'],
     [{ type: 'collect', format: 'lines', sink: { type: 'stdout' } }, 'collect'],
   ] as Array<[ProcessorSettings, string]>)('builds %j', async (settings, name) => {
@@ -19,15 +19,21 @@ describe('building the configured processor', () => {
 
   it.each([
     [
-      { type: 'exec', command: 'no-such-tool-here', args: [], timeout: '1m', outputSuffix: '' },
+      { type: 'exec', command: 'no-such-tool-here', args: [], timeoutMs: 60_000, outputSuffix: '' },
       'processor.command: the program "no-such-tool-here" was not found (install it or give its full path)',
     ],
     [
-      { type: 'exec', command: './bin/tool', args: [], timeout: '1m', outputSuffix: '' },
+      { type: 'exec', command: './bin/tool', args: [], timeoutMs: 60_000, outputSuffix: '' },
       'processor.command: the program "./bin/tool" was not found (check the path)',
     ],
     [
-      { type: 'video', codec: 'h264', preset: 'fast', ffmpegPath: '/opt/ffmpeg/bin/ffmpeg', timeout: '2h' },
+      {
+        type: 'video',
+        codec: 'h264',
+        preset: 'fast',
+        ffmpegPath: '/opt/ffmpeg/bin/ffmpeg',
+        timeoutMs: 7_200_000,
+      },
       'processor.ffmpegPath: the program "/opt/ffmpeg/bin/ffmpeg" was not found (check the path)',
     ],
   ] as Array<[ProcessorSettings, string]>)(

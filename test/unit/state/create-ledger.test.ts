@@ -44,6 +44,11 @@ describe('opening the ledger a configuration names', () => {
       'bb.yaml: ledger: expected sqlite:PATH or postgres://USER@HOST:PORT/DB, found a PostgreSQL URL (not a valid URL)',
     ],
     ['sqlite:', 'bb.yaml: ledger: expected sqlite:PATH or postgres://USER@HOST:PORT/DB, found "sqlite:"'],
+    [
+      'sqlite:/proc/nope/ledger.db',
+      'bb.yaml: ledger: expected sqlite:PATH in a folder bucketbridge can create, found "sqlite:/proc/nope/ledger.db" ' +
+        '(cannot create the folder /proc/nope: ENOENT)',
+    ],
   ])('rejects %s as a configuration error', (setting, message) => {
     let caught: unknown;
     try {

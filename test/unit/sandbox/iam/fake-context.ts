@@ -78,6 +78,9 @@ export function createFakeSandbox(nowMs = Date.parse('2026-11-23T12:00:00Z')): F
       throw new Error('no SNS in this test');
     },
     canDeliver: () => false,
+    useKmsKey: () => {
+      throw new Error('no KMS in this test');
+    },
     rolePolicies: (arn) => iam?.rolePolicies(arn) ?? [],
     getRole: (arn) => iam?.getRole(arn),
   };

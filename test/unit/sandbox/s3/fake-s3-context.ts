@@ -78,6 +78,11 @@ export function fakeContext(options: { stateDir?: string } = {}): FakeS3Context 
           sourceAccount: args.sourceAccount,
         }),
       canDeliver: (args) => !ctx.refusingDestinations.has(args.destinationArn),
+      // Every key exists and may be used; the key's ARN is what S3 records.
+      useKmsKey: (args) =>
+        args.keyId.startsWith('arn:')
+          ? args.keyId
+          : `arn:aws:kms:${args.region}:${args.caller.accountId}:${args.keyId.startsWith('alias/') ? args.keyId : `key/${args.keyId}`}`,
       rolePolicies: () => [],
       getRole: () => undefined,
     },

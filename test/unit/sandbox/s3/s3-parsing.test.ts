@@ -5,8 +5,9 @@ import { listPage } from '../../../../sandbox/s3/listing.js';
 import { parseRange } from '../../../../sandbox/s3/object-reads.js';
 import { parseCopySource } from '../../../../sandbox/s3/object-writes.js';
 import type { ObjectRecord } from '../../../../sandbox/s3/s3-state.js';
-import { child, children, parseXml, s3UrlEncode, text } from '../../../../sandbox/s3/s3-xml.js';
+import { child, children, parseXml, text } from '../../../../sandbox/s3/s3-xml.js';
 import { compareUtf8, SortedKeyMap } from '../../../../sandbox/s3/sorted-keys.js';
+import { eventKeyEncode, listingEncoder } from '../../../../sandbox/s3/url-encoding.js';
 
 describe('parseRange', () => {
   it.each([
@@ -27,7 +28,7 @@ describe('parseRange', () => {
   });
 });
 
-describe('s3UrlEncode (encoding-type=url and event keys)', () => {
+describe('eventKeyEncode (keys in event notifications)', () => {
   it.each([
     ['a b.txt', 'a+b.txt'],
     ['a+b.txt', 'a%2Bb.txt'],
@@ -36,7 +37,24 @@ describe('s3UrlEncode (encoding-type=url and event keys)', () => {
     ["it's (1)!~*.txt", 'it%27s+%281%29%21%7E*.txt'],
     ['a=b&c', 'a%3Db%26c'],
   ])('%s is %s', (key, encoded) => {
-    expect(s3UrlEncode(key)).toBe(encoded);
+    expect(eventKeyEncode(key)).toBe(encoded);
+  });
+});
+
+describe('listingEncoder (encoding-type=url)', () => {
+  it.each([
+    ['a b.txt', 'a%20b.txt'],
+    ['a+b.txt', 'a%2Bb.txt'],
+    ['line\nbreak', 'line%0Abreak'],
+    ['한글/x.txt', '%ED%95%9C%EA%B8%80/x.txt'],
+    ["it's (1)!~*.txt", 'it%27s%20%281%29%21~%2A.txt'],
+  ])('%s is %s', (key, encoded) => {
+    expect(listingEncoder('url')?.(key)).toBe(encoded);
+  });
+
+  it('encodes nothing without encoding-type and refuses other encodings', () => {
+    expect(listingEncoder(null)).toBeUndefined();
+    expect(() => listingEncoder('base64')).toThrow('Invalid Encoding Method specified in Request');
   });
 });
 

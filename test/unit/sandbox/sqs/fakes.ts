@@ -82,6 +82,9 @@ export function fakeContext(clock: FakeClock, hooks: Partial<CrossServiceHooks> 
       throw new Error('publishToTopic not wired in this test');
     },
     canDeliver: () => false,
+    useKmsKey: () => {
+      throw new Error('no KMS in this test');
+    },
     rolePolicies: () => [],
     getRole: () => undefined,
     ...hooks,

@@ -1,0 +1,71 @@
+/**
+ * Put/Get/DeleteBucketEncryption: the default encryption a write gets when it sends no
+ * `x-amz-server-side-encryption` header. Without a configuration S3 reports (and applies) SSE-S3.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
+ */
+import { AwsError } from '../core/errors.js';
+import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import { authorize, findBucket, type S3Env } from './s3-access.js';
+import type { ServerSideEncryption } from './s3-state.js';
+import { child, children, malformedXml, parseXml, text, xmlResponse } from './s3-xml.js';
+
+const ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
+
+export function getBucketEncryption(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+  const bucket = findBucket(env, request, name);
+  authorize(env, request, bucket, 's3:GetEncryptionConfiguration');
+  const sse: ServerSideEncryption = bucket.encryption ?? { algorithm: 'AES256' };
+  return xmlResponse('ServerSideEncryptionConfiguration', [
+    [
+      'Rule',
+      [
+        [
+          'ApplyServerSideEncryptionByDefault',
+          [
+            ['SSEAlgorithm', sse.algorithm],
+            ['KMSMasterKeyID', sse.kmsKeyId],
+          ],
+        ],
+        ['BucketKeyEnabled', sse.bucketKeyEnabled ?? false],
+      ],
+    ],
+  ]);
+}
+
+export async function putBucketEncryption(
+  env: S3Env,
+  request: ServiceRequest,
+  name: string,
+): Promise<ServiceResponse> {
+  const bucket = findBucket(env, request, name);
+  authorize(env, request, bucket, 's3:PutEncryptionConfiguration');
+  const rules = children(
+    child(parseXml(await request.readBody()), 'ServerSideEncryptionConfiguration'),
+    'Rule',
+  );
+  const rule = rules.length === 1 ? rules[0] : undefined;
+  const byDefault = child(rule, 'ApplyServerSideEncryptionByDefault');
+  const algorithm = text(byDefault, 'SSEAlgorithm');
+  if (!rule || !byDefault || algorithm === undefined) throw malformedXml();
+  if (!ALGORITHMS.has(algorithm)) throw malformedXml();
+  const kmsKeyId = text(byDefault, 'KMSMasterKeyID') || undefined;
+  if (kmsKeyId !== undefined && algorithm === 'AES256')
+    throw new AwsError(
+      'InvalidArgument',
+      'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse',
+      400,
+    );
+  bucket.encryption = {
+    algorithm,
+    kmsKeyId,
+    bucketKeyEnabled: text(rule, 'BucketKeyEnabled')?.trim() === 'true' ? true : undefined,
+  };
+  return { status: 200 };
+}
+
+export function deleteBucketEncryption(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+  const bucket = findBucket(env, request, name);
+  authorize(env, request, bucket, 's3:PutEncryptionConfiguration');
+  bucket.encryption = undefined;
+  return { status: 204 };
+}

@@ -1,0 +1,109 @@
+/**
+ * The configuration as the rest of bucketbridge reads it: resolved once, when it is loaded.
+ * Durations are numbers whose names carry their unit (`stsCredsExpirationSec`,
+ * `visibilityTimeoutSec`, `timeoutMs`), and every default that depends on another key is applied
+ * here (a connection's `region`, its `sessionName`, the `live` block of a live connection), so
+ * nothing downstream parses a duration or falls back to a default of its own.
+ *
+ * The file's keys keep the names users write (`stsCredsExpirationTime: 1h`); only this module
+ * maps them to the resolved names.
+ */
+import { parseDurationMs } from './duration.js';
+import {
+  type ConfigFile,
+  type ConnectionFile,
+  configSchema,
+  connectionSchema,
+  type LiveSettingsFile,
+  type ProcessorSettingsFile,
+} from './schema.js';
+
+/** The `live` settings of a live connection, defaults applied. */
+export interface LiveSettings extends Omit<LiveSettingsFile, 'visibilityTimeout'> {
+  /** SQS visibility timeout asked for at each receive and extension, in seconds (from `live.visibilityTimeout`, default 5m). */
+  visibilityTimeoutSec: number;
+}
+
+type WithTimeoutMs<T> = T extends { timeout: unknown }
+  ? Omit<T, 'timeout'> & {
+      /** How long one run of the program may take, in milliseconds (from `processor.timeout`). */
+      timeoutMs: number;
+    }
+  : T;
+
+/** A connection's processor settings, defaults applied; `exec` and `video` carry `timeoutMs`. */
+export type ProcessorSettings = WithTimeoutMs<ProcessorSettingsFile>;
+
+/** One customer integration, resolved. */
+export interface Connection
+  extends Omit<ConnectionFile, 'region' | 'stsCredsExpirationTime' | 'sessionName' | 'live' | 'processor'> {
+  /** The customer's region (buckets, topic, stack): `connections[].region`, default `aws.region`. */
+  region: string;
+  /** STS session duration asked for on every hop, in seconds (from `stsCredsExpirationTime`, default 1h). */
+  stsCredsExpirationSec: number;
+  /** RoleSessionName on every hop: `sessionName`, default `bucketbridge-<name>`. */
+  sessionName: string;
+  /** Present exactly when `workflow` is `live`, defaults applied. */
+  live?: LiveSettings | undefined;
+  processor: ProcessorSettings;
+}
+
+/** A configuration, resolved: what every command and library function reads. */
+export interface Config extends Omit<ConfigFile, 'connections'> {
+  connections: Connection[];
+}
+
+/** `bucketbridge-<connection>`, trimmed to the 64 characters and the alphabet STS accepts. */
+export function defaultSessionName(connectionName: string): string {
+  return `bucketbridge-${connectionName}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+/** A duration the schema has validated, in milliseconds. */
+function durationMs(value: string | number, key: string): number {
+  const ms = parseDurationMs(value);
+  // The schema accepts only durations; reaching this means a caller skipped validation.
+  if (ms === undefined) throw new RangeError(`${key}: ${JSON.stringify(value)} is not a duration`);
+  return ms;
+}
+
+function resolveProcessor(processor: ProcessorSettingsFile): ProcessorSettings {
+  if (processor.type === 'exec' || processor.type === 'video') {
+    const { timeout, ...rest } = processor;
+    return { ...rest, timeoutMs: durationMs(timeout, 'processor.timeout') } as ProcessorSettings;
+  }
+  return processor as ProcessorSettings;
+}
+
+function resolveLive(live: LiveSettingsFile | undefined): LiveSettings {
+  const { visibilityTimeout, ...rest } = live ?? connectionSchema.shape.live.unwrap().parse({});
+  return { ...rest, visibilityTimeoutSec: durationMs(visibilityTimeout, 'live.visibilityTimeout') / 1000 };
+}
+
+/** One connection of a validated file, resolved against the file's `aws` settings. */
+export function resolveConnection(connection: ConnectionFile, aws: { region: string }): Connection {
+  const { region, stsCredsExpirationTime, sessionName, live, processor, ...rest } = connection;
+  return {
+    ...rest,
+    region: region ?? aws.region,
+    stsCredsExpirationSec: durationMs(stsCredsExpirationTime, 'stsCredsExpirationTime') / 1000,
+    sessionName: sessionName ?? defaultSessionName(connection.name),
+    ...(connection.workflow === 'live' ? { live: resolveLive(live) } : {}),
+    processor: resolveProcessor(processor),
+  };
+}
+
+/**
+ * Resolves a validated configuration (schema defaults and environment overrides applied). Called
+ * by the loader; the cross-field rules have already passed.
+ */
+export function resolveConfig(file: ConfigFile): Config {
+  return { ...file, connections: file.connections.map((c) => resolveConnection(c, file.aws)) };
+}
+
+/**
+ * Validates plain data against the schema (throwing zod's error) and resolves it, without the
+ * file's located errors: for configurations built in code (tests, the demo, embedders).
+ */
+export function parseConfig(input: unknown): Config {
+  return resolveConfig(configSchema.parse(input));
+}
