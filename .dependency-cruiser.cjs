@@ -11,6 +11,7 @@ const { join } = require('node:path');
  */
 const LAYERS = [
   'errors', // error classes and failure kinds: imports nothing of ours
+  'fs', // atomic file writes, directories
   'observe', // logs, redaction
   'config', // schema, load and resolve
   'core', // object types, filters, backoff and sleep

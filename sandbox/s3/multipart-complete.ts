@@ -12,7 +12,13 @@ import { objectOwner } from './object-attributes.js';
 import { commitObject } from './object-commit.js';
 import { checkWriteConditions } from './preconditions.js';
 import { authorize, findBucket, type S3Env } from './s3-access.js';
-import type { MultipartUpload, ObjectRecord, PartRecord, StoredChecksum } from './s3-state.js';
+import type {
+  CompletedUpload,
+  MultipartUpload,
+  ObjectRecord,
+  PartRecord,
+  StoredChecksum,
+} from './s3-state.js';
 import { child, children, malformedXml, parseXml, text, xmlResponse } from './s3-xml.js';
 
 /** S3's minimum size of every part but the last, in bytes. */
@@ -105,6 +111,24 @@ async function objectChecksum(
   return { algorithm, value: `${await digestBase64(algorithm, joined)}-${parts.length}`, type: 'COMPOSITE' };
 }
 
+/** The answer to a Complete: the object's location, ETag, checksum and (versioned bucket) version ID. */
+function completeResult(env: S3Env, bucket: string, completed: CompletedUpload): ServiceResponse {
+  const { key, checksum } = completed;
+  const location = `${env.ctx.endpoint()}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  return xmlResponse(
+    'CompleteMultipartUploadResult',
+    [
+      ['Location', location],
+      ['Bucket', bucket],
+      ['Key', key],
+      ['ETag', completed.etag],
+      [checksum ? checksumField(checksum.algorithm) : 'ChecksumCRC32', checksum?.value],
+      ['ChecksumType', checksum?.type],
+    ],
+    completed.versionId ? { 'x-amz-version-id': completed.versionId } : {},
+  );
+}
+
 export async function completeMultipartUpload(
   env: S3Env,
   request: ServiceRequest,
@@ -113,9 +137,16 @@ export async function completeMultipartUpload(
 ): Promise<ServiceResponse> {
   const bucket = findBucket(env, request, bucketName);
   authorize(env, request, bucket, 's3:PutObject', key);
-  const upload = findUpload(bucket, key, request.url.searchParams.get('uploadId') ?? '');
+  const uploadId = request.url.searchParams.get('uploadId') ?? '';
+  // A client whose answer was lost retries; S3 answers the retry of a completed upload as the first time.
+  const completed = env.state.completion(bucket.name, uploadId);
+  if (completed?.key === key && !bucket.uploads.has(uploadId)) {
+    await request.readBody();
+    return completeResult(env, bucket.name, completed);
+  }
+  const upload = findUpload(bucket, key, uploadId);
   const parts = selectParts(upload, parsePartList(await request.readBody()));
-  checkWriteConditions(request, bucket.objects.get(key));
+  checkWriteConditions(request, key, bucket.objects.get(key));
   // The upload leaves the bucket before anything is awaited, so no concurrent UploadPart can replace
   // (and free) a part that is becoming the object's body.
   bucket.uploads.delete(upload.uploadId);
@@ -137,22 +168,13 @@ export async function completeMultipartUpload(
     ownerAccountId: objectOwner(request, bucket, upload.attributes.acl),
     segments: parts.map((p) => p.segment),
     partSizes: parts.map((p) => p.size),
+    partChecksums: parts.every((p) => p.checksum !== undefined) ? parts.map((p) => p.checksum!) : undefined,
   };
   // Parts that are not in the object are freed; the object's parts now belong to it.
   const used = new Set(parts);
   env.store.release([...upload.parts.values()].filter((p) => !used.has(p)).map((p) => p.segment));
   commitObject(env, request, bucket, record, 'ObjectCreated:CompleteMultipartUpload');
-  const location = `${env.ctx.endpoint()}/${bucket.name}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  return xmlResponse(
-    'CompleteMultipartUploadResult',
-    [
-      ['Location', location],
-      ['Bucket', bucket.name],
-      ['Key', key],
-      ['ETag', record.etag],
-      [checksum ? checksumField(checksum.algorithm) : 'ChecksumCRC32', checksum?.value],
-      ['ChecksumType', checksum?.type],
-    ],
-    record.versionId ? { 'x-amz-version-id': record.versionId } : {},
-  );
+  const result: CompletedUpload = { key, etag: record.etag, versionId: record.versionId, checksum };
+  env.state.rememberCompletion(bucket.name, upload.uploadId, result);
+  return completeResult(env, bucket.name, result);
 }

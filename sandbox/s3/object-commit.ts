@@ -4,7 +4,7 @@
  */
 import type { ServiceRequest } from '../core/types.js';
 import { publishObjectEvent, type S3EventName } from './events.js';
-import { checkWriteConditions } from './preconditions.js';
+import { checkWriteConditionsAtCommit } from './preconditions.js';
 import type { S3Env } from './s3-access.js';
 import { noSuchBucket } from './s3-errors.js';
 import type { BucketRecord, ObjectRecord } from './s3-state.js';
@@ -22,7 +22,7 @@ export function commitObject(
   try {
     // The bucket may have been deleted, or the key written, while the body streamed in.
     if (live !== bucket) throw noSuchBucket(bucket.name);
-    checkWriteConditions(request, previous);
+    checkWriteConditionsAtCommit(request, record.key, previous);
   } catch (error) {
     env.store.release(record.segments);
     throw error;

@@ -96,7 +96,7 @@ export async function copyObject(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
-  checkWriteConditions(request, bucket.objects.get(key));
+  checkWriteConditions(request, key, bucket.objects.get(key));
   const checksumAlgorithm =
     parseChecksumAlgorithm(header(request, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm') ??
     source.checksum?.algorithm;

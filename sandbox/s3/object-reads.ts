@@ -54,7 +54,7 @@ const OVERRIDES: Array<[string, string]> = [
  * by a delete marker is NoSuchKey and a delete marker asked for by ID is 405, both flagged with
  * `x-amz-delete-marker` as S3 does.
  */
-function readableVersion(
+export function readableVersion(
   env: S3Env,
   request: ServiceRequest,
   bucket: BucketRecord,
@@ -151,11 +151,14 @@ export async function getObject(
           ArgumentValue: partNumberParam,
         },
       );
+    // Past the last part (any part but 1 of an object uploaded in one piece) is InvalidPart.
     if (partNumber > partSizes.length)
-      throw new AwsError('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, {
-        PartNumberRequested: partNumberParam,
-        ActualPartCount: String(partSizes.length),
-      });
+      throw new AwsError(
+        'InvalidPart',
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        400,
+        { PartNumber: partNumberParam },
+      );
     const start = partSizes.slice(0, partNumber - 1).reduce((sum, n) => sum + n, 0);
     range = { start, end: start + partSizes[partNumber - 1]! - 1 };
     if (object.partSizes) headers['x-amz-mp-parts-count'] = String(object.partSizes.length);

@@ -29,7 +29,7 @@ export async function putObject(
   assertKeyLength(key);
   const attributes = attributesFromRequest(env, request, bucket, key);
   // Fail fast before receiving a body that could not be stored; checked again at commit.
-  checkWriteConditions(request, bucket.objects.get(key));
+  checkWriteConditions(request, key, bucket.objects.get(key));
   const body = await receiveBody(env, request);
   const record: ObjectRecord = {
     ...attributes,

@@ -3,9 +3,10 @@
  * If-None-Match / If-Modified-Since (304 on reads), their `x-amz-copy-source-if-*` forms for copies,
  * and If-None-Match: * / If-Match on writes.
  */
+import { AwsError } from '../core/errors.js';
 import type { ServiceRequest } from '../core/types.js';
 import { header } from './s3-access.js';
-import { preconditionFailed } from './s3-errors.js';
+import { noSuchKey, preconditionFailed } from './s3-errors.js';
 
 interface Versioned {
   etag: string;
@@ -69,14 +70,42 @@ export function checkCopySourceConditions(request: ServiceRequest, object: Versi
 }
 
 /**
- * For writes (PutObject, CompleteMultipartUpload, CopyObject destination): `If-None-Match: *` fails
- * when the key exists; `If-Match` fails when it is missing or has another ETag.
+ * For writes (PutObject, CompleteMultipartUpload, CopyObject destination), checked before the body
+ * is received: `If-None-Match: *` fails (412) when the key exists; `If-Match` fails (412) when the
+ * key has another ETag, and is NoSuchKey (404) when the key has no current object.
  */
-export function checkWriteConditions(request: ServiceRequest, existing: Versioned | undefined): void {
+export function checkWriteConditions(
+  request: ServiceRequest,
+  key: string,
+  existing: Versioned | undefined,
+): void {
   const ifNoneMatch = header(request, 'if-none-match');
   const ifMatch = header(request, 'if-match');
   if (ifNoneMatch !== undefined && existing && etagListMatches(ifNoneMatch, existing.etag))
     throw preconditionFailed('If-None-Match');
-  if (ifMatch !== undefined && (!existing || !etagListMatches(ifMatch, existing.etag)))
+  if (ifMatch !== undefined && !existing) throw noSuchKey(key);
+  if (ifMatch !== undefined && existing && !etagListMatches(ifMatch, existing.etag))
     throw preconditionFailed('If-Match');
+}
+
+/**
+ * The same conditions again as the object is committed. They held when the request started, so a
+ * failure now means another write or delete of the key finished while this one was under way: S3's
+ * 409 ConditionalRequestConflict, after which the client starts over.
+ */
+export function checkWriteConditionsAtCommit(
+  request: ServiceRequest,
+  key: string,
+  existing: Versioned | undefined,
+): void {
+  try {
+    checkWriteConditions(request, key, existing);
+  } catch (error) {
+    if (!(error instanceof AwsError)) throw error;
+    throw new AwsError(
+      'ConditionalRequestConflict',
+      'The conditional request cannot succeed due to a conflicting operation against this resource.',
+      409,
+    );
+  }
 }

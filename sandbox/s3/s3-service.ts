@@ -17,6 +17,7 @@ import {
   putBucketPolicy,
 } from './bucket-policy.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './buckets.js';
+import { getObjectAttributes } from './get-object-attributes.js';
 import { listObjects } from './listing.js';
 import { completeMultipartUpload } from './multipart-complete.js';
 import { listMultipartUploads, listParts } from './multipart-listing.js';
@@ -92,6 +93,7 @@ const OBJECT_ROUTES: Route[] = [
     'partNumber',
     (e, r, b, k) => (r.headers['x-amz-copy-source'] ? uploadPartCopy(e, r, b, k) : uploadPart(e, r, b, k)),
   ],
+  ['GET', 'attributes', getObjectAttributes],
   ['GET', 'acl', getObjectAcl],
   ['PUT', 'acl', putObjectAcl],
   ['GET', 'tagging', getObjectTagging],
@@ -128,7 +130,6 @@ const KNOWN_UNSERVED = [
   'restore',
   'select',
   'torrent',
-  'attributes',
 ];
 
 /** Splits a path-style request (`/bucket/key`; the server rewrites virtual hosts) into bucket and decoded key. */

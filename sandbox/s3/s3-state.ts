@@ -49,6 +49,8 @@ export interface ObjectRecord extends ObjectAttributes {
   segments: Segment[];
   /** Sizes of the parts of a multipart object, in order (for `partNumber` reads). */
   partSizes?: number[];
+  /** The parts' checksums (base64, the upload's algorithm), when every part had one (GetObjectAttributes). */
+  partChecksums?: string[];
   /** Set once the bucket has had versioning enabled: a generated ID, or `null` while suspended. */
   versionId?: string;
 }
@@ -84,6 +86,17 @@ export interface MultipartUpload {
   checksumType?: 'COMPOSITE' | 'FULL_OBJECT';
   parts: Map<number, PartRecord>;
 }
+
+/** What a completed multipart upload became, kept so that a retried Complete gets the same answer. */
+export interface CompletedUpload {
+  key: string;
+  etag: string;
+  versionId?: string;
+  checksum?: StoredChecksum;
+}
+
+/** How many completed uploads are remembered (the oldest are forgotten first). */
+const REMEMBERED_COMPLETIONS = 10_000;
 
 export interface BucketRecord {
   name: string;
@@ -143,6 +156,8 @@ function decodeSegment(value: unknown): Segment {
 export class S3State {
   readonly buckets = new Map<string, BucketRecord>();
   private sequencer: bigint;
+  /** Recently completed uploads by `bucket/uploadId` (memory only: a retry follows its request closely). */
+  private readonly completions = new Map<string, CompletedUpload>();
 
   constructor(
     readonly store: BlobStore,
@@ -156,6 +171,16 @@ export class S3State {
   nextSequencer(): string {
     this.sequencer += 1n;
     return this.sequencer.toString(16).toUpperCase().padStart(18, '0');
+  }
+
+  rememberCompletion(bucket: string, uploadId: string, completed: CompletedUpload): void {
+    this.completions.set(`${bucket}/${uploadId}`, completed);
+    if (this.completions.size > REMEMBERED_COMPLETIONS)
+      this.completions.delete(this.completions.keys().next().value!);
+  }
+
+  completion(bucket: string, uploadId: string): CompletedUpload | undefined {
+    return this.completions.get(`${bucket}/${uploadId}`);
   }
 
   snapshot(): S3Snapshot {

@@ -82,7 +82,9 @@ const sourceLocation = z
       .describe('Only objects last modified before this ISO-8601 time.'),
     kmsKeyArn: kmsKeyArn
       .optional()
-      .describe('KMS key ARN the source objects are encrypted with (grants kms:Decrypt).'),
+      .describe(
+        'KMS key ARN the source objects are encrypted with (SSE-KMS): onboarding grants the role kms:Decrypt on it and writes the key-policy statement; verify fails when another key is in play.',
+      ),
   })
   .describe('Where objects are read from.');
 
@@ -105,7 +107,7 @@ const destinationLocation = z
     kmsKeyArn: kmsKeyArn
       .optional()
       .describe(
-        'KMS key ARN for server-side encryption of outputs (grants kms:GenerateDataKey and kms:Decrypt).',
+        'KMS key ARN for server-side encryption of outputs (SSE-KMS): onboarding grants the role kms:GenerateDataKey and kms:Decrypt (multipart parts) on it and writes the key-policy statement.',
       ),
     storageClass: z.string().optional().describe('Storage class for outputs, e.g. STANDARD_IA.'),
   })
@@ -193,6 +195,7 @@ export const connectionSchema = z
     accountId: accountIdSchema.describe("The customer's AWS account ID."),
     region: regionSchema
       .optional()
+      .meta({ 'x-default': 'aws.region' })
       .describe(
         "The customer's region: where the source bucket and the live topic are. The topic ARN, the CloudFormation stack, the bucket notification and the customer-side clients use it. Default: `aws.region`.",
       ),

@@ -4,12 +4,13 @@
  * connection without an external ID gets a new random one, written back into the configuration
  * first, so the files never name an ID the configuration does not hold.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { findConnection, loadConfig } from '../config/index.js';
-import type { Connection } from '../config/resolved-config.js';
+import type { Config, Connection } from '../config/resolved-config.js';
 import { writeFileAtomic } from '../config/write-file-atomic.js';
 import { ConfigError, UsageError, WorkFailedError } from '../errors/index.js';
+import { MakeDirectoryError, makeDirectory } from '../fs/make-directory.js';
 import type { ApplyResult } from './apply/apply-onboarding.js';
 import type { ApplyClients } from './apply/plan-onboarding.js';
 import { generateExternalId, writeExternalIdToConfig } from './external-id.js';
@@ -20,6 +21,7 @@ import {
 } from './onboarding-context.js';
 import { buildBucketNotification } from './policies/bucket-notification.js';
 import { buildDestinationBucketPolicy } from './policies/destination-bucket-policy.js';
+import { buildKeyPolicy } from './policies/key-policy.js';
 import { buildPermissionsPolicy } from './policies/permissions-policy.js';
 import { toPolicyJson } from './policies/policy-document.js';
 import { buildQueuePolicy } from './policies/queue-policy.js';
@@ -29,6 +31,7 @@ import { buildTrustPolicy } from './policies/trust-policy.js';
 import { renderCloudFormation } from './render-cloudformation.js';
 import { renderReadme } from './render-readme.js';
 import { renderTerraform } from './render-terraform.js';
+import { processingRegionFor } from './verify/bucket-regions-check.js';
 
 export interface OnboardOptions {
   /** The configuration file; an external ID generated for the connection is written back into it. */
@@ -70,6 +73,10 @@ export function renderOnboardingFiles(context: OnboardingContext): Map<string, s
     ['source-bucket-policy.json', toPolicyJson(buildSourceBucketPolicy(context))],
     ['destination-bucket-policy.json', toPolicyJson(buildDestinationBucketPolicy(context))],
   ]);
+  for (const side of ['source', 'destination'] as const) {
+    const keyPolicy = buildKeyPolicy(context, side);
+    if (keyPolicy !== undefined) files.set(`${side}-key-policy.json`, toPolicyJson(keyPolicy));
+  }
   const { live } = context;
   if (live?.mode === 'sns')
     files.set('topic-policy.json', toPolicyJson(buildTopicPolicy({ ...context, live })));
@@ -92,14 +99,13 @@ async function prepareOutDir(outDir: string): Promise<void> {
     );
   }
   try {
-    await mkdir(outDir, { recursive: true });
+    makeDirectory(outDir);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    if (!(error instanceof MakeDirectoryError)) throw error;
+    const at = error.failedAt === resolve(outDir) ? '' : ` at ${error.failedAt}`;
     throw new UsageError(
-      `--out ${outDir}: cannot create the folder (${code}); give a folder you can write to`,
-      {
-        cause: error,
-      },
+      `--out ${outDir}: cannot create the folder (${error.code}${at}); give a folder you can write to`,
+      { cause: error },
     );
   }
 }
@@ -142,6 +148,23 @@ export function roleMismatch(connection: Connection, context: OnboardingContext)
   return `Warning: connection "${connection.name}" assumes ${last} (the last of assumeRoleArn) but onboarding creates ${context.roleArn}; ${fix}, or set onboarding.roleName to the role it assumes.`;
 }
 
+/**
+ * The guide's processing-region rule, said at onboarding: a customer region outside
+ * `processing.regions` is processed from `processing.defaultRegion`.
+ */
+export function processingRegionWarning(
+  config: Pick<Config, 'processing'>,
+  context: Pick<OnboardingContext, 'connectionName' | 'region'>,
+): string | undefined {
+  const where = processingRegionFor(context.region, config.processing);
+  if (where.local) return undefined;
+  return (
+    `Note: connection "${context.connectionName}" is in ${context.region}, which is not among processing.regions ` +
+    `(${config.processing.regions.join(', ')}): its objects are processed from defaultRegion ${where.region}, ` +
+    'with added latency, inter-region transfer cost, and data leaving its region.'
+  );
+}
+
 export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (options.dryRun && !options.apply)
@@ -175,6 +198,8 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const context = contextFor(options.configPath, index, loaded.config, connection);
   const mismatch = roleMismatch(connection, context);
   if (mismatch !== undefined) say(mismatch);
+  const farAway = processingRegionWarning(loaded.config, context);
+  if (farAway !== undefined) say(farAway);
 
   const written: string[] = [];
   if (outDir !== undefined) {

@@ -19,6 +19,8 @@ export const PERMISSION_PURPOSES: Record<string, string> = {
   SetDestinationObjectAcl:
     'set the one canned ACL the connection is configured with on the results it writes',
   LocateBuckets: "find each bucket's region so every request goes to the right regional endpoint",
+  CheckSourceEncryption:
+    "check (read-only) the source bucket's default encryption, to name the KMS key it uses",
   CheckSourceNotification: "check (read-only) that the source bucket's event notification is in place",
   CheckEventTopic: 'check (read-only) that the topic exists and its policy lets the vendor subscribe',
   ConsumeEventQueue:
@@ -64,6 +66,38 @@ function mergeBucketPolicySteps(bucket: string, file: string): string {
     `aws s3api put-bucket-policy --bucket ${bucket} --policy file://merged-${bucket}.json`,
     '```',
   ].join('\n');
+}
+
+/** The key-policy merge of SSE-KMS buckets: a key policy must allow the role before IAM counts. */
+function kmsKeySteps(context: OnboardingContext): string | undefined {
+  const keys = (['source', 'destination'] as const).flatMap((side) => {
+    const keyArn = context[side].kmsKeyArn;
+    return keyArn === undefined ? [] : [{ side, keyArn, file: `${side}-key-policy.json` }];
+  });
+  if (keys.length === 0) return undefined;
+  const steps = keys.map(({ side, keyArn, file }) =>
+    [
+      `### ${side === 'source' ? 'Source' : 'Destination'} key ${code(keyArn)}`,
+      '```bash',
+      `aws kms get-key-policy --key-id ${keyArn} --policy-name default --query Policy --output text > current-key-${side}.json`,
+      `jq -s '${MERGE_POLICY_JQ}' current-key-${side}.json ${file} > merged-key-${side}.json`,
+      `diff <(jq . current-key-${side}.json) <(jq . merged-key-${side}.json) || true   # only BucketBridge statements change`,
+      `aws kms put-key-policy --key-id ${keyArn} --policy-name default --policy file://merged-key-${side}.json`,
+      '```',
+    ].join('\n'),
+  );
+  return `## Step 2b: merge the KMS key policy statements
+
+Your buckets are encrypted with customer-managed KMS keys (SSE-KMS). S3 uses the key on the role's
+behalf, so the role needs ${code('kms:Decrypt')} on the source key (reading) and ${code('kms:GenerateDataKey')}
+plus ${code('kms:Decrypt')} on the destination key (writing; multipart uploads need Decrypt for their
+parts). The role's policy grants them, but a key policy must also allow the role, or KMS ignores
+IAM. Merge these statements (Sids starting with ${code('BucketBridge')}; only through S3, by
+${code('kms:ViaService')}) into each key policy; ${code('put-key-policy')} replaces the whole policy.
+CloudFormation and Terraform cannot merge into the policy of a key they do not manage:
+use these commands or ${code('bucketbridge onboard --apply')}.
+
+${steps.join('\n\n')}`;
 }
 
 export function renderReadme(context: OnboardingContext): string {
@@ -112,7 +146,7 @@ ${liveRows.join('\n')}
 | ${code('permissions-policy.json')} | What the role may do (the role's inline policy ${code(INLINE_POLICY_NAME)}) |
 | ${code('source-bucket-policy.json')} | Statements to MERGE into the source bucket's policy |
 | ${code('destination-bucket-policy.json')} | Statements to MERGE into the destination bucket's policy |
-${live?.mode === 'sns' ? `| ${code('topic-policy.json')} | The topic's access policy |\n` : ''}${live?.mode === 'sqs' ? `| ${code('queue-policy.json')} | Statements to MERGE into your queue's policy |\n` : ''}${live ? `| ${code('bucket-notification.json')} | The source bucket's event notification to MERGE |\n` : ''}`);
+${source.kmsKeyArn ? `| ${code('source-key-policy.json')} | The statement to MERGE into the key policy of ${code(source.kmsKeyArn)} |\n` : ''}${destination.kmsKeyArn ? `| ${code('destination-key-policy.json')} | The statement to MERGE into the key policy of ${code(destination.kmsKeyArn)} |\n` : ''}${live?.mode === 'sns' ? `| ${code('topic-policy.json')} | The topic's access policy |\n` : ''}${live?.mode === 'sqs' ? `| ${code('queue-policy.json')} | Statements to MERGE into your queue's policy |\n` : ''}${live ? `| ${code('bucket-notification.json')} | The source bucket's event notification to MERGE |\n` : ''}`);
 
   sections.push(`## Step 1, option A: deploy the template
 
@@ -174,6 +208,9 @@ ${code('BucketBridge')} are ours; re-running the merge replaces them instead of 
 ${code('bucketbridge onboard --apply')} does this for you, showing the diff first.
 
 ${bucketSteps.join('\n\n')}`);
+
+  const keySteps = kmsKeySteps(context);
+  if (keySteps !== undefined) sections.push(keySteps);
 
   if (live !== undefined) {
     const key = live.mode === 'sns' ? 'TopicConfigurations' : 'QueueConfigurations';

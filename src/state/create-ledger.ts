@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors/index.js';
+import { MakeDirectoryError } from '../fs/make-directory.js';
 import type { Ledger } from './ledger.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 
@@ -36,7 +37,23 @@ export function createLedger(options: CreateLedgerOptions): Ledger | undefined {
   if (setting.startsWith('sqlite:') && setting.length > 'sqlite:'.length) {
     const path = resolveSqliteLedgerPath(setting, configPath);
     if (options.readOnly) return existsSync(path) ? new SqliteLedger({ path, readOnly: true }) : undefined;
-    return new SqliteLedger({ path });
+    try {
+      return new SqliteLedger({ path });
+    } catch (error) {
+      if (!(error instanceof MakeDirectoryError)) throw error;
+      throw new ConfigError(
+        [
+          {
+            file: configPath,
+            path: 'ledger',
+            expected: 'sqlite:PATH in a folder bucketbridge can create',
+            found: JSON.stringify(setting),
+            hint: error.message,
+          },
+        ],
+        { cause: error },
+      );
+    }
   }
   const postgres = /^postgres(ql)?:\/\//.test(setting);
   throw new ConfigError([

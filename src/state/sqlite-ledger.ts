@@ -11,10 +11,10 @@
  * the event loop (better-sqlite3 is synchronous), so writes are also grouped (see GroupCommit):
  * one commit, and at most one fsync, covers every operation issued in the same turn of the loop.
  */
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirectory } from '../fs/make-directory.js';
 import type {
   Claim,
   ClaimOptions,
@@ -171,7 +171,7 @@ export class SqliteLedger implements Ledger {
 
   constructor(options: SqliteLedgerOptions) {
     const readOnly = options.readOnly ?? false;
-    if (options.path !== ':memory:' && !readOnly) mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:' && !readOnly) makeDirectory(dirname(options.path));
     this.db = new Database(options.path, {
       timeout: options.busyTimeoutMs ?? 10_000,
       readonly: readOnly,

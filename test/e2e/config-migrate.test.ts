@@ -2,16 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
-import { VERSION_1_CONFIG } from '../unit/config/config-fixtures.js';
-
-const CLEAN_ENV = {
-  AWS_REGION: '',
-  AWS_DEFAULT_REGION: '',
-  AWS_ENDPOINT_URL: '',
-  BUCKETBRIDGE_ENDPOINT: '',
-  BUCKETBRIDGE_CONFIG: '',
-};
+import { VERSION_1_CONFIG } from '../fixtures/config.js';
+import { CLEAN_ENV, runCli } from '../helpers/run-cli.js';
 
 function setUp(text: string): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'bb-migrate-'));

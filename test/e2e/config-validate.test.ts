@@ -2,17 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
-import { VALID_CONFIG, withReplaced } from '../unit/config/config-fixtures.js';
-
-/** No region or endpoint from the machine running the tests leaks into these runs. */
-const CLEAN_ENV = {
-  AWS_REGION: '',
-  AWS_DEFAULT_REGION: '',
-  AWS_ENDPOINT_URL: '',
-  BUCKETBRIDGE_ENDPOINT: '',
-  BUCKETBRIDGE_CONFIG: '',
-};
+import { VALID_CONFIG, withReplaced } from '../fixtures/config.js';
+import { CLEAN_ENV, runCli } from '../helpers/run-cli.js';
 
 function workDir(): string {
   return mkdtempSync(join(tmpdir(), 'bb-validate-'));

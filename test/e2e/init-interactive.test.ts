@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KEYS, type PtySession, spawnCliInPty } from '../helpers/pty.js';
-import { runCli } from '../helpers/run-cli.js';
-
-const CLEAN_ENV = {
-  AWS_REGION: '',
-  AWS_DEFAULT_REGION: '',
-  AWS_ENDPOINT_URL: '',
-  BUCKETBRIDGE_ENDPOINT: '',
-  BUCKETBRIDGE_CONFIG: '',
-};
+import { CLEAN_ENV, runCli } from '../helpers/run-cli.js';
 
 let session: PtySession | undefined;
 afterEach(() => session?.kill());

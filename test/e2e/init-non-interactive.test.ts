@@ -3,15 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCli } from '../helpers/run-cli.js';
+import { CLEAN_ENV, runCli } from '../helpers/run-cli.js';
 
-const CLEAN_ENV = {
-  AWS_REGION: '',
-  AWS_DEFAULT_REGION: '',
-  AWS_ENDPOINT_URL: '',
-  BUCKETBRIDGE_ENDPOINT: '',
-  BUCKETBRIDGE_CONFIG: '',
-};
 const workDir = () => mkdtempSync(join(tmpdir(), 'bb-init-'));
 const init = (dir: string, ...args: string[]) =>
   runCli(['init', '--config', 'bb.yaml', ...args], { cwd: dir, env: CLEAN_ENV });
@@ -175,5 +168,23 @@ describe('init --non-interactive', () => {
     const forced = await init(dir, '--non-interactive', '--force', '--set', 'vendor.accountId=111111111111');
     expect(forced.exitCode).toBe(0);
     expect(readFileSync(join(dir, 'bb.yaml'), 'utf8')).toContain('accountId: "111111111111"');
+  });
+
+  it('ends at once with exit code 2 when the folder for --config cannot be created', async () => {
+    const result = await runCli(
+      [
+        'init',
+        '--config',
+        '/proc/nope/bb.yaml',
+        '--non-interactive',
+        '--set',
+        'vendor.accountId=111111111111',
+      ],
+      { env: CLEAN_ENV, timeoutMs: 20_000 },
+    );
+    expect(result.stderr).toBe(
+      'bucketbridge: /proc/nope/bb.yaml: cannot create the folder /proc/nope: ENOENT; nothing was written\n',
+    );
+    expect(result.exitCode).toBe(2);
   });
 });

@@ -71,6 +71,7 @@ const CHECK_IDS = [
   'buckets.region',
   'source.list',
   'source.read',
+  'source.encryption',
   'destination.write',
   'destination.acl',
   'notification.config',
@@ -96,7 +97,7 @@ describe('bucketbridge verify', () => {
     ]);
     expect(result.stderr).toContain(`connection acme (processed in ${sandbox.region})`);
     expect(result.stderr).toMatch(/^ {2}PASS {2}role\.assume {16}assumed arn:aws:iam::/m);
-    expect(result.stderr).toContain('9 passed, 0 failed, 0 warnings, 3 skipped');
+    expect(result.stderr).toContain('10 passed, 0 failed, 0 warnings, 3 skipped');
     expect(result.stderr.trimEnd().endsWith('verify: every check passed')).toBe(true);
   });
 

@@ -18,6 +18,7 @@ import {
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
@@ -40,6 +41,7 @@ import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js'
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
 import { type OnboardingContext, resolveOnboardingContext } from '../../src/onboarding/onboarding-context.js';
 import { INLINE_POLICY_NAME, renderCloudFormation } from '../../src/onboarding/render-cloudformation.js';
+import { createRestrictedKey, encryptBucketByDefault } from './customer-keys.js';
 import { type TestSandbox, uniqueName } from './sandbox.js';
 import { runAwsCli } from './witnesses.js';
 
@@ -66,6 +68,7 @@ export function customerClients(sandbox: TestSandbox, region = sandbox.region): 
     s3: new S3Client({ ...config, followRegionRedirects: true }),
     sns: new SNSClient({ ...config, region }),
     sqs: new SQSClient({ ...config, region }),
+    kms: (keyRegion) => new KMSClient({ ...config, region: keyRegion }),
   };
 }
 
@@ -83,8 +86,16 @@ export interface ConnectionOverrides {
  * the customer's role with a fresh external ID.
  */
 export function onboardingConfig(sandbox: TestSandbox, overrides: ConnectionOverrides = {}): Config {
+  return parseConfig(onboardingConfigInput(sandbox, overrides));
+}
+
+/** The configuration of {@link onboardingConfig} as written in a file. */
+export function onboardingConfigInput(
+  sandbox: TestSandbox,
+  overrides: ConnectionOverrides = {},
+): Record<string, unknown> {
   const roleName = uniqueName('Role');
-  return parseConfig({
+  return {
     version: 2,
     vendor: { accountId: VENDOR_ACCOUNT, principals: [`arn:aws:iam::${VENDOR_ACCOUNT}:root`] },
     aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 1 },
@@ -103,11 +114,13 @@ export function onboardingConfig(sandbox: TestSandbox, overrides: ConnectionOver
         ...overrides.connection,
       },
     ],
-  });
+  };
 }
 
 /** A properly onboarded connection. */
 export interface OnboardedSetup {
+  /** The configuration as written in a file (for commands that read one). */
+  configInput: Record<string, unknown>;
   config: Config;
   connection: Connection;
   context: OnboardingContext;
@@ -123,12 +136,33 @@ export interface OnboardOptions extends ConnectionOverrides {
   bucketRegion?: string;
   /** A key written under the source prefix, so that reading can be checked. Default `<prefix>sample.txt`; null writes none. */
   sampleKey?: string | null;
+  /**
+   * SSE-KMS buckets: each side named here gets a customer key usable by the root user only
+   * (test/helpers/customer-keys.ts) as its default encryption; `named` also puts the key in the
+   * connection as `kmsKeyArn`, `unnamed` leaves the configuration without it.
+   */
+  kms?: { source?: 'named' | 'unnamed'; destination?: 'named' | 'unnamed' };
 }
 
 /** The configuration of {@link onboardingConfig}, resolved, and the customer's buckets created (with a sample object). */
 async function prepareCustomer(sandbox: TestSandbox, options: OnboardOptions): Promise<OnboardedSetup> {
+  const keys: { source?: string; destination?: string } = {};
+  for (const side of ['source', 'destination'] as const)
+    if (options.kms?.[side]) keys[side] = await createRestrictedKey(sandbox);
+  const named = (side: 'source' | 'destination') =>
+    options.kms?.[side] === 'named' ? { kmsKeyArn: keys[side] } : {};
   const region = options.bucketRegion ?? sandbox.region;
-  const config = onboardingConfig(sandbox, { ...options, connection: { region, ...options.connection } });
+  const kmsConnection = options.kms
+    ? {
+        source: { bucket: uniqueName('src'), prefix: 'in/', ...named('source') },
+        destination: { bucket: uniqueName('dst'), prefix: 'out/', ...named('destination') },
+      }
+    : {};
+  const configInput = onboardingConfigInput(sandbox, {
+    ...options,
+    connection: { region, ...kmsConnection, ...options.connection },
+  });
+  const config = parseConfig(configInput);
   const connection = config.connections[0] as Connection;
   const context = resolveOnboardingContext(config, connection);
   const clients = customerClients(sandbox, connection.region);
@@ -138,13 +172,17 @@ async function prepareCustomer(sandbox: TestSandbox, options: OnboardOptions): P
       : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
   await clients.s3.send(new CreateBucketCommand({ Bucket: connection.source.bucket, ...location }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: connection.destination.bucket, ...location }));
+  for (const side of ['source', 'destination'] as const) {
+    const keyArn = keys[side];
+    if (keyArn !== undefined) await encryptBucketByDefault(clients.s3, connection[side].bucket, keyArn);
+  }
   const sampleKey =
     options.sampleKey === undefined ? `${connection.source.prefix}sample.txt` : options.sampleKey;
   if (sampleKey !== null) {
     const s3 = new S3Client({ ...sandbox.sdkConfig('customer'), region });
     await s3.send(new PutObjectCommand({ Bucket: connection.source.bucket, Key: sampleKey, Body: 'sample' }));
   }
-  return { config, connection, context, clients };
+  return { configInput, config, connection, context, clients };
 }
 
 /**

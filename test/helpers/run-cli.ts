@@ -4,6 +4,18 @@ import { fileURLToPath } from 'node:url';
 /** The repository's own launcher, as a user runs it after `npm ci`. */
 export const BIN = fileURLToPath(new URL('../../bin/bucketbridge', import.meta.url));
 
+/**
+ * An environment with no region, endpoint or configuration path from the machine running the
+ * tests, so that a CLI run sees only what its test gives it.
+ */
+export const CLEAN_ENV = {
+  AWS_REGION: '',
+  AWS_DEFAULT_REGION: '',
+  AWS_ENDPOINT_URL: '',
+  BUCKETBRIDGE_ENDPOINT: '',
+  BUCKETBRIDGE_CONFIG: '',
+};
+
 export interface CliResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;

@@ -4,6 +4,7 @@
  * endpoint (the sandbox) when there is one.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -23,5 +24,6 @@ export function createApplyClients(settings: AwsSettings, context: OnboardingCon
     s3: new S3Client({ ...clientConfig({ settings, region: context.region }), followRegionRedirects: true }),
     sns: createClient(SNSClient, { settings, region: context.region }),
     sqs: createClient(SQSClient, { settings, region: queueRegion || context.region }),
+    kms: (region) => createClient(KMSClient, { settings, region }),
   };
 }

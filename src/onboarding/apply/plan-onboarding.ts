@@ -14,6 +14,7 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import {
   GetBucketNotificationConfigurationCommand,
   GetBucketPolicyCommand,
@@ -44,6 +45,7 @@ import { buildTrustPolicy } from '../policies/trust-policy.js';
 import { INLINE_POLICY_NAME } from '../render-cloudformation.js';
 import { mergeNotification } from './merge-notification.js';
 import { canonicalJson, mergeStatements } from './merge-statements.js';
+import { planKeyPolicies } from './plan-key-policies.js';
 import { retryNewPrincipal } from './retry-new-principal.js';
 
 /** Clients signed with the customer's administrator credentials. */
@@ -60,6 +62,8 @@ export interface ApplyClients {
   sns: SNSClient;
   /** In the queue's region (sqs mode). */
   sqs: SQSClient;
+  /** A KMS client in a key's region (connections with `kmsKeyArn`). */
+  kms?: (region: string) => KMSClient;
 }
 
 export interface PlannedChange {
@@ -332,6 +336,11 @@ export async function planOnboarding(
   } else {
     changes.push(await planBucketPolicy(context.source.bucket, [source], clients.s3));
     changes.push(await planBucketPolicy(context.destination.bucket, [destination], clients.s3));
+  }
+  if (clients.kms !== undefined) {
+    const kmsFor = clients.kms;
+    const read = <T>(step: string, call: () => Promise<T>) => getOrMissing(step, [], call) as Promise<T>;
+    changes.push(...(await planKeyPolicies(context, { kmsFor, read, change, retryNewPrincipal })));
   }
   const notification = buildBucketNotification(context);
   if (notification !== undefined) changes.push(await planNotification(context, notification, clients.s3));

@@ -16,7 +16,11 @@ export interface NewPrincipalRetryOptions {
 /** True for S3's answer to a principal IAM has not propagated yet. */
 export function isUnpropagatedPrincipal(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
-  return e.name === 'MalformedPolicy' && /invalid principal/i.test(e.message ?? '');
+  // KMS says the same of a key policy, as MalformedPolicyDocumentException.
+  return (
+    (e.name === 'MalformedPolicy' || e.name === 'MalformedPolicyDocumentException') &&
+    /invalid principal/i.test(e.message ?? '')
+  );
 }
 
 export async function retryNewPrincipal<T>(

@@ -76,6 +76,13 @@ export function buildPermissionsPolicy(context: OnboardingContext): PolicyDocume
     Resource:
       sourceBucketArn === destinationBucketArn ? sourceBucketArn : [sourceBucketArn, destinationBucketArn],
   });
+  // verify reads which KMS key (if any) protects new source objects by default (SSE-KMS).
+  statements.push({
+    Sid: 'CheckSourceEncryption',
+    Effect: 'Allow',
+    Action: 's3:GetEncryptionConfiguration',
+    Resource: sourceBucketArn,
+  });
   if (context.live !== undefined) {
     statements.push({
       Sid: 'CheckSourceNotification',

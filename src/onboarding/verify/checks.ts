@@ -7,6 +7,7 @@ import { notificationCheck } from './notification-check.js';
 import { roleAssumeCheck } from './role-assume-check.js';
 import { roleDurationCheck } from './role-duration-check.js';
 import { roleExternalIdCheck } from './role-external-id-check.js';
+import { sourceEncryptionCheck } from './source-encryption-check.js';
 import { sourceListCheck } from './source-list-check.js';
 import { sourceReadCheck } from './source-read-check.js';
 import { subscriptionCheck } from './subscription-check.js';
@@ -21,6 +22,7 @@ export const CHECKS: readonly Check[] = [
   bucketRegionsCheck,
   sourceListCheck,
   sourceReadCheck,
+  sourceEncryptionCheck,
   destinationWriteCheck,
   destinationAclCheck,
   notificationCheck,

@@ -9,6 +9,7 @@
  */
 import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { awsErrorCode } from '../../aws/errors.js';
+import { kmsDenial, kmsRemediation } from './kms-remediation.js';
 import { isAccessDenied, s3Failure } from './s3-failure.js';
 import { type Check, fail, pass } from './verify-types.js';
 
@@ -41,6 +42,12 @@ export const destinationWriteCheck: Check = {
         await s3.send(new PutObjectCommand(input));
       }
     } catch (error) {
+      const denial = kmsDenial(error);
+      if (denial)
+        return fail(
+          s3Failure('PutObject', location, error),
+          kmsRemediation(context.config, context.connection, 'destination', denial.keyArn),
+        );
       const kms = kmsKeyArn === undefined ? '' : ` and kms:GenerateDataKey on ${kmsKeyArn}`;
       const aclGrant = acl === undefined ? '' : ' and s3:PutObjectAcl (destination.acl is set)';
       return fail(

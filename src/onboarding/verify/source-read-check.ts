@@ -3,6 +3,7 @@
  * byte (the first key `source.list` found). Skipped when the prefix is empty.
  */
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { kmsDenial, kmsRemediation } from './kms-remediation.js';
 import { isAccessDenied, s3Failure } from './s3-failure.js';
 import { type Check, fail, pass, skip } from './verify-types.js';
 
@@ -27,6 +28,12 @@ export const sourceReadCheck: Check = {
       await got.Body?.transformToByteArray();
       return pass(`read ${location} (${size} bytes; HEAD and the first byte)`);
     } catch (error) {
+      const denial = kmsDenial(error);
+      if (denial)
+        return fail(
+          s3Failure(operation, location, error),
+          kmsRemediation(context.config, context.connection, 'source', denial.keyArn),
+        );
       const kms = kmsKeyArn === undefined ? '' : ` and kms:Decrypt on ${kmsKeyArn}`;
       return fail(
         s3Failure(operation, location, error),

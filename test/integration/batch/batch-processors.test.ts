@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { topLevelBoxes } from '../../fixtures/mp4-boxes.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { topLevelBoxes } from '../../unit/processors/mp4-boxes.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
 let sandbox: TestSandbox;

@@ -42,6 +42,7 @@ import { buildPermissionsPolicy } from '../../../src/onboarding/policies/permiss
 import { buildQueuePolicy } from '../../../src/onboarding/policies/queue-policy.js';
 import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
 import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
+import { encryptBucketsWithNewKeys, grantKeyPolicies } from '../../helpers/customer-keys.js';
 import { BIN } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';
@@ -58,6 +59,8 @@ export interface LiveWorldOptions {
   concurrency?: number;
   /** The customer's region (`connections[].region`, buckets and topic). Default: the sandbox's region. */
   region?: string;
+  /** SSE-KMS buckets: a root-only key each, named in the connection, with the generated key-policy statements merged. */
+  kms?: boolean;
 }
 
 export interface LedgerRow {
@@ -134,6 +137,9 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
   await s3.send(new CreateBucketCommand({ Bucket: sourceBucket, ...location }));
   await s3.send(new CreateBucketCommand({ Bucket: destinationBucket, ...location }));
+  const keys = options.kms
+    ? await encryptBucketsWithNewKeys(sandbox, s3, { source: sourceBucket, destination: destinationBucket })
+    : undefined;
   const vendorId = sandbox.accounts.vendor.id;
   const customerId = sandbox.accounts.customer.id;
   const maxReceiveCount = options.maxReceiveCount ?? 2;
@@ -173,8 +179,12 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       concurrency: options.concurrency ?? 8,
     },
     onboarding: { roleName, topicName: uniqueName('BbTopic') },
-    source: { bucket: sourceBucket, prefix: 'in/' },
-    destination: { bucket: destinationBucket, prefix: 'out/' },
+    source: { bucket: sourceBucket, prefix: 'in/', ...(keys ? { kmsKeyArn: keys.source } : {}) },
+    destination: {
+      bucket: destinationBucket,
+      prefix: 'out/',
+      ...(keys ? { kmsKeyArn: keys.destination } : {}),
+    },
     processor: options.processor ?? { type: 'copy' },
     concurrency: 8,
   };
@@ -201,6 +211,8 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       PolicyDocument: JSON.stringify(buildPermissionsPolicy(context)),
     }),
   );
+  // A key policy may name the role only once it exists.
+  if (keys) await grantKeyPolicies(sandbox, context);
   let topicArn: string | undefined;
   if (context.live?.mode === 'sns') {
     const created = await sns.send(new CreateTopicCommand({ Name: context.live.topicName }));

@@ -219,6 +219,7 @@ describe('onboard --apply on an account that already has a bucket policy and a n
       'ReadSourceObjects',
       'WriteDestinationObjects',
       'LocateBuckets',
+      'CheckSourceEncryption',
       'CheckSourceNotification',
       'ConsumeEventQueue',
     ]);

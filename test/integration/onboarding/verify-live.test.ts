@@ -52,6 +52,7 @@ const LIVE_PASS = {
   'buckets.region': 'pass',
   'source.list': 'pass',
   'source.read': 'pass',
+  'source.encryption': 'pass',
   'destination.write': 'pass',
   'destination.acl': 'pass',
   'notification.config': 'pass',

@@ -26,7 +26,7 @@ async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
   });
 }
 
-const S3_CHECKS = ['source.list', 'source.read', 'destination.write', 'destination.acl'];
+const S3_CHECKS = ['source.list', 'source.read', 'source.encryption', 'destination.write', 'destination.acl'];
 
 describe('verify with buckets in eu-central-1', () => {
   it('processed from the default region when eu-central-1 is not among processing.regions: warns and says why it matters', async () => {

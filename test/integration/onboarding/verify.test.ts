@@ -52,6 +52,7 @@ const BATCH_PASS = {
   'buckets.region': 'pass',
   'source.list': 'pass',
   'source.read': 'pass',
+  'source.encryption': 'pass',
   'destination.write': 'pass',
   'destination.acl': 'pass',
   'notification.config': 'skip',
@@ -140,6 +141,7 @@ const SKIPPED_AFTER_ASSUME = {
   'buckets.region': 'skip',
   'source.list': 'skip',
   'source.read': 'skip',
+  'source.encryption': 'skip',
   'destination.write': 'skip',
   'destination.acl': 'skip',
 };
@@ -195,7 +197,12 @@ describe('verify on a broken setup fails exactly its own check', () => {
       await removeGrantedAction(setup, 's3:ListBucket');
       return undefined;
     });
-    expect(statuses(report)).toEqual({ ...BATCH_PASS, 'source.list': 'fail', 'source.read': 'skip' });
+    expect(statuses(report)).toEqual({
+      ...BATCH_PASS,
+      'source.list': 'fail',
+      'source.read': 'skip',
+      'source.encryption': 'skip',
+    });
     const list = check(report, 'source.list');
     expect(list.detail).toMatch(/^ListObjectsV2 s3:\/\/src-[a-z0-9-]+\/in\/: AccessDenied: /);
     expect(list.remediation).toMatch(
@@ -249,6 +256,7 @@ describe('verify on a broken setup fails exactly its own check', () => {
       'buckets.region': 'skip',
       'source.list': 'skip',
       'source.read': 'skip',
+      'source.encryption': 'skip',
       'destination.write': 'skip',
       'destination.acl': 'skip',
     });
@@ -325,6 +333,7 @@ describe('verify on a broken setup fails exactly its own check', () => {
       'buckets.region': 'skip',
       'source.list': 'skip',
       'source.read': 'skip',
+      'source.encryption': 'skip',
       'destination.write': 'skip',
       'destination.acl': 'skip',
     });

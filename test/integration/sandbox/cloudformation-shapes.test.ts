@@ -16,13 +16,13 @@ import { buildPermissionsPolicy } from '../../../src/onboarding/policies/permiss
 import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
 import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
 import { renderCloudFormation } from '../../../src/onboarding/render-cloudformation.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 import {
   CUSTOMER_ACCOUNT,
   makeContext,
   type RawConnection,
   VENDOR_PRINCIPALS,
-} from '../../unit/onboarding/onboarding-fixtures.js';
+} from '../../fixtures/onboarding.js';
+import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 
 const SHAPES: [string, RawConnection][] = [
   ['a batch connection', {}],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfigText } from '../../../src/config/load-config.js';
 import { ConfigError } from '../../../src/errors/index.js';
-import { VALID_CONFIG, withReplaced } from './config-fixtures.js';
+import { VALID_CONFIG, withReplaced } from '../../fixtures/config.js';
 
 const FILE_WITH_ENDPOINT = withReplaced(
   VALID_CONFIG,

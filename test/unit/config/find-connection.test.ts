@@ -3,7 +3,7 @@ import { resolveConfigPath } from '../../../src/config/config-path.js';
 import { findConnection } from '../../../src/config/find-connection.js';
 import { locateKey, validateConfigText } from '../../../src/config/load-config.js';
 import { UsageError } from '../../../src/errors/index.js';
-import { VALID_CONFIG } from './config-fixtures.js';
+import { VALID_CONFIG } from '../../fixtures/config.js';
 
 describe('findConnection', () => {
   const { config } = validateConfigText('bb.yaml', VALID_CONFIG, { env: {} });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateConfigText } from '../../../src/config/load-config.js';
 import { ConfigError } from '../../../src/errors/index.js';
-import { VALID_CONFIG, withReplaced } from './config-fixtures.js';
+import { VALID_CONFIG, withReplaced } from '../../fixtures/config.js';
 
 const published = JSON.parse(
   readFileSync(new URL('../../../schema/bucketbridge.schema.json', import.meta.url), 'utf8'),

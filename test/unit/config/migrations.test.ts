@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { validateConfigText } from '../../../src/config/load-config.js';
 import { MIGRATIONS, migrateDocument } from '../../../src/config/migrations/index.js';
 import { CURRENT_CONFIG_VERSION } from '../../../src/config/schema.js';
-import { VERSION_1_CONFIG } from './config-fixtures.js';
+import { VERSION_1_CONFIG } from '../../fixtures/config.js';
 
 function migrate(text: string) {
   const document = parseDocument(text);

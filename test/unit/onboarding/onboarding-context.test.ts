@@ -4,7 +4,7 @@ import {
   OnboardingInputError,
   resolveOnboardingContext,
 } from '../../../src/onboarding/onboarding-context.js';
-import { CUSTOMER_ACCOUNT, makeConfig, makeContext, rawConnection } from './onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeConfig, makeContext, rawConnection } from '../../fixtures/onboarding.js';
 
 describe('the role session length', () => {
   it.each([

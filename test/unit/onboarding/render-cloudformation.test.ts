@@ -10,7 +10,7 @@ import { buildPermissionsPolicy } from '../../../src/onboarding/policies/permiss
 import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
 import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
 import { renderCloudFormation } from '../../../src/onboarding/render-cloudformation.js';
-import { CUSTOMER_ACCOUNT, makeContext, type RawConnection } from './onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeContext, type RawConnection } from '../../fixtures/onboarding.js';
 import { resolveCloudFormation } from './template-resolvers.js';
 
 const run = promisify(execFile);

@@ -13,7 +13,7 @@ import {
   PERMISSION_PURPOSES,
   renderReadme,
 } from '../../../src/onboarding/render-readme.js';
-import { CUSTOMER_ACCOUNT, EXTERNAL_ID, makeContext } from './onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, EXTERNAL_ID, makeContext } from '../../fixtures/onboarding.js';
 
 const run = promisify(execFile);
 

@@ -11,7 +11,7 @@ import { buildPermissionsPolicy } from '../../../src/onboarding/policies/permiss
 import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
 import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
 import { renderTerraform } from '../../../src/onboarding/render-terraform.js';
-import { CUSTOMER_ACCOUNT, makeContext, type RawConnection } from './onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeContext, type RawConnection } from '../../fixtures/onboarding.js';
 import { evaluateJsonencode, type TerraformFile, terraformReferences } from './template-resolvers.js';
 
 const SHAPES: [string, RawConnection][] = [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../src/config/resolved-config.js';
-import { roleMismatch } from '../../../src/onboarding/onboard.js';
+import { processingRegionWarning, roleMismatch } from '../../../src/onboarding/onboard.js';
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
-import { makeConfig, rawConnection } from './onboarding-fixtures.js';
+import { makeConfig, rawConnection } from '../../fixtures/onboarding.js';
 
 const ROLE = 'arn:aws:iam::222222222222:role/BucketBridgeAccessRole';
 
@@ -32,5 +32,25 @@ describe('roleMismatch', () => {
     ],
   ])('warns when the connection has %s', (_, overrides, message) => {
     expect(check(overrides)).toBe(message);
+  });
+});
+
+describe('processingRegionWarning', () => {
+  function warning(region: string, processing: { regions: string[]; defaultRegion: string }) {
+    return processingRegionWarning({ processing }, { connectionName: 'acme', region });
+  }
+
+  it.each([
+    ['eu-west-2', { regions: ['eu-west-2'], defaultRegion: 'eu-west-2' }],
+    ['eu-west-2', { regions: ['us-east-1', 'eu-west-2'], defaultRegion: 'us-east-1' }],
+  ])('says nothing for a connection in %s processed there (%j)', (region, processing) => {
+    expect(warning(region, processing)).toBeUndefined();
+  });
+
+  it('notes that a region outside processing.regions is processed from the default region', () => {
+    expect(warning('eu-west-2', { regions: ['us-east-1', 'eu-central-1'], defaultRegion: 'us-east-1' })).toBe(
+      'Note: connection "acme" is in eu-west-2, which is not among processing.regions (us-east-1, eu-central-1): ' +
+        'its objects are processed from defaultRegion us-east-1, with added latency, inter-region transfer cost, and data leaving its region.',
+    );
   });
 });

@@ -10,6 +10,7 @@ import { createCollectProcessor } from '../../../src/processors/collect/collect.
 import { createFileSink } from '../../../src/processors/collect/file-sink.js';
 import { createHttpSink } from '../../../src/processors/collect/http-sink.js';
 import { createStdoutSink } from '../../../src/processors/collect/stdout-sink.js';
+import { ProcessorSetupError } from '../../../src/processors/processor-setup-error.js';
 import { type FakeObject, fakeObject } from './fake-object.js';
 
 const cloudTrail = gzipSync(
@@ -168,6 +169,12 @@ describe('the HTTP sink', () => {
 });
 
 describe('the file sink', () => {
+  it('refuses at setup a file whose folder cannot be created', () => {
+    expect(() => createFileSink('/proc/nope/records.ndjson')).toThrow(
+      new ProcessorSetupError('processor.sink.path: cannot create the folder /proc/nope: ENOENT'),
+    );
+  });
+
   it('creates the folder and keeps earlier content', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bb-file-sink-'));
     try {

@@ -9,8 +9,8 @@ import {
   ffmpegArgs,
   type VideoProcessorOptions,
 } from '../../../src/processors/video.js';
+import { topLevelBoxes } from '../../fixtures/mp4-boxes.js';
 import { fakeObject } from './fake-object.js';
-import { topLevelBoxes } from './mp4-boxes.js';
 
 const base: VideoProcessorOptions = {
   codec: 'h264',

@@ -34,6 +34,11 @@ describe('opening the ledger a configuration names', () => {
         '(the PostgreSQL ledger is not available in this build)',
     ],
     ['sqlite:', 'bb.yaml: ledger: expected sqlite:PATH, e.g. sqlite:./bucketbridge.db, found "sqlite:"'],
+    [
+      'sqlite:/proc/nope/ledger.db',
+      'bb.yaml: ledger: expected sqlite:PATH in a folder bucketbridge can create, found "sqlite:/proc/nope/ledger.db" ' +
+        '(cannot create the folder /proc/nope: ENOENT)',
+    ],
   ])('rejects %s as a configuration error', (setting, message) => {
     let caught: unknown;
     try {

@@ -16,7 +16,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ApplyStepError, planOnboarding } from '../../../../src/onboarding/apply/plan-onboarding.js';
 import { buildPermissionsPolicy } from '../../../../src/onboarding/policies/permissions-policy.js';
 import { buildTrustPolicy } from '../../../../src/onboarding/policies/trust-policy.js';
-import { makeContext } from '../onboarding-fixtures.js';
+import { makeContext } from '../../../fixtures/onboarding.js';
 
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDestinationBucketPolicy } from '../../../../src/onboarding/policies/destination-bucket-policy.js';
 import { buildSourceBucketPolicy } from '../../../../src/onboarding/policies/source-bucket-policy.js';
-import { CUSTOMER_ACCOUNT, makeContext } from '../onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeContext } from '../../../fixtures/onboarding.js';
 
 const role = { AWS: `arn:aws:iam::${CUSTOMER_ACCOUNT}:role/BucketBridgeAccessRole` };
 

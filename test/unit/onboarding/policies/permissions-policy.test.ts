@@ -6,7 +6,7 @@ import {
 } from '../../../../src/onboarding/policies/permissions-policy.js';
 import type { PolicyStatement } from '../../../../src/onboarding/policies/policy-document.js';
 import { toPolicyJson } from '../../../../src/onboarding/policies/policy-document.js';
-import { CUSTOMER_ACCOUNT, makeContext } from '../onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeContext } from '../../../fixtures/onboarding.js';
 
 const bySid = (statements: PolicyStatement[]) => Object.fromEntries(statements.map((s) => [s.Sid, s]));
 
@@ -39,6 +39,12 @@ describe('the permissions policy of a batch connection', () => {
           Effect: 'Allow',
           Action: 's3:GetBucketLocation',
           Resource: ['arn:aws:s3:::acme-source', 'arn:aws:s3:::acme-destination'],
+        },
+        {
+          Sid: 'CheckSourceEncryption',
+          Effect: 'Allow',
+          Action: 's3:GetEncryptionConfiguration',
+          Resource: 'arn:aws:s3:::acme-source',
         },
       ],
     });
@@ -178,7 +184,13 @@ describe('optional statements appear only when the connection asks for them', ()
     ],
   ])('%s', (_, overrides, extra) => {
     const statements = buildPermissionsPolicy(makeContext(overrides)).Statement;
-    const base = ['ListSourcePrefix', 'ReadSourceObjects', 'WriteDestinationObjects', 'LocateBuckets'];
+    const base = [
+      'ListSourcePrefix',
+      'ReadSourceObjects',
+      'WriteDestinationObjects',
+      'LocateBuckets',
+      'CheckSourceEncryption',
+    ];
     const beyond = statements.filter(
       (s) => !base.includes(s.Sid ?? '') || s.Sid === 'SetDestinationObjectAcl',
     );

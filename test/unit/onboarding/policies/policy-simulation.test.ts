@@ -20,7 +20,7 @@ import {
   makeContext,
   VENDOR_ACCOUNT,
   VENDOR_PRINCIPALS,
-} from '../onboarding-fixtures.js';
+} from '../../../fixtures/onboarding.js';
 
 type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 

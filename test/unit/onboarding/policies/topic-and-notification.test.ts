@@ -7,7 +7,7 @@ import type {
 import { buildBucketNotification } from '../../../../src/onboarding/policies/bucket-notification.js';
 import { buildQueuePolicy } from '../../../../src/onboarding/policies/queue-policy.js';
 import { buildTopicPolicy } from '../../../../src/onboarding/policies/topic-policy.js';
-import { CUSTOMER_ACCOUNT, makeContext, VENDOR_ACCOUNT } from '../onboarding-fixtures.js';
+import { CUSTOMER_ACCOUNT, makeContext, VENDOR_ACCOUNT } from '../../../fixtures/onboarding.js';
 
 const TOPIC = `arn:aws:sns:eu-central-1:${CUSTOMER_ACCOUNT}:BucketBridgeS3EventTopic`;
 const QUEUE_URL = `https://sqs.eu-central-1.amazonaws.com/${CUSTOMER_ACCOUNT}/acme-events`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTrustPolicy } from '../../../../src/onboarding/policies/trust-policy.js';
-import { EXTERNAL_ID, makeContext, VENDOR_PRINCIPALS } from '../onboarding-fixtures.js';
+import { EXTERNAL_ID, makeContext, VENDOR_PRINCIPALS } from '../../../fixtures/onboarding.js';
 
 describe('the trust policy', () => {
   it('trusts exactly the vendor principals, for sts:AssumeRole, with the external ID', () => {
