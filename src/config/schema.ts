@@ -23,6 +23,7 @@ import {
   sessionNameSchema,
 } from './schema-primitives.js';
 import { processorSchema } from './schema-processors.js';
+import { scheduleSchema, serviceSchema } from './schema-service.js';
 
 export {
   BUCKET_NAME,
@@ -236,6 +237,7 @@ export const connectionSchema = z
       .max(1000)
       .default(16)
       .describe('Objects processed at once in batch.'),
+    schedule: scheduleSchema,
   })
   .describe('One customer integration.');
 
@@ -296,6 +298,7 @@ export const configSchema = z
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
       .default('sqlite:./bucketbridge.db')
       .describe('Ledger location: `sqlite:PATH` (relative to the config file) or `postgres://...`.'),
+    service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })
   .describe('bucketbridge configuration.');

@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type ConnectionAccess, createConnectionAccess } from '../aws/index.js';
+import { type AssumeRoleObserver, type ConnectionAccess, createConnectionAccess } from '../aws/index.js';
 import type { Config, Connection } from '../config/resolved-config.js';
 import type { RetryOptions } from '../core/retry.js';
 import type { Logger } from '../observe/logger.js';
@@ -35,6 +35,8 @@ export interface BuildPipelineOptions {
    * keys, so no program is looked up and no module is loaded). Default false.
    */
   dryRun?: boolean;
+  /** Told of every AssumeRole call of this connection. */
+  onAssumeRole?: AssumeRoleObserver | undefined;
 }
 
 /** A connection's pipeline with what it was built from; `close()` releases the processor. */
@@ -52,6 +54,7 @@ export async function buildPipeline(options: BuildPipelineOptions): Promise<Buil
     connection,
     logger,
     vendorCredentials: options.vendorCredentials,
+    onAssumeRole: options.onAssumeRole,
   });
   const log = logger ?? { debug() {}, info() {}, warn() {} };
   const processor: Processor = options.dryRun
