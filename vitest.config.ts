@@ -10,6 +10,8 @@ export default defineConfig({
     maxWorkers: 2,
     // Silences the AWS SDK's Node.js 20 end-of-support notice in test output (see bin/bucketbridge).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // A process warning fails the test it happened in (test/helpers/fail-on-warning.ts).
+    setupFiles: ['./test/helpers/fail-on-warning.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
