@@ -64,6 +64,8 @@ export interface RunningSandbox {
   /** Replaces the fault rules (throws FaultSpecError on a bad spec; the old rules stay). */
   setFaults(spec: string): void;
   faults(): string;
+  /** Requests served per `service:Operation` (e.g. `s3:CopyObject`); `reset` starts counting again. */
+  requestCounts(reset?: boolean): Record<string, number>;
   /** The credential store (in-process tests issue sessions with it). */
   credentials: SandboxCredentialStore;
   /** Stops listening, closes connections, and writes the state (with --state). */
@@ -149,6 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const admin: AdminTarget = {
     setFaults: (spec: string) => faults.set(spec),
     faults: () => faults.current(),
+    requestCounts: (reset?: boolean) => faults.requestCounts(reset),
     files: sns?.signingCertificatePem
       ? {
           [SIGNING_CERT_PATH]: {
@@ -184,6 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     accounts,
     setFaults: admin.setFaults,
     faults: admin.faults,
+    requestCounts: admin.requestCounts,
     credentials,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -297,7 +297,10 @@ export const configSchema = z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
       .default('sqlite:./bucketbridge.db')
-      .describe('Ledger location: `sqlite:PATH` (relative to the config file) or `postgres://...`.'),
+      .describe(
+        'Ledger location: `sqlite:PATH` (relative to the config file; one machine) or ' +
+          '`postgres://USER@HOST:PORT/DB` (many workers; password from PGPASSWORD or ~/.pgpass, TLS by `sslmode`; see docs/scale-out.md).',
+      ),
     service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })
