@@ -23,6 +23,7 @@ import {
   sessionNameSchema,
 } from './schema-primitives.js';
 import { processorSchema } from './schema-processors.js';
+import { scheduleSchema, serviceSchema } from './schema-service.js';
 
 export {
   BUCKET_NAME,
@@ -236,6 +237,7 @@ export const connectionSchema = z
       .max(1000)
       .default(16)
       .describe('Objects processed at once in batch.'),
+    schedule: scheduleSchema,
   })
   .describe('One customer integration.');
 
@@ -295,7 +297,11 @@ export const configSchema = z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
       .default('sqlite:./bucketbridge.db')
-      .describe('Ledger location: `sqlite:PATH` (relative to the config file) or `postgres://...`.'),
+      .describe(
+        'Ledger location: `sqlite:PATH` (relative to the config file; one machine) or ' +
+          '`postgres://USER@HOST:PORT/DB` (many workers; password from PGPASSWORD or ~/.pgpass, TLS by `sslmode`; see docs/scale-out.md).',
+      ),
+    service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })
   .describe('bucketbridge configuration.');
