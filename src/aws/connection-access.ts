@@ -8,7 +8,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Config, Connection } from '../config/resolved-config.js';
 import type { Logger } from '../observe/logger.js';
 import { type AwsSettings, createClient } from './client-factory.js';
-import { fromConnection, sharedVendorChain } from './credentials.js';
+import { type AssumeRoleObserver, fromConnection, sharedVendorChain } from './credentials.js';
 import { describeCredentialFailure } from './describe-failure.js';
 import { awsErrorCode, BucketRegionError, messageOf } from './errors.js';
 
@@ -36,6 +36,8 @@ export interface ConnectionAccessOptions {
   logger?: Logger | undefined;
   /** The vendor's own credentials. Default: the SDK's default chain. Tests inject static ones. */
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
+  /** Told of every AssumeRole call of this connection (see {@link fromConnection}). */
+  onAssumeRole?: AssumeRoleObserver | undefined;
 }
 
 /** Builds the {@link ConnectionAccess} of one connection. Nothing is fetched until first used. */
@@ -43,7 +45,13 @@ export function createConnectionAccess(options: ConnectionAccessOptions): Connec
   const settings: AwsSettings = options.config.aws;
   const { connection, logger } = options;
   const vendorCredentials = options.vendorCredentials ?? sharedVendorChain();
-  const credentials = fromConnection({ connection, settings, vendorCredentials, logger });
+  const credentials = fromConnection({
+    connection,
+    settings,
+    vendorCredentials,
+    logger,
+    onAssumeRole: options.onAssumeRole,
+  });
   const connectionClients = new ClientCache(settings, credentials);
   const vendorClients = new ClientCache(settings, vendorCredentials);
   const regions = new Map<string, Promise<string>>();

@@ -38,6 +38,22 @@ export interface ConnectionCredentialsOptions {
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
   /** Receives one debug line per AssumeRole (role ARN, expiration; never the secret). */
   logger?: Logger | undefined;
+  /**
+   * Told of every AssumeRole call and its result (the service counts them: one per credential
+   * lifetime proves the cache works). A listener that throws is ignored.
+   */
+  onAssumeRole?: AssumeRoleObserver | undefined;
+}
+
+/** Observes AssumeRole calls of one connection. */
+export type AssumeRoleObserver = (result: 'success' | 'failure') => void;
+
+function tell(observer: AssumeRoleObserver | undefined, result: 'success' | 'failure'): void {
+  try {
+    observer?.(result);
+  } catch {
+    // An observer's failure must never fail the credentials it observes.
+  }
 }
 
 let vendorChain: AwsCredentialIdentityProvider | undefined;
@@ -98,7 +114,15 @@ export function fromConnection(options: ConnectionCredentialsOptions): AwsCreden
     });
     const fetchHop = async (): Promise<AwsCredentialIdentity> => {
       try {
-        const credentials = registerCredentialSecrets(await assume());
+        let assumed: AwsCredentialIdentity;
+        try {
+          assumed = await assume();
+        } catch (error) {
+          tell(options.onAssumeRole, 'failure');
+          throw error;
+        }
+        tell(options.onAssumeRole, 'success');
+        const credentials = registerCredentialSecrets(assumed);
         logger?.debug(
           {
             connection: connection.name,

@@ -23,6 +23,7 @@ export {
   normaliseLocation,
 } from './connection-access.js';
 export {
+  type AssumeRoleObserver,
   type ConnectionCredentialsOptions,
   fromConnection,
   fromVendorChain,

@@ -62,8 +62,10 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
   const nested: Array<() => void> = [];
   for (const [key, child] of Object.entries(properties)) {
     const keyPath = path === '' ? key : `${path}.${key}`;
+    // `x-default` names a default taken from another key (a connection's region: aws.region).
+    const derivedDefault = typeof child['x-default'] === 'string' ? `\`${child['x-default']}\`` : 'not set';
     const defaultText =
-      child.default !== undefined ? code(child.default) : required.has(key) ? '**required**' : 'not set';
+      child.default !== undefined ? code(child.default) : required.has(key) ? '**required**' : derivedDefault;
     section.rows.push(
       `| \`${key}\` | ${cell(typeOf(child))} | ${cell(defaultText)} | ${cell(rangeOf(child))} | ${cell(describeKey(key, child))} |`,
     );

@@ -23,6 +23,7 @@ import {
   sessionNameSchema,
 } from './schema-primitives.js';
 import { processorSchema } from './schema-processors.js';
+import { scheduleSchema, serviceSchema } from './schema-service.js';
 
 export {
   BUCKET_NAME,
@@ -200,6 +201,7 @@ export const connectionSchema = z
     accountId: accountIdSchema.describe("The customer's AWS account ID."),
     region: regionSchema
       .optional()
+      .meta({ 'x-default': 'aws.region' })
       .describe(
         "The customer's region: where the source bucket and the live topic are. The topic ARN, the CloudFormation stack, the bucket notification and the customer-side clients use it. Default: `aws.region`.",
       ),
@@ -240,6 +242,7 @@ export const connectionSchema = z
       .max(1000)
       .default(16)
       .describe('Objects processed at once in batch.'),
+    schedule: scheduleSchema,
   })
   .describe('One customer integration.');
 
@@ -299,7 +302,11 @@ export const configSchema = z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
       .default('sqlite:./bucketbridge.db')
-      .describe('Ledger location: `sqlite:PATH` (relative to the config file) or `postgres://...`.'),
+      .describe(
+        'Ledger location: `sqlite:PATH` (relative to the config file; one machine) or ' +
+          '`postgres://USER@HOST:PORT/DB` (many workers; password from PGPASSWORD or ~/.pgpass, TLS by `sslmode`; see docs/scale-out.md).',
+      ),
+    service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })
   .describe('bucketbridge configuration.');

@@ -8,6 +8,7 @@ import { ConfirmSubscriptionCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import {
+  type AssumeRoleObserver,
   type ConnectionAccess,
   httpStatusOf,
   LiveTargetError,
@@ -15,13 +16,13 @@ import {
   resolveLiveTarget,
 } from '../aws/index.js';
 import type { Config, Connection, LiveSettings } from '../config/resolved-config.js';
+import { createObjectFilter } from '../core/object-filter.js';
+import type { RetryOptions } from '../core/retry.js';
+import type { SourceObject } from '../core/source-object.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../observe/logger.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
-import { createObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import type { RetryOptions } from '../pipeline/retry.js';
-import type { SourceObject } from '../pipeline/source-object.js';
 import { MalformedMessageError } from '../sources/s3-event-parser.js';
 import { defaultFailureBackoffSec, SqsConsumer, type SqsConsumerOptions } from '../sources/sqs-consumer.js';
 import type { Ledger } from '../state/ledger.js';
@@ -56,9 +57,21 @@ export interface LiveConnectionOptions {
   /** Retry settings of the pipeline for transient failures. */
   retry?: RetryOptions | undefined;
   consumer?: ConsumerTuning | undefined;
-  /** Called with every object outcome (events and backfill). */
-  onOutcome?: (outcome: ObjectOutcome) => void;
+  /** Called with every object outcome (events and backfill) and how long it took, in seconds. */
+  onOutcome?: (outcome: ObjectOutcome, durationSec: number) => void;
+  /** Called with what became of each message: deleted, handed back, or handed back for the last time. */
+  onMessage?: (outcome: MessageOutcome) => void;
+  /** Called when receiving fails (`error`) and when it succeeds again (`undefined`). */
+  onQueueHealth?: (error: unknown) => void;
+  /** Told of every AssumeRole call of this connection. */
+  onAssumeRole?: AssumeRoleObserver | undefined;
 }
+
+/**
+ * What became of a message: `deleted` once its objects are settled; `retried` when handed back;
+ * `dead_lettered` when handed back at `maxReceiveCount` receives (the redrive policy moves it).
+ */
+export type MessageOutcome = 'deleted' | 'retried' | 'dead_lettered';
 
 export interface LiveConnection {
   readonly name: string;
@@ -90,6 +103,7 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
     // A transient failure hands the message back; its redelivery must be able to claim again.
     retryFailed: true,
     retry: options.retry,
+    onAssumeRole: options.onAssumeRole,
   });
   const { access, pipeline } = built;
   const { visibilityTimeoutSec } = live;
@@ -98,10 +112,12 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
 
   const serial = new SerialPerKey();
   const process = async (object: SourceObject, signal: AbortSignal) => {
-    const outcome = await serial.run(`${object.bucket}/${object.key}`, () =>
-      pipeline.process(object, signal),
-    );
-    options.onOutcome?.(outcome);
+    let startedMs = 0;
+    const outcome = await serial.run(`${object.bucket}/${object.key}`, () => {
+      startedMs = performance.now();
+      return pipeline.process(object, signal);
+    });
+    options.onOutcome?.(outcome, (performance.now() - startedMs) / 1000);
     return outcome;
   };
   let consumer: SqsConsumer | undefined;
@@ -147,13 +163,18 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
       error instanceof MalformedMessageError ? 0 : backoff(receiveCount, error),
     events: {
       received: (count) => stats.received(count),
+      receiveSucceeded: () => options.onQueueHealth?.(undefined),
+      processed: () => options.onMessage?.('deleted'),
       failed: (message, error) => {
+        const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+        options.onMessage?.(receiveCount >= live.maxReceiveCount ? 'dead_lettered' : 'retried');
         stats.error(error);
         if (!(error instanceof MalformedMessageError)) {
           log.debug({ messageId: message.MessageId, err: error }, 'message failed');
         }
       },
       receiveError: (error, pauseMs) => {
+        options.onQueueHealth?.(error);
         stats.error(error);
         log.warn({ err: error, pauseMs }, 'receiving from the queue failed; pausing');
       },

@@ -4,12 +4,13 @@
  * connection without an external ID gets a new random one, written back into the configuration
  * first, so the files never name an ID the configuration does not hold.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { findConnection, loadConfig } from '../config/index.js';
 import type { Config, Connection } from '../config/resolved-config.js';
 import { writeFileAtomic } from '../config/write-file-atomic.js';
 import { ConfigError, UsageError, WorkFailedError } from '../errors/index.js';
+import { MakeDirectoryError, makeDirectory } from '../fs/make-directory.js';
 import type { ApplyResult } from './apply/apply-onboarding.js';
 import type { ApplyClients } from './apply/plan-onboarding.js';
 import { generateExternalId, writeExternalIdToConfig } from './external-id.js';
@@ -100,14 +101,13 @@ async function prepareOutDir(outDir: string): Promise<void> {
     );
   }
   try {
-    await mkdir(outDir, { recursive: true });
+    makeDirectory(outDir);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    if (!(error instanceof MakeDirectoryError)) throw error;
+    const at = error.failedAt === resolve(outDir) ? '' : ` at ${error.failedAt}`;
     throw new UsageError(
-      `--out ${outDir}: cannot create the folder (${code}); give a folder you can write to`,
-      {
-        cause: error,
-      },
+      `--out ${outDir}: cannot create the folder (${error.code}${at}); give a folder you can write to`,
+      { cause: error },
     );
   }
 }

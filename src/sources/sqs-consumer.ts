@@ -56,6 +56,8 @@ export interface SqsConsumerEvents {
   processed(message: Message): void;
   failed(message: Message, error: unknown): void;
   receiveError(error: unknown, pauseMs: number): void;
+  /** A receive succeeded (empty or not): the queue is reachable again after a receiveError. */
+  receiveSucceeded(): void;
   deleteError(message: Message, code: string): void;
 }
 
@@ -189,6 +191,7 @@ export class SqsConsumer {
           { abortSignal: this.hardStop.signal },
         );
         errorPauseMs = this.options.receiveErrorBackoffMs ?? 1000;
+        this.emit('receiveSucceeded');
         const messages = response.Messages ?? [];
         if (messages.length > 0) this.emit('received', messages.length);
         if (this.stopReceiving.signal.aborted) {

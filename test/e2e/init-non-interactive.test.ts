@@ -169,4 +169,22 @@ describe('init --non-interactive', () => {
     expect(forced.exitCode).toBe(0);
     expect(readFileSync(join(dir, 'bb.yaml'), 'utf8')).toContain('accountId: "111111111111"');
   });
+
+  it('ends at once with exit code 2 when the folder for --config cannot be created', async () => {
+    const result = await runCli(
+      [
+        'init',
+        '--config',
+        '/proc/nope/bb.yaml',
+        '--non-interactive',
+        '--set',
+        'vendor.accountId=111111111111',
+      ],
+      { env: CLEAN_ENV, timeoutMs: 20_000 },
+    );
+    expect(result.stderr).toBe(
+      'bucketbridge: /proc/nope/bb.yaml: cannot create the folder /proc/nope: ENOENT; nothing was written\n',
+    );
+    expect(result.exitCode).toBe(2);
+  });
 });

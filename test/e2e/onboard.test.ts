@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,7 +50,9 @@ describe('bucketbridge onboard', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  const onboard = (...args: string[]) => runCli(['onboard', '--config', configPath, ...args]);
+  // Bounded: a folder that cannot be created once made onboard spin forever.
+  const onboard = (...args: string[]) =>
+    runCli(['onboard', '--config', configPath, ...args], { timeoutMs: 20_000 });
 
   it('writes the batch files, with the configured external ID, and changes nothing in the configuration', async () => {
     const out = join(folder, 'out');
@@ -144,6 +146,16 @@ describe('bucketbridge onboard', () => {
       (dir: string) =>
         `bucketbridge: --out ${join(dir, 'bucketbridge.yaml', 'out')}: cannot create the folder (ENOTDIR); give a folder you can write to\n`,
     ],
+    [
+      'an --out under /proc (ENOENT for a parent that exists)',
+      () => ['--connection', 'acme-batch', '--out', '/proc/nope'],
+      'bucketbridge: --out /proc/nope: cannot create the folder (ENOENT); give a folder you can write to\n',
+    ],
+    [
+      'an --out deeper under /proc',
+      () => ['--connection', 'acme-batch', '--out', '/proc/nope/a/b'],
+      'bucketbridge: --out /proc/nope/a/b: cannot create the folder (ENOENT at /proc/nope); give a folder you can write to\n',
+    ],
   ])(
     'rejects %s with exit code 2 and a message naming the fix, writing nothing',
     async (_, args, message) => {
@@ -154,6 +166,17 @@ describe('bucketbridge onboard', () => {
       expect(await readFile(configPath, 'utf8')).toBe(CONFIG);
     },
   );
+
+  it('rejects an --out through a dangling symlink at once, with exit code 2', async () => {
+    await symlink(join(folder, 'missing'), join(folder, 'dangling'));
+    const out = join(folder, 'dangling', 'out');
+    const result = await onboard('--connection', 'acme-batch', '--out', out);
+    expect(result.stderr).toBe(
+      `bucketbridge: --out ${out}: cannot create the folder (EEXIST at ${join(folder, 'dangling')}); give a folder you can write to\n`,
+    );
+    expect(result.exitCode).toBe(2);
+    expect((await readdir(folder)).sort()).toEqual(['bucketbridge.yaml', 'dangling']);
+  });
 
   it.each([
     [

@@ -41,6 +41,8 @@ import { applyOnboarding } from '../../src/onboarding/apply/apply-onboarding.js'
 import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js';
 import { type OnboardingContext, resolveOnboardingContext } from '../../src/onboarding/onboarding-context.js';
 import { INLINE_POLICY_NAME, renderCloudFormation } from '../../src/onboarding/render-cloudformation.js';
+import { verifyConnections } from '../../src/onboarding/verify/verify.js';
+import type { VerifyReport } from '../../src/onboarding/verify/verify-types.js';
 import { createRestrictedKey, encryptBucketByDefault } from './customer-keys.js';
 import { type TestSandbox, uniqueName } from './sandbox.js';
 import { runAwsCli } from './witnesses.js';
@@ -340,4 +342,28 @@ export async function customerEventQueue(sandbox: TestSandbox, bucket: string): 
   };
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
   return queueArn;
+}
+
+/** Runs verify's checks for the setup's one connection with the vendor's credentials. */
+export function verifySetup(
+  sandbox: TestSandbox,
+  setup: OnboardedSetup,
+  options: { now?: Date } = {},
+): Promise<VerifyReport> {
+  return verifyConnections({
+    config: setup.config,
+    connections: [setup.connection],
+    vendorCredentials: vendorCredentials(sandbox),
+    ...options,
+  });
+}
+
+/** `id → status` for every check of the report's one connection. */
+export function checkStatuses(report: VerifyReport): Record<string, string> {
+  return Object.fromEntries(report.connections[0]!.checks.map((c) => [c.id, c.status]));
+}
+
+/** One check of the report's one connection. */
+export function findCheck(report: VerifyReport, id: string) {
+  return report.connections[0]!.checks.find((c) => c.id === id)!;
 }

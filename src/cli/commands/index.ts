@@ -6,6 +6,7 @@ import { registerInitCommand } from './init.js';
 import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
 import { registerPolicyCommands } from './policy.js';
+import { registerRunCommand } from './run.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerVerifyCommand } from './verify.js';
 
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerVerifyCommand(program);
   registerBatchCommand(program);
   registerLiveCommand(program);
+  registerRunCommand(program);
   registerSandboxCommand(program);
   registerDemoCommand(program);
 }

@@ -2,9 +2,10 @@
  * `init`: writes a first configuration file from the wizard's answers or from `--set` flags.
  * Never overwrites a file without `force`; never waits for input when not interactive.
  */
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, UsageError } from '../../errors/index.js';
+import { MakeDirectoryError, makeDirectory } from '../../fs/make-directory.js';
 import { validateConfigText } from '../load-config.js';
 import { writeFileAtomic } from '../write-file-atomic.js';
 import {
@@ -72,7 +73,12 @@ export async function runInit(options: InitOptions): Promise<string> {
   const text = renderConfig(configFromAnswers(answers));
   // The file must pass `config validate` exactly as written; a failure here is a bug in init.
   validateConfigText(path, text, { env: {} });
-  await mkdir(dirname(path), { recursive: true });
+  try {
+    makeDirectory(dirname(path));
+  } catch (error) {
+    if (!(error instanceof MakeDirectoryError)) throw error;
+    throw new UsageError(`${path}: ${error.message}; nothing was written`, { cause: error });
+  }
   await writeFileAtomic(path, text);
   return path;
 }

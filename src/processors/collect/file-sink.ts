@@ -1,5 +1,7 @@
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { MakeDirectoryError, makeDirectory } from '../../fs/make-directory.js';
+import { ProcessorSetupError } from '../processor-setup-error.js';
 import { type RecordSink, toNdjson } from './record-sink.js';
 
 /**
@@ -7,10 +9,17 @@ import { type RecordSink, toNdjson } from './record-sink.js';
  * processed concurrently never interleave within a line), and fsynced before `write` resolves.
  */
 export function createFileSink(path: string): RecordSink {
+  // The folder is made at setup, so a path that cannot be written stops the run before it starts.
+  try {
+    makeDirectory(dirname(path));
+  } catch (error) {
+    if (!(error instanceof MakeDirectoryError)) throw error;
+    throw new ProcessorSetupError(`processor.sink.path: ${error.message}`, { cause: error });
+  }
   let handle: ReturnType<typeof open> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const file = () => {
-    handle ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a'));
+    handle ??= open(path, 'a');
     return handle;
   };
   return {

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
 let sandbox: TestSandbox;
@@ -18,19 +19,6 @@ beforeAll(async () => {
   sandbox = await startTestSandbox();
 });
 afterAll(() => sandbox.close());
-
-/** Polls `check` until it holds, at most `timeoutMs`; the test fails with `what` otherwise. */
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the batch command', () => {
   let world: BatchWorld;
@@ -111,10 +99,14 @@ describe('the batch command', () => {
         db.close();
       }
     };
-    await waitFor('the ledger file', () => existsSync(world.ledgerPath));
-    await waitFor('a multipart upload in flight and some objects done', async () => {
-      return (await world.incompleteUploads(world.destinationBucket)) > 0 && doneCount() >= 5;
-    });
+    await waitFor('the ledger file', () => existsSync(world.ledgerPath), 60_000);
+    await waitFor(
+      'a multipart upload in flight and some objects done',
+      async () => {
+        return (await world.incompleteUploads(world.destinationBucket)) > 0 && doneCount() >= 5;
+      },
+      60_000,
+    );
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     sandbox.setFaults('');

@@ -6,6 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/observe/logger.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
@@ -29,12 +30,28 @@ afterAll(async () => {
 
 describe('a large batch under injected faults', () => {
   it('processes every object exactly once despite 503s and connection resets', async () => {
-    sandbox.setFaults(
-      's3:GetObject=503@0.1,reset=200@0.1;s3:PutObject=503@0.1;s3:ListObjectsV2=503@0.2;s3:HeadBucket=503@0.1;seed=42',
-    );
+    // Every read fails until the first failure outlasts the SDK's own retries and reaches the
+    // pipeline (its retry is logged); then the seeded faults. Which request draws which seeded
+    // fault depends on how 32 workers interleave, so the seeded phase alone cannot promise that.
+    sandbox.setFaults('s3:GetObject=503');
+    const seeded =
+      's3:GetObject=503@0.1,reset=200@0.1;s3:PutObject=503@0.1;s3:ListObjectsV2=503@0.2;s3:HeadBucket=503@0.1;seed=42';
+    let seededOn = false;
+    const logger = createLogger({
+      level: 'debug',
+      pretty: false,
+      destination: {
+        write(line: string) {
+          if (seededOn || !line.includes('retrying after a transient failure')) return;
+          seededOn = true;
+          sandbox.setFaults(seeded);
+        },
+      },
+    });
     let processedEvents = 0;
     let retried = 0;
     const report = await world.run({
+      logger,
       retry: { maxAttempts: 12, baseDelayMs: 2, maxDelayMs: 20 },
       onOutcome: (outcome) => {
         if (outcome.status === 'processed') processedEvents++;

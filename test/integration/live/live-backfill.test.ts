@@ -7,7 +7,8 @@ import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { createLiveWorld, type LiveWorld, queueDepth, waitFor } from './live-world.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
 
 let sandbox: TestSandbox;
 let world: LiveWorld;

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { type CliProcess, createLiveWorld, type LiveWorld, queueDepth, waitFor } from './live-world.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { type CliProcess, createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
 
 let sandbox: TestSandbox;
 const worlds: LiveWorld[] = [];

@@ -8,7 +8,8 @@ import { GetBucketEncryptionCommand, HeadObjectCommand } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../../src/live/run-live.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { createLiveWorld, type LiveWorld, waitFor } from './live-world.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { createLiveWorld, type LiveWorld } from './live-world.js';
 
 for (const mode of ['sns', 'sqs'] as const) {
   describe(`live on SSE-KMS buckets, ${mode} mode`, () => {

@@ -8,6 +8,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../../src/live/run-live.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import {
   createLiveWorld,
   type LiveWorld,
@@ -15,7 +16,6 @@ import {
   queueDepth,
   sendRaw,
   vendorQueueUrl,
-  waitFor,
 } from './live-world.js';
 
 /** The queue the connection reads and its dead-letter queue, with a client that may read both. */

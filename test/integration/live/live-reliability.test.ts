@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { createLiveWorld, type LiveWorld, queueDepth, waitFor } from './live-world.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
 
 let sandbox: TestSandbox;
 const worlds: LiveWorld[] = [];
@@ -66,19 +67,23 @@ describe('injected faults', () => {
     const keys = Array.from({ length: 30 }, (_, i) => `in/fault-${String(i).padStart(2, '0')}.txt`);
     for (const key of keys) await w.put(key, `body of ${key}`);
     const outcomes: string[] = [];
-    let retriedInPipeline = 0;
-    sandbox.setFaults(
-      's3:GetObject=503@0.5,reset=4@0.1;s3:PutObject=503@0.2;s3:HeadObject=503@0.2;sqs:ReceiveMessage=503@0.2;sqs:DeleteMessageBatch=503@0.3;seed=11',
-    );
+    // Every copy (the default processor copies server-side) fails at first, so the failure
+    // outlasts the SDK's own retries and reaches the live path on every run; which request draws
+    // which seeded fault afterwards depends on how eight workers interleave, so the seeded phase
+    // alone cannot promise a retry.
+    sandbox.setFaults('s3:CopyObject=503');
     const run = await w.start({
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
       consumer: { waitTimeSec: 1, failureBackoffSec: () => 0, receiveErrorBackoffMs: 10 },
       onOutcome: (outcome) => {
         if (outcome.status === 'processed') outcomes.push(outcome.object.key);
-        if (outcome.status === 'processed' && outcome.attempts > 1) retriedInPipeline++;
       },
     });
     try {
+      await waitFor('a message handed back to the queue', () => run.stats()[0]!.retried > 0, 30_000);
+      sandbox.setFaults(
+        's3:CopyObject=503@0.3;s3:GetObject=503@0.5,reset=4@0.1;s3:PutObject=503@0.2;s3:HeadObject=503@0.2;sqs:ReceiveMessage=503@0.2;sqs:DeleteMessageBatch=503@0.3;seed=11',
+      );
       await waitFor(
         'every object done',
         () => w.ledger().filter((row) => row.state === 'done').length === 30,
@@ -88,11 +93,10 @@ describe('injected faults', () => {
       sandbox.setFaults('');
     }
     await waitFor('the queue to drain', () => drained(w), 30_000);
+    // Each object processed exactly once, its output complete, although reads failed.
     expect([...outcomes].sort()).toEqual(keys);
     for (const key of keys) expect(await w.output(`out/${key.slice(3)}`)).toBe(`body of ${key}`);
-    // Some attempts did fail: the faults reached the live path, not only the SDK's own retries.
-    // (with 503 on half the reads, some fail both SDK attempts and are retried by the pipeline)
-    expect(retriedInPipeline + run.stats()[0]!.retried).toBeGreaterThan(0);
+    expect(run.stats()[0]!.retried).toBeGreaterThan(0);
     await run.stop(5000);
   }, 120_000);
 });

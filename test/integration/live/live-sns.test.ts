@@ -20,8 +20,9 @@ import { LiveSetupError } from '../../../src/live/live-setup-error.js';
 import type { LiveRun } from '../../../src/live/run-live.js';
 import { topicSendPolicy } from '../../../src/live/vendor-queue.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { defineMessageSuite } from './live-message-suite.js';
-import { createLiveWorld, type LiveWorld, queueArn, sendRaw, vendorQueueUrl, waitFor } from './live-world.js';
+import { createLiveWorld, type LiveWorld, queueArn, sendRaw, vendorQueueUrl } from './live-world.js';
 
 let sandbox: TestSandbox;
 let world: LiveWorld;

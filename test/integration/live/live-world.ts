@@ -110,19 +110,6 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Polls `condition` every 25 ms until it holds, failing after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOptions): Promise<LiveWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'bb-live-'));
   const region = options.region ?? sandbox.region;

@@ -8,9 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
-import { deployTemplateOnSandbox, type OnboardedSetup, vendorCredentials } from '../../helpers/onboarding.js';
+import { deployTemplateOnSandbox, type OnboardedSetup, verifySetup } from '../../helpers/onboarding.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 
 let sandbox: TestSandbox;
@@ -24,13 +23,7 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
-  return verifyConnections({
-    config: setup.config,
-    connections: [setup.connection],
-    vendorCredentials: vendorCredentials(sandbox),
-  });
-}
+const verify = (setup: OnboardedSetup) => verifySetup(sandbox, setup);
 
 function notPassing(report: VerifyReport): string[] {
   return report.connections[0]!.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`);

@@ -8,15 +8,15 @@ import { PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
-import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
 import {
+  findCheck as check,
   customerEventQueue,
   type OnboardedSetup,
   onboardOnSandbox,
+  checkStatuses as statuses,
   subscribeVendorQueue,
   VENDOR_ACCOUNT,
-  vendorCredentials,
+  verifySetup,
 } from '../../helpers/onboarding.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 
@@ -28,21 +28,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
-  return verifyConnections({
-    config: setup.config,
-    connections: [setup.connection],
-    vendorCredentials: vendorCredentials(sandbox),
-  });
-}
-
-function statuses(report: VerifyReport): Record<string, string> {
-  return Object.fromEntries(report.connections[0]!.checks.map((c) => [c.id, c.status]));
-}
-
-function check(report: VerifyReport, id: string) {
-  return report.connections[0]!.checks.find((c) => c.id === id)!;
-}
+const verify = (setup: OnboardedSetup) => verifySetup(sandbox, setup);
 
 const LIVE_PASS = {
   'role.assume': 'pass',

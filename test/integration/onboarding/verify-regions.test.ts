@@ -5,9 +5,7 @@
  */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
-import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
-import { type OnboardedSetup, onboardOnSandbox, vendorCredentials } from '../../helpers/onboarding.js';
+import { type OnboardedSetup, onboardOnSandbox, verifySetup } from '../../helpers/onboarding.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 
 let sandbox: TestSandbox;
@@ -18,13 +16,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
-  return verifyConnections({
-    config: setup.config,
-    connections: [setup.connection],
-    vendorCredentials: vendorCredentials(sandbox),
-  });
-}
+const verify = (setup: OnboardedSetup) => verifySetup(sandbox, setup);
 
 const S3_CHECKS = ['source.list', 'source.read', 'source.encryption', 'destination.write', 'destination.acl'];
 

@@ -6,18 +6,19 @@
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
 import {
   CUSTOMER_ACCOUNT,
+  findCheck as check,
   type OnboardedSetup,
   type OnboardOptions,
   onboardOnSandbox,
   removeGrantedAction,
   replaceTrustPolicy,
+  checkStatuses as statuses,
   trustPolicy,
   VENDOR_ACCOUNT,
-  vendorCredentials,
+  verifySetup,
 } from '../../helpers/onboarding.js';
 import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
 import { runAwsCli } from '../../helpers/witnesses.js';
@@ -30,19 +31,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function verify(setup: OnboardedSetup): Promise<VerifyReport> {
-  return verifyConnections({
-    config: setup.config,
-    connections: [setup.connection],
-    vendorCredentials: vendorCredentials(sandbox),
-    now: new Date('2026-11-23T19:35:00.000Z'),
-  });
-}
-
-/** `id status` for every check of the one connection. */
-function statuses(report: VerifyReport): Record<string, string> {
-  return Object.fromEntries(report.connections[0]!.checks.map((c) => [c.id, c.status]));
-}
+const verify = (setup: OnboardedSetup) =>
+  verifySetup(sandbox, setup, { now: new Date('2026-11-23T19:35:00.000Z') });
 
 const BATCH_PASS = {
   'role.assume': 'pass',
@@ -128,10 +118,6 @@ async function broken(
   const setup = await onboardOnSandbox(sandbox, options);
   const changed = (await breakIt(setup)) ?? setup;
   return verify(changed);
-}
-
-function check(report: VerifyReport, id: string) {
-  return report.connections[0]!.checks.find((c) => c.id === id)!;
 }
 
 const SKIPPED_AFTER_ASSUME = {
@@ -225,16 +211,18 @@ describe('verify on a broken setup fails exactly its own check', () => {
     );
   });
 
+  // `private` from the bucket owner's own account is a no-op AWS accepts even with ACLs disabled;
+  // `bucket-owner-read` is refused from every account, so every output would fail.
   it('an ACL configured on a bucket with ACLs disabled (BucketOwnerEnforced) fails destination.acl only', async () => {
     const report = await broken(async () => undefined, {
       connection: {
-        destination: { bucket: uniqueName('dst-acl'), prefix: 'out/', acl: 'private' },
+        destination: { bucket: uniqueName('dst-acl'), prefix: 'out/', acl: 'bucket-owner-read' },
       },
     });
     expect(statuses(report)).toEqual({ ...BATCH_PASS, 'destination.acl': 'fail' });
     const acl = check(report, 'destination.acl');
     expect(acl.detail).toMatch(
-      /^destination\.acl is private but bucket dst-acl-[a-z0-9]+ has ACLs disabled \(BucketOwnerEnforced: PutObject with an ACL answered AccessControlListNotSupported\): every output would be refused$/,
+      /^destination\.acl is bucket-owner-read but bucket dst-acl-[a-z0-9]+ has ACLs disabled \(BucketOwnerEnforced: PutObject with an ACL answered AccessControlListNotSupported\): every output would be refused$/,
     );
     expect(acl.remediation).toMatch(/^Remove `acl` from the connection's destination/);
   });

@@ -16,6 +16,7 @@ const published = JSON.parse(
 );
 const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
 ajv.addKeyword('x-duration');
+ajv.addKeyword('x-default');
 const validate = ajv.compile(published);
 
 const acceptedByBucketbridge = (text: string) => {

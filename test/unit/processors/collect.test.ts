@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { createCollectProcessor } from '../../../src/processors/collect/collect.
 import { createFileSink } from '../../../src/processors/collect/file-sink.js';
 import { createHttpSink } from '../../../src/processors/collect/http-sink.js';
 import { createStdoutSink } from '../../../src/processors/collect/stdout-sink.js';
+import { ProcessorSetupError } from '../../../src/processors/processor-setup-error.js';
 import { type FakeObject, fakeObject } from './fake-object.js';
 
 const cloudTrail = gzipSync(
@@ -140,6 +142,19 @@ describe('the HTTP sink', () => {
     }
   });
 
+  it('leaves no abort listener behind after its retries', async () => {
+    const endpoint = await startEndpoint(Array.from({ length: 12 }, () => 503));
+    try {
+      const sink = createHttpSink({ url: endpoint.url, baseDelayMs: 1, maxAttempts: 13 });
+      const controller = new AbortController();
+      await sink.write(records, batch, controller.signal);
+      expect(endpoint.bodies).toHaveLength(1);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
   it('fails the object at once when the endpoint refuses the batch with a 4xx', async () => {
     const endpoint = await startEndpoint([400]);
     try {
@@ -168,6 +183,12 @@ describe('the HTTP sink', () => {
 });
 
 describe('the file sink', () => {
+  it('refuses at setup a file whose folder cannot be created', () => {
+    expect(() => createFileSink('/proc/nope/records.ndjson')).toThrow(
+      new ProcessorSetupError('processor.sink.path: cannot create the folder /proc/nope: ENOENT'),
+    );
+  });
+
   it('creates the folder and keeps earlier content', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bb-file-sink-'));
     try {
