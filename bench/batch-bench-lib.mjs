@@ -14,9 +14,13 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SANDBOX = join(ROOT, 'dist/sandbox/main.js');
 export const BIN = join(ROOT, 'bin/bucketbridge');
 
-/** Starts the compiled sandbox (`--faults` none) and returns its endpoint and the customer's keys. */
-export async function startSandbox() {
-  const child = spawn(process.execPath, [SANDBOX], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts the compiled sandbox and returns its endpoint and the customer's keys. `faults` is the
+ * sandbox's `--faults` spec, e.g. `s3=latency=20ms` (closer to real S3 than a loopback's 0 ms).
+ */
+export async function startSandbox({ faults } = {}) {
+  const args = faults ? [SANDBOX, '--faults', faults] : [SANDBOX];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('sandbox not ready after 20 s')), 20_000);
     createInterface({ input: child.stdout }).once('line', (l) => {
@@ -104,10 +108,14 @@ export function writeConfig(dir, sandbox, { source, destination, processor, conc
   return path;
 }
 
-/** Runs a command under /usr/bin/time; resolves wall seconds and peak RSS (MiB). Throws on failure. */
+/**
+ * Runs a command under /usr/bin/time; resolves wall seconds, peak RSS (MiB) and the CPU seconds
+ * (user + system, of the process and the children it waited for) the OS charged it: CPU time is
+ * robust to other load on the machine, wall time is not. Throws on failure.
+ */
 export function timed(label, command, args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M', command, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M %U %S', command, ...args], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -116,26 +124,42 @@ export function timed(label, command, args, env) {
       stderr += d;
     });
     child.on('close', (code) => {
-      const match = /BENCH_TIME ([\d.]+) (\d+)/.exec(stderr);
+      const match = /BENCH_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       if (code !== 0 || !match) {
         reject(new Error(`${label} failed (exit ${code}):\n${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ label, seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024 });
+      resolve({
+        label,
+        seconds: Number(match[1]),
+        peakMiB: Number(match[2]) / 1024,
+        cpuSeconds: Number(match[3]) + Number(match[4]),
+      });
     });
   });
 }
 
-/** Prints objects/s, MB/s, peak RSS, and each tool's time relative to bucketbridge's. */
-export function printTable(title, results, { objects, bytes }) {
-  const ours = results.find((r) => r.label === 'bucketbridge');
+/**
+ * Prints wall seconds, objects/s, MB/s, client CPU seconds (user+sys), CPU per object, peak RSS,
+ * and each tool's objects/s and CPU per object relative to the reference (rclone by default).
+ */
+export function printTable(title, results, { objects, bytes, reference = 'rclone copy' }) {
+  const ref = results.find((r) => r.label.startsWith(reference));
   console.log(`\n${title}: ${objects} object(s), ${(bytes / 1e6).toFixed(1)} MB`);
-  console.log('tool                 seconds   objects/s      MB/s   peak RSS MiB   time vs bucketbridge');
+  console.log(
+    'tool                        wall s  objects/s     MB/s  CPU s  CPU ms/obj  peak MiB  obj/s vs ref  CPU/obj vs ref',
+  );
   for (const r of results) {
-    const ratio = ours ? (r.seconds / ours.seconds).toFixed(2) : '-';
+    const rate = objects / r.seconds;
+    const cpuPerObjectMs = (r.cpuSeconds * 1000) / objects;
+    const rateRatio = ref ? (rate / (objects / ref.seconds)).toFixed(2) : '-';
+    const cpuRatio = ref ? (r.cpuSeconds / ref.cpuSeconds).toFixed(2) : '-';
     console.log(
-      `${r.label.padEnd(20)} ${r.seconds.toFixed(2).padStart(7)} ${(objects / r.seconds).toFixed(1).padStart(11)} ` +
-        `${(bytes / 1e6 / r.seconds).toFixed(1).padStart(9)} ${r.peakMiB.toFixed(0).padStart(14)}   ${ratio}x`,
+      `${r.label.padEnd(26)} ${r.seconds.toFixed(2).padStart(7)} ${rate.toFixed(1).padStart(10)} ` +
+        `${(bytes / 1e6 / r.seconds).toFixed(1).padStart(8)} ${r.cpuSeconds.toFixed(2).padStart(6)} ` +
+        `${cpuPerObjectMs.toFixed(2).padStart(11)} ${r.peakMiB.toFixed(0).padStart(9)} ` +
+        `${`${rateRatio}x`.padStart(13)} ${`${cpuRatio}x`.padStart(15)}`,
     );
   }
+  if (ref) console.log(`(ratios are to ${ref.label}, measured in this same run)`);
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Benchmark (a): 10,000 objects of 4 KiB copied from one bucket to another on the sandbox, by
-// bucketbridge (`batch`, copy processor), rclone copy, the AWS CLI v2 (`aws s3 cp --recursive`)
-// and a minimal AWS SDK script (GET then PUT, the floor of our overhead), all at the same
-// concurrency, in the same run. Prints objects/s, MB/s, peak RSS and the ratios. No thresholds.
-// Usage: npm run build && node bench/batch-copy-small.mjs [--objects N] [--concurrency C]
+// Benchmark (a): small objects (4 KiB) copied from one bucket to another on the sandbox with
+// injected S3 latency, by bucketbridge (`batch`, copy processor), rclone copy, the AWS CLI v2
+// (`aws s3 cp --recursive`) and a minimal AWS SDK script (GET then PUT, the floor of our overhead),
+// all at the same concurrency, in the same run. Prints wall time, objects/s, client CPU seconds
+// (user+sys, from the OS), CPU per object and the ratios to rclone. No thresholds.
+// Usage: npm run build && node bench/batch-copy-small.mjs [--objects 2000] [--concurrency 64]
+//   [--faults 's3=latency=20ms'] [--only bucketbridge,rclone,...] [--bb-args '--workers 1']
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -11,13 +14,25 @@ import pLimit from 'p-limit';
 import { BIN, printTable, ROOT, startSandbox, timed, toolEnv, writeConfig } from './batch-bench-lib.mjs';
 
 const { values } = parseArgs({
-  options: { objects: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '16' } },
+  options: {
+    objects: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '64' },
+    faults: { type: 'string', default: 's3=latency=20ms' },
+    /** Comma-separated subset of: bucketbridge, exec, floor, rclone, awscli. */
+    only: { type: 'string', default: 'bucketbridge,exec,floor,rclone,awscli' },
+    /** Extra arguments for `bucketbridge batch`, e.g. `--workers 1`. */
+    'bb-args': { type: 'string', default: '' },
+    /** A folder for `node --cpu-prof` profiles of the bucketbridge runs. */
+    profile: { type: 'string' },
+  },
 });
+const ONLY = new Set(values.only.split(','));
+const BB_ARGS = values['bb-args'].split(' ').filter(Boolean);
 const OBJECTS = Number(values.objects);
 const CONCURRENCY = Number(values.concurrency);
 const SIZE = 4 * 1024;
 
-const sandbox = await startSandbox();
+const sandbox = await startSandbox({ faults: values.faults });
 try {
   const s3 = sandbox.client();
   await s3.send(new CreateBucketCommand({ Bucket: 'bench-src' }));
@@ -49,20 +64,22 @@ try {
     });
   const copyConfig = config('bucketbridge/', { type: 'copy' });
   const execConfig = config('bucketbridge-streamed/', { type: 'exec', command: 'cat' });
-  const results = [];
-  results.push(
-    await timed('bucketbridge', BIN, ['batch', '--config', copyConfig, '--connection', 'bench'], env),
-  );
-  results.push(
-    await timed(
+  // Each tool is one entry: [name for --only, label, command, arguments].
+  const runs = [
+    [
+      'bucketbridge',
+      'bucketbridge',
+      BIN,
+      ['batch', '--config', copyConfig, '--connection', 'bench', ...BB_ARGS],
+    ],
+    [
+      'exec',
       'bucketbridge exec cat',
       BIN,
-      ['batch', '--config', execConfig, '--connection', 'bench'],
-      env,
-    ),
-  );
-  results.push(
-    await timed(
+      ['batch', '--config', execConfig, '--connection', 'bench', ...BB_ARGS],
+    ],
+    [
+      'floor',
       'sdk floor (GET+PUT)',
       process.execPath,
       [
@@ -75,11 +92,9 @@ try {
         'floor/',
         String(CONCURRENCY),
       ],
-      env,
-    ),
-  );
-  results.push(
-    await timed(
+    ],
+    [
+      'rclone',
       'rclone copy',
       'rclone',
       [
@@ -91,11 +106,9 @@ try {
         '--checkers',
         String(CONCURRENCY),
       ],
-      env,
-    ),
-  );
-  results.push(
-    await timed(
+    ],
+    [
+      'awscli',
       'aws s3 cp (v2)',
       '/usr/bin/aws',
       [
@@ -108,10 +121,29 @@ try {
         's3://bench-src/in/',
         's3://bench-dst/awscli/',
       ],
-      env,
-    ),
+    ],
+  ];
+  const results = [];
+  for (const [name, label, command, args] of runs) {
+    if (!ONLY.has(name)) continue;
+    // `--cpu-prof` is refused in NODE_OPTIONS, so a profiled run starts node itself.
+    const profiled = values.profile !== undefined && command === BIN;
+    results.push(
+      profiled
+        ? await timed(
+            label,
+            process.execPath,
+            ['--cpu-prof', '--cpu-prof-dir', values.profile, BIN, ...args],
+            env,
+          )
+        : await timed(label, command, args, env),
+    );
+  }
+  printTable(
+    `${OBJECTS} × 4 KiB copy, concurrency ${CONCURRENCY}, faults ${values.faults || 'none'}, ${availableParallelism()} core(s)`,
+    results,
+    { objects: OBJECTS, bytes: OBJECTS * SIZE },
   );
-  printTable('10,000 × 4 KiB copy', results, { objects: OBJECTS, bytes: OBJECTS * SIZE });
   console.log(
     '(bucketbridge copies inside S3 with CopyObject; "exec cat" streams every byte through this machine.)',
   );

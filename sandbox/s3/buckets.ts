@@ -4,6 +4,7 @@
  */
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import { lockRequestedAtCreation } from './object-lock.js';
 import { canonicalUserId } from './owner-ids.js';
 import { authorize, findBucket, header, type S3Env } from './s3-access.js';
 import { withHeaders } from './s3-errors.js';
@@ -201,6 +202,8 @@ export async function createBucket(
     uploads: new Map(),
     history: new Map(),
   };
+  // Object Lock needs versioning: S3 turns it on with the lock, for good.
+  if (lockRequestedAtCreation(request)) Object.assign(bucket, { objectLock: {}, versioning: 'Enabled' });
   env.state.buckets.set(name, bucket);
   return { status: 200, headers: { location: `/${name}` } };
 }

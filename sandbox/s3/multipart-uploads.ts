@@ -9,6 +9,7 @@ import { receiveBody } from './body-ingest.js';
 import { checksumField, checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { assertKeyLength, attributesFromRequest, encryptionHeaders } from './object-attributes.js';
 import { resolveCopySource } from './object-copy.js';
+import { assertIntegrityChecksum } from './object-lock.js';
 import { authorize, findBucket, header, type S3Env, writeConditionContext } from './s3-access.js';
 import { noSuchUpload } from './s3-errors.js';
 import type { BucketRecord, MultipartUpload, PartRecord } from './s3-state.js';
@@ -115,6 +116,7 @@ export async function uploadPart(
   // S3 encrypts each part with the upload's data key, which KMS must decrypt for the caller.
   useObjectKey(env, request, bucket, key, upload.attributes.sse, 'kms:Decrypt');
   const partNumber = parsePartNumber(params.get('partNumber'));
+  assertIntegrityChecksum(request, bucket, upload.attributes, 'Put Part');
   const body = await receiveBody(env, request, {
     maxBytes: MAX_PART_BYTES,
     fallbackAlgorithm: upload.checksumAlgorithm,

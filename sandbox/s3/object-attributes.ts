@@ -7,6 +7,7 @@ import { AwsError } from '../core/errors.js';
 import type { ServiceRequest } from '../core/types.js';
 import { CANNED_ACLS } from './buckets.js';
 import { checksumHeader } from './checksums.js';
+import { lockFromRequest } from './object-lock.js';
 import { header, type S3Env } from './s3-access.js';
 import type { BucketRecord, ObjectAttributes, ObjectRecord } from './s3-state.js';
 import { httpTime } from './s3-xml.js';
@@ -168,6 +169,7 @@ export function attributesFromRequest(
     ),
     acl: requestedAcl(request, bucket) ?? 'private',
     tags: parseTags(header(request, 'x-amz-tagging')),
+    ...lockFromRequest(request, bucket),
   };
 }
 
@@ -202,6 +204,12 @@ export function objectHeaders(object: ObjectRecord, withChecksum: boolean): Reco
   if (object.versionId !== undefined) headers['x-amz-version-id'] = object.versionId;
   const tagCount = Object.keys(object.tags).length;
   if (tagCount > 0) headers['x-amz-tagging-count'] = String(tagCount);
+  if (object.retention) {
+    headers['x-amz-object-lock-mode'] = object.retention.mode;
+    headers['x-amz-object-lock-retain-until-date'] = new Date(object.retention.retainUntilMs).toISOString();
+  }
+  if (object.legalHold !== undefined)
+    headers['x-amz-object-lock-legal-hold'] = object.legalHold ? 'ON' : 'OFF';
   if (withChecksum && object.checksum) {
     headers[checksumHeader(object.checksum.algorithm)] = object.checksum.value;
     headers['x-amz-checksum-type'] = object.checksum.type;

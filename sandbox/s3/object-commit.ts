@@ -4,11 +4,12 @@
  */
 import type { ServiceRequest } from '../core/types.js';
 import { publishObjectEvent, type S3EventName } from './events.js';
+import { assertDeletable, defaultRetention } from './object-lock.js';
 import { checkWriteConditionsAtCommit } from './preconditions.js';
 import type { S3Env } from './s3-access.js';
 import { noSuchBucket } from './s3-errors.js';
 import type { BucketRecord, ObjectRecord } from './s3-state.js';
-import { addDeleteMarker, archiveOnWrite, deleteVersion } from './versioning.js';
+import { addDeleteMarker, archiveOnWrite, deleteVersion, findVersion } from './versioning.js';
 
 export function commitObject(
   env: S3Env,
@@ -27,6 +28,7 @@ export function commitObject(
     env.store.release(record.segments);
     throw error;
   }
+  record.retention ??= defaultRetention(bucket, record.lastModifiedMs);
   const freed = archiveOnWrite(bucket, previous, record);
   bucket.objects.set(record.key, record);
   env.store.release(freed);
@@ -68,6 +70,8 @@ export function deleteKey(
   const nowMs = env.ctx.now().getTime();
   const event = { key, caller: request.caller, requestId: request.requestId, eventTimeMs: nowMs };
   if (versionId !== undefined) {
+    const target = findVersion(bucket, key, versionId);
+    if (target?.kind === 'object') assertDeletable(env, request, bucket, target.object);
     const { deleted, freed } = deleteVersion(bucket, key, versionId);
     env.store.release(freed);
     if (deleted)

@@ -11,7 +11,8 @@ import {
   encryptionHeaders,
   objectOwner,
 } from './object-attributes.js';
-import { commitObject, deleteKey } from './object-commit.js';
+import { commitObject, type DeleteOutcome, deleteKey } from './object-commit.js';
+import { assertIntegrityChecksum } from './object-lock.js';
 import { checkWriteConditions } from './preconditions.js';
 import { authorize, findBucket, header, isAllowed, type S3Env, writeConditionContext } from './s3-access.js';
 import { badDigest } from './s3-errors.js';
@@ -30,6 +31,7 @@ export async function putObject(
   const attributes = attributesFromRequest(env, request, bucket, key);
   // Fail fast before receiving a body that could not be stored; checked again at commit.
   checkWriteConditions(request, key, bucket.objects.get(key));
+  assertIntegrityChecksum(request, bucket, attributes, 'Put Object');
   const body = await receiveBody(env, request);
   const record: ObjectRecord = {
     ...attributes,
@@ -122,7 +124,23 @@ export async function deleteObjects(
       ]);
       continue;
     }
-    const outcome = deleteKey(env, request, bucket, key, versionId);
+    let outcome: DeleteOutcome;
+    try {
+      outcome = deleteKey(env, request, bucket, key, versionId);
+    } catch (error) {
+      // A version Object Lock protects is reported in the result, as S3 reports every per-key failure.
+      if (!(error instanceof AwsError)) throw error;
+      results.push([
+        'Error',
+        [
+          ['Key', key],
+          ['VersionId', versionId],
+          ['Code', error.code],
+          ['Message', error.message],
+        ],
+      ]);
+      continue;
+    }
     if (!quiet)
       results.push([
         'Deleted',

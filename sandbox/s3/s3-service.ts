@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { AwsError } from '../core/errors.js';
 import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
+import { hostIdFor, s3Error } from '../protocols/s3-xml.js';
 import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acls.js';
 import { BlobStore } from './blob-store.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
@@ -29,10 +30,17 @@ import {
 } from './multipart-uploads.js';
 import { getBucketNotification, putBucketNotification } from './notifications.js';
 import { copyObject } from './object-copy.js';
+import { getObjectLockConfiguration, putObjectLockConfiguration } from './object-lock.js';
 import { getObject } from './object-reads.js';
+import {
+  getObjectLegalHold,
+  getObjectRetention,
+  putObjectLegalHold,
+  putObjectRetention,
+} from './object-retention.js';
 import { deleteObject, deleteObjects, putObject } from './object-writes.js';
 import type { S3Env } from './s3-access.js';
-import { headersOf, hostIdFor, renderS3Error } from './s3-errors.js';
+import { headersOf } from './s3-errors.js';
 import { S3State } from './s3-state.js';
 import {
   deleteBucketTagging,
@@ -69,6 +77,8 @@ const BUCKET_ROUTES: Route[] = [
   ['DELETE', 'tagging', (e, r, b) => deleteBucketTagging(e, r, b)],
   ['GET', 'acl', (e, r, b) => getBucketAcl(e, r, b)],
   ['PUT', 'acl', (e, r, b) => putBucketAcl(e, r, b)],
+  ['GET', 'object-lock', (e, r, b) => getObjectLockConfiguration(e, r, b)],
+  ['PUT', 'object-lock', (e, r, b) => putObjectLockConfiguration(e, r, b)],
   ['GET', 'versioning', (e, r, b) => getBucketVersioning(e, r, b)],
   ['PUT', 'versioning', (e, r, b) => putBucketVersioning(e, r, b)],
   ['GET', 'versions', (e, r, b) => listObjectVersions(e, r, b)],
@@ -94,6 +104,10 @@ const OBJECT_ROUTES: Route[] = [
     (e, r, b, k) => (r.headers['x-amz-copy-source'] ? uploadPartCopy(e, r, b, k) : uploadPart(e, r, b, k)),
   ],
   ['GET', 'attributes', getObjectAttributes],
+  ['GET', 'retention', getObjectRetention],
+  ['PUT', 'retention', putObjectRetention],
+  ['GET', 'legal-hold', getObjectLegalHold],
+  ['PUT', 'legal-hold', putObjectLegalHold],
   ['GET', 'acl', getObjectAcl],
   ['PUT', 'acl', putObjectAcl],
   ['GET', 'tagging', getObjectTagging],
@@ -116,7 +130,6 @@ const KNOWN_UNSERVED = [
   'website',
   'logging',
   'replication',
-  'object-lock',
   'accelerate',
   'requestPayment',
   'analytics',
@@ -125,12 +138,19 @@ const KNOWN_UNSERVED = [
   'intelligent-tiering',
   'publicAccessBlock',
   'policyStatus',
-  'retention',
-  'legal-hold',
   'restore',
   'select',
   'torrent',
+  'session',
+  'renameObject',
+  'metadataTable',
+  'metadataConfiguration',
 ];
+
+/** The sub-resources the routes serve; `uploadId` and `partNumber` are parameters of plain object operations too. */
+const SUBRESOURCES = [
+  ...new Set([...BUCKET_ROUTES, ...OBJECT_ROUTES].map(([, subresource]) => subresource)),
+].filter((name) => name !== '' && name !== 'uploadId' && name !== 'partNumber');
 
 /** Splits a path-style request (`/bucket/key`; the server rewrites virtual hosts) into bucket and decoded key. */
 export function addressOf(request: ServiceRequest): { bucket: string; key: string } {
@@ -166,9 +186,12 @@ function route(env: S3Env, request: ServiceRequest): ServiceResponse | Promise<S
   const params = request.url.searchParams;
   const routes = key === '' ? BUCKET_ROUTES : OBJECT_ROUTES;
   const unserved = KNOWN_UNSERVED.find((name) => params.has(name));
+  // A sub-resource without a route for this method (DELETE ?acl) must not fall through to the
+  // plain operation (DeleteBucket): S3 answers MethodNotAllowed.
+  const named = SUBRESOURCES.some((name) => params.has(name));
   if (unserved === undefined) {
     for (const [routeMethod, subresource, handler] of routes) {
-      if (routeMethod === method && (subresource === '' || params.has(subresource)))
+      if (routeMethod === method && (subresource === '' ? !named : params.has(subresource)))
         return handler(env, request, bucket, key);
     }
   }
@@ -215,7 +238,7 @@ export function createS3Service(ctx: SandboxContext, options: S3ServiceOptions =
         return { ...response, headers: { ...ids, ...response.headers } };
       } catch (error) {
         if (error instanceof AwsError)
-          return renderS3Error(error, request.requestId, request.method.toUpperCase(), headersOf(error));
+          return s3Error(error, request.requestId, request.method.toUpperCase(), headersOf(error));
         throw error;
       }
     },

@@ -17,6 +17,19 @@ export interface ServerSideEncryption {
   bucketKeyEnabled?: boolean;
 }
 
+export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+/** An object version's Object Lock retention: it may not be deleted before `retainUntilMs`. */
+export interface Retention {
+  mode: RetentionMode;
+  retainUntilMs: number;
+}
+
+/** A bucket's Object Lock configuration: enabled for good, with an optional default retention. */
+export interface ObjectLockConfig {
+  defaultRetention?: { mode: RetentionMode; days?: number; years?: number };
+}
+
 /** What an object (or an upload that will become one) carries besides its body. */
 export interface ObjectAttributes {
   contentType: string;
@@ -30,6 +43,10 @@ export interface ObjectAttributes {
   acl: string;
   /** Object tags (`x-amz-tagging`, PutObjectTagging). */
   tags: Record<string, string>;
+  /** Object Lock retention (request headers, PutObjectRetention, or the bucket's default at commit). */
+  retention?: Retention;
+  /** Object Lock legal hold (ON while true). */
+  legalHold?: boolean;
 }
 
 export interface StoredChecksum {
@@ -113,6 +130,8 @@ export interface BucketRecord {
   tags?: Record<string, string>;
   objects: SortedKeyMap<ObjectRecord>;
   uploads: Map<string, MultipartUpload>;
+  /** Set when the bucket was created with Object Lock or had it enabled; never removed. */
+  objectLock?: ObjectLockConfig;
   /** Unset until PutBucketVersioning; never returns to unset. */
   versioning?: 'Enabled' | 'Suspended';
   /**

@@ -149,6 +149,12 @@ export async function putBucketVersioning(
       'MalformedXML',
       'The XML you provided was not well-formed or did not validate against our published schema',
     );
+  if (bucket.objectLock && status !== 'Enabled')
+    throw new AwsError(
+      'InvalidBucketState',
+      'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.',
+      409,
+    );
   bucket.versioning = status;
   return { status: 200 };
 }

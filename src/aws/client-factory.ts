@@ -6,7 +6,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import type { Config } from '../config/resolved-config.js';
 
 /** The `aws` section of the configuration, defaults applied. */
@@ -44,6 +44,15 @@ function httpHandler(): NodeHttpHandler {
   return sharedHandler;
 }
 
+const ignore = () => {};
+/**
+ * The SDK's logger. It has no `info`: the SDK's logger middleware calls `logger?.info?.(...)` after
+ * every request with the input and output copied through a schema filter that hides sensitive
+ * fields (about a tenth of the client's CPU per small request), and the optional call skips that
+ * work when `info` is missing. The SDK's own default logger drops everything too.
+ */
+const SDK_LOGGER = { debug: ignore, warn: ignore, error: ignore } as unknown as Logger;
+
 /** Options for {@link createClient} and {@link clientConfig}. */
 export interface ClientOptions {
   /** Region, endpoint override and attempts from the configuration. */
@@ -74,6 +83,7 @@ export function clientConfig(options: ClientOptions) {
     retryMode: 'standard' as const,
     maxAttempts: settings.maxAttempts,
     requestHandler: httpHandler(),
+    logger: SDK_LOGGER,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   };
 }

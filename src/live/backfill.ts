@@ -6,12 +6,12 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { runBatch } from '../batch/run-batch.js';
 import type { Connection } from '../config/resolved-config.js';
+import { createObjectFilter } from '../core/object-filter.js';
+import type { SourceObject } from '../core/source-object.js';
 import type { Logger } from '../observe/logger.js';
-import { createObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import { runBatch } from '../pipeline/run-batch.js';
-import type { SourceObject } from '../pipeline/source-object.js';
 import { listBatchObjects } from '../sources/batch-lister.js';
 
 export interface BackfillOptions {

@@ -16,13 +16,13 @@ import {
   resolveLiveTarget,
 } from '../aws/index.js';
 import type { Config, Connection, LiveSettings } from '../config/resolved-config.js';
+import { createObjectFilter } from '../core/object-filter.js';
+import type { RetryOptions } from '../core/retry.js';
+import type { SourceObject } from '../core/source-object.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../observe/logger.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
-import { createObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import type { RetryOptions } from '../pipeline/retry.js';
-import type { SourceObject } from '../pipeline/source-object.js';
 import { MalformedMessageError } from '../sources/s3-event-parser.js';
 import { defaultFailureBackoffSec, SqsConsumer, type SqsConsumerOptions } from '../sources/sqs-consumer.js';
 import type { Ledger } from '../state/ledger.js';

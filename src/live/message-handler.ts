@@ -6,10 +6,10 @@
  * attempt will ever understand (the queue's redrive policy moves it to the dead-letter queue).
  */
 import type { Message } from '@aws-sdk/client-sqs';
+import type { ObjectFilter } from '../core/object-filter.js';
+import type { SourceObject } from '../core/source-object.js';
 import { classifyFailure, describeFailure } from '../pipeline/classify-failure.js';
-import type { ObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import type { SourceObject } from '../pipeline/source-object.js';
 import type { ProcessorLog } from '../processors/processor.js';
 import { MalformedMessageError, type ObjectEvent, parseQueueMessage } from '../sources/s3-event-parser.js';
 import type { LiveStats } from './live-stats.js';

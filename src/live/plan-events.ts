@@ -3,8 +3,8 @@
  * (the one with the largest sequencer is the key's latest state; the others are superseded), then
  * each key is processed, or left alone with a reason. Pure, so it is table-tested.
  */
-import type { ObjectFilter } from '../pipeline/object-filter.js';
-import type { SourceObject } from '../pipeline/source-object.js';
+import type { ObjectFilter } from '../core/object-filter.js';
+import type { SourceObject } from '../core/source-object.js';
 import { compareSequencers, type ObjectEvent } from '../sources/s3-event-parser.js';
 
 /** Why an event leads to no processing. */

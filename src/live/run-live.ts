@@ -5,10 +5,10 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { findConnection, loadConfig } from '../config/index.js';
 import type { Connection } from '../config/resolved-config.js';
+import type { RetryOptions } from '../core/retry.js';
 import { UsageError } from '../errors/index.js';
 import type { Logger } from '../observe/logger.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import type { RetryOptions } from '../pipeline/retry.js';
 import { createLedger } from '../state/create-ledger.js';
 import { type ConsumerTuning, type LiveConnection, startLiveConnection } from './live-connection.js';
 import type { LiveStatsSnapshot } from './live-stats.js';

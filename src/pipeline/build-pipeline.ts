@@ -1,21 +1,18 @@
 /**
- * Builds the object pipeline of one connection the way the batch command does: credentials
- * (ConnectionAccess) → processor → pipeline over a given ledger. The live workflow uses it so that
- * batch and live process objects through the same construction, not a copy of it.
- *
- * (batch-job.ts builds the same inline for its dry-run variant; folding it onto this builder is
- * left to its owner.)
+ * Builds the object pipeline of one connection: credentials (ConnectionAccess) → processor →
+ * pipeline over a given ledger. The batch run (dry run included) and the live run both build it
+ * here, so the two workflows process objects through one construction, not copies of it.
  */
 import { dirname, resolve } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type AssumeRoleObserver, type ConnectionAccess, createConnectionAccess } from '../aws/index.js';
 import type { Config, Connection } from '../config/resolved-config.js';
+import type { RetryOptions } from '../core/retry.js';
 import type { Logger } from '../observe/logger.js';
 import { createProcessor } from '../processors/create-processor.js';
 import type { Processor } from '../processors/processor.js';
 import type { Ledger } from '../state/ledger.js';
 import { ObjectPipeline } from './object-pipeline.js';
-import type { RetryOptions } from './retry.js';
 
 /** Options of {@link buildPipeline}. */
 export interface BuildPipelineOptions {
@@ -33,6 +30,11 @@ export interface BuildPipelineOptions {
   retryFailed?: boolean;
   /** Retry settings for transient failures. Default: the pipeline's. */
   retry?: RetryOptions | undefined;
+  /**
+   * Build for a dry run: no processor is created (a dry run asks only for output keys and ledger
+   * keys, so no program is looked up and no module is loaded). Default false.
+   */
+  dryRun?: boolean;
   /** Told of every AssumeRole call of this connection. */
   onAssumeRole?: AssumeRoleObserver | undefined;
 }
@@ -55,10 +57,9 @@ export async function buildPipeline(options: BuildPipelineOptions): Promise<Buil
     onAssumeRole: options.onAssumeRole,
   });
   const log = logger ?? { debug() {}, info() {}, warn() {} };
-  const processor = await createProcessor(connection.processor, {
-    configDir: dirname(resolve(options.configPath)),
-    log,
-  });
+  const processor: Processor = options.dryRun
+    ? { name: 'dry-run', process: () => Promise.reject(new Error('a dry run processes nothing')) }
+    : await createProcessor(connection.processor, { configDir: dirname(resolve(options.configPath)), log });
   const pipeline = new ObjectPipeline({
     connection,
     s3ForBucket: (bucket) => access.s3ForBucket(bucket),

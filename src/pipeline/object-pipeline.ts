@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Connection } from '../config/resolved-config.js';
+import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleepMs } from '../core/retry.js';
+import { ledgerVersionOf, type SourceObject, unquoteEtag } from '../core/source-object.js';
 import type { Processor, ProcessorContext, ProcessorLog, WrittenOutput } from '../processors/processor.js';
 import type { Ledger, LedgerKey, LedgerOwner } from '../state/ledger.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';
@@ -15,9 +17,7 @@ import { classifyFailure, describeFailure } from './classify-failure.js';
 import { assertStorableKey, keyParts, renderOutputKey } from './key-template.js';
 import { AttemptScratch, createProcessorInput } from './object-reader.js';
 import { type DestinationSettings, sourceMetadata, uploadStream } from './output-writer.js';
-import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleepMs } from './retry.js';
 import { serverSideCopy } from './server-side-copy.js';
-import { ledgerVersionOf, type SourceObject, unquoteEtag } from './source-object.js';
 
 /** Options of the object pipeline. */
 export interface ObjectPipelineOptions {

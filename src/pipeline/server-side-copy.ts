@@ -12,8 +12,8 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
+import { unquoteEtag } from '../core/source-object.js';
 import { type DestinationSettings, destinationFields } from './output-writer.js';
-import { unquoteEtag } from './source-object.js';
 
 /** CopyObject's limit: larger objects are copied part by part. */
 export const MAX_COPY_OBJECT_BYTES = 5 * 1024 ** 3;

@@ -5,7 +5,7 @@
  * exponential backoff (full jitter, capped at 5 minutes), without touching any other unit.
  */
 import type { Schedule } from '../config/schedule.js';
-import { backoffDelayMs, sleepMs } from '../pipeline/retry.js';
+import { backoffDelayMs, sleepMs } from '../core/retry.js';
 
 export type UnitState = 'starting' | 'running' | 'idle' | 'failing' | 'stopping';
 

@@ -4,15 +4,15 @@
  * consumer's message outcomes and the connection's AssumeRole calls.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { runBatch } from '../batch/run-batch.js';
 import type { Config, Connection } from '../config/resolved-config.js';
 import { parseSchedule } from '../config/schedule.js';
+import { createObjectFilter } from '../core/object-filter.js';
+import type { RetryOptions } from '../core/retry.js';
 import { startLiveConnection } from '../live/live-connection.js';
 import type { Logger } from '../observe/logger.js';
 import { type BuiltPipeline, buildPipeline } from '../pipeline/build-pipeline.js';
-import { createObjectFilter } from '../pipeline/object-filter.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import type { RetryOptions } from '../pipeline/retry.js';
-import { runBatch } from '../pipeline/run-batch.js';
 import { listBatchObjects } from '../sources/batch-lister.js';
 import type { Ledger } from '../state/ledger.js';
 import type { UnitWork } from './connection-unit.js';

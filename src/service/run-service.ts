@@ -5,8 +5,8 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { findConnection, type LoadedConfig, loadConfig } from '../config/index.js';
 import type { Connection } from '../config/resolved-config.js';
+import type { RetryOptions } from '../core/retry.js';
 import type { Logger } from '../observe/logger.js';
-import type { RetryOptions } from '../pipeline/retry.js';
 import { createLedger } from '../state/create-ledger.js';
 import type { ConnectionUnit } from './connection-unit.js';
 import { connectionWork } from './connection-work.js';

@@ -3,10 +3,10 @@
  * ListObjectsV2 and filtered, as an async iterable. Only the current pages are ever in memory.
  */
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { classifyFailure } from '../pipeline/classify-failure.js';
-import type { FilterVerdict, ObjectFilter } from '../pipeline/object-filter.js';
-import { backoffDelayMs, type RetryOptions, sleepMs } from '../pipeline/retry.js';
-import { type SourceObject, unquoteEtag } from '../pipeline/source-object.js';
+import { classifyAwsError } from '../aws/index.js';
+import type { FilterVerdict, ObjectFilter } from '../core/object-filter.js';
+import { backoffDelayMs, type RetryOptions, sleepMs } from '../core/retry.js';
+import { type SourceObject, unquoteEtag } from '../core/source-object.js';
 import { readAhead } from './batch-read-ahead.js';
 
 /** Options of the batch lister. */
@@ -70,7 +70,7 @@ async function fetchPage(
         { abortSignal: options.signal },
       );
     } catch (error) {
-      if (attempt >= maxAttempts || classifyFailure(error) !== 'transient') throw error;
+      if (attempt >= maxAttempts || classifyAwsError(error) !== 'transient') throw error;
       await sleepMs(backoffDelayMs(attempt, options.retry), options.signal);
     }
   }

@@ -1,20 +1,21 @@
 /**
  * The default ledger: one SQLite file (better-sqlite3), for one machine.
  *
- * Durability: WAL journal; commits that finish an object (done, failed) use `synchronous=FULL`,
- * the others `NORMAL`. In WAL mode both survive a process crash (kill -9); on power loss or an OS
- * crash NORMAL may lose the last commits. A lost `done` mark would make the next run process the
- * object again, which for sinks that are not idempotent (HTTP log shipping) is a duplicate
- * delivery, so those commits fsync the WAL. A lost claim or pending-output note costs nothing of
- * the kind (the object is simply processed again), and since the WAL is one sequential file the
- * next FULL commit makes everything before it durable too. An fsync costs milliseconds and blocks
- * the event loop (better-sqlite3 is synchronous), so writes are also grouped (see GroupCommit):
- * one commit, and at most one fsync, covers every operation issued in the same turn of the loop.
+ * Durability: WAL journal, commits with `synchronous=NORMAL`, which survive a process crash
+ * (kill -9) at once; on power loss or an OS crash they may lose the last commits. A lost `done`
+ * mark would make the next run process the object again, which for sinks that are not idempotent
+ * (HTTP log shipping) is a duplicate delivery, so the operations that finish an object (done,
+ * failed) resolve only after the WAL is fsynced. A lost claim or pending-output note costs nothing
+ * of the kind (the object is simply processed again), and since the WAL is one sequential file
+ * each fsync makes everything before it durable too. Writes are grouped (see GroupCommit): one
+ * commit covers every operation issued in the same turn of the loop, and the fsync runs off the
+ * event loop, shared by every commit made while the previous one ran.
  */
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeDirectory } from '../fs/make-directory.js';
+import { GroupCommit } from './group-commit.js';
+import { isLocalOwnerAlive } from './is-local-owner-alive.js';
 import type {
   Claim,
   ClaimOptions,
@@ -27,6 +28,8 @@ import type {
   LedgerStats,
 } from './ledger.js';
 import { LedgerClaimLostError } from './ledger-claim-lost-error.js';
+import type { ConnectionSummary, LedgerMaintenance, PruneOptions } from './ledger-maintenance.js';
+import { pruneSqlite, summarizeSqlite } from './sqlite-ledger-maintenance.js';
 
 /** Options of the SQLite ledger. */
 export interface SqliteLedgerOptions {
@@ -91,78 +94,7 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE INDEX IF NOT EXISTS objects_by_state ON objects (connection, state, claimed_at);
 `;
 
-/** The owner's process is gone when it ran on this host and signal 0 reports ESRCH. */
-function defaultIsOwnerAlive(host: string, pid: number): boolean {
-  if (host !== hostname()) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Runs queued operations together in one transaction on the next turn of the event loop, so
- * concurrent workers share one commit (and one fsync).
- */
-class GroupCommit {
-  private queue: Array<{
-    run: () => unknown;
-    durable: boolean;
-    resolve: (v: unknown) => void;
-    reject: (e: unknown) => void;
-  }> = [];
-  private scheduled = false;
-  constructor(private readonly db: Database.Database) {}
-
-  /** Queues an operation; `durable` ones make their group's commit fsync (synchronous=FULL). */
-  submit<T>(run: () => T, durable = false): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, durable, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  flush(): void {
-    this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    const results: Array<{ ok: boolean; value: unknown }> = [];
-    try {
-      const run = this.db.transaction(() => {
-        for (const op of batch) {
-          // One failing operation must not roll back the others: each runs in a savepoint.
-          try {
-            results.push({ ok: true, value: this.db.transaction(op.run)() });
-          } catch (error) {
-            results.push({ ok: false, value: error });
-          }
-        }
-      });
-      // A read-only connection cannot take the write lock that IMMEDIATE asks for.
-      if (this.db.readonly) run.deferred();
-      else {
-        this.db.pragma(`synchronous = ${batch.some((op) => op.durable) ? 'FULL' : 'NORMAL'}`);
-        run.immediate();
-      }
-    } catch (error) {
-      for (const op of batch) op.reject(error);
-      return;
-    }
-    batch.forEach((op, i) => {
-      const result = results[i]!;
-      if (result.ok) op.resolve(result.value);
-      else op.reject(result.value);
-    });
-  }
-}
-
-export class SqliteLedger implements Ledger {
+export class SqliteLedger implements Ledger, LedgerMaintenance {
   private readonly db: Database.Database;
   private readonly commits: GroupCommit;
   private readonly now: () => number;
@@ -179,7 +111,8 @@ export class SqliteLedger implements Ledger {
     });
     if (!readOnly) {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      // Durable operations are fsynced by GroupCommit, off the event loop.
+      this.db.pragma('synchronous = NORMAL');
     }
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
@@ -192,9 +125,13 @@ export class SqliteLedger implements Ledger {
       this.db.exec(SCHEMA);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }
-    this.commits = new GroupCommit(this.db);
+    const inMemory = options.path === ':memory:';
+    this.commits = new GroupCommit({
+      db: this.db,
+      walPath: readOnly || inMemory ? undefined : `${options.path}-wal`,
+    });
     this.now = options.now ?? Date.now;
-    this.isOwnerAlive = options.isOwnerAlive ?? defaultIsOwnerAlive;
+    this.isOwnerAlive = options.isOwnerAlive ?? isLocalOwnerAlive;
     const where = 'connection = @connection AND bucket = @bucket AND key = @key AND version = @version';
     this.statements = {
       get: this.db.prepare<LedgerKey, Row>(`SELECT * FROM objects WHERE ${where}`),
@@ -342,8 +279,16 @@ export class SqliteLedger implements Ledger {
     });
   }
 
+  summarize(connection?: string): Promise<ConnectionSummary[]> {
+    return this.commits.submit(() => summarizeSqlite(this.db, connection));
+  }
+
+  prune(options: PruneOptions): Promise<number> {
+    return this.commits.submit(() => pruneSqlite(this.db, options), true);
+  }
+
   async close(): Promise<void> {
-    this.commits.flush();
+    await this.commits.close();
     this.db.close();
   }
 }

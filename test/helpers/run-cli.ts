@@ -31,7 +31,16 @@ export interface RunCliOptions {
   timeoutMs?: number;
 }
 
-/** Runs the built CLI as a separate process, with no TTY, and collects its output. */
+/**
+ * A line of a child's stderr that is a Node.js process warning, e.g.
+ * `(node:42) MaxListenersExceededWarning: ...` or `(node:42) [DEP0040] DeprecationWarning: ...`.
+ */
+export const PROCESS_WARNING = /^\(node:\d+\) (?:\[[A-Z0-9_]+\] )?\w*Warning: .*$/m;
+
+/**
+ * Runs the built CLI as a separate process, with no TTY, and collects its output. A process
+ * warning on its stderr rejects, as one in the test worker fails the test (fail-on-warning.ts).
+ */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -51,7 +60,10 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
-      resolve({ exitCode, signal, stdout, stderr });
+      const warning = PROCESS_WARNING.exec(stderr);
+      if (warning)
+        reject(new Error(`bucketbridge ${args.join(' ')} printed a process warning: ${warning[0]}`));
+      else resolve({ exitCode, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
   });

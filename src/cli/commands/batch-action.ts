@@ -2,12 +2,13 @@
  * What `bucketbridge batch` does once its flags are parsed: run the batch with a progress display
  * on stderr, print the report (stderr; stdout as JSON with --json), exit 1 when an object failed.
  */
+
+import { type PlannedObject, runBatchJob } from '../../batch/batch-job.js';
+import { createBatchProgress } from '../../batch/batch-progress.js';
+import { formatBatchReport } from '../../batch/batch-report.js';
 import { resolveConfigPath } from '../../config/index.js';
 import { WorkFailedError } from '../../errors/index.js';
 import { createLogger } from '../../observe/logger.js';
-import { type PlannedObject, runBatchJob } from '../../pipeline/batch-job.js';
-import { createBatchProgress } from '../../pipeline/batch-progress.js';
-import { formatBatchReport } from '../../pipeline/batch-report.js';
 
 export interface BatchActionFlags {
   config?: string;

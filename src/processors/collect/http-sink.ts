@@ -64,16 +64,23 @@ export function createHttpSink(options: HttpSinkOptions): RecordSink {
   };
 }
 
+/** Waits `ms`, or rejects when the signal aborts; leaves no listener behind on the signal either way. */
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    // The signal lives as long as the object's processing, across every retry of every batch:
+    // a listener left behind per wait soon exceeds Node's limit of ten.
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -18,9 +18,9 @@ import {
 } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
-import type { BatchJobOptions } from '../../../src/pipeline/batch-job.js';
-import { runBatchJob } from '../../../src/pipeline/batch-job.js';
-import type { BatchReport } from '../../../src/pipeline/batch-report.js';
+import type { BatchJobOptions } from '../../../src/batch/batch-job.js';
+import { runBatchJob } from '../../../src/batch/batch-job.js';
+import type { BatchReport } from '../../../src/batch/batch-report.js';
 import { type CliResult, runCli } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';

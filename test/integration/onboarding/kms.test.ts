@@ -13,9 +13,9 @@ import { GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetBucketEncryptionCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { runBatchJob } from '../../../src/batch/batch-job.js';
 import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
-import { runBatchJob } from '../../../src/pipeline/batch-job.js';
 import {
   CUSTOMER_ACCOUNT,
   type OnboardedSetup,

@@ -1,5 +1,7 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { createObjectFilter } from '../../../src/core/object-filter.js';
+import type { SourceObject } from '../../../src/core/source-object.js';
 import { LiveStats } from '../../../src/live/live-stats.js';
 import {
   type CurrentVersion,
@@ -7,9 +9,7 @@ import {
   isSuperseded,
 } from '../../../src/live/message-handler.js';
 import { MessageRetryError } from '../../../src/live/message-retry-error.js';
-import { createObjectFilter } from '../../../src/pipeline/object-filter.js';
 import type { ObjectOutcome } from '../../../src/pipeline/object-pipeline.js';
-import type { SourceObject } from '../../../src/pipeline/source-object.js';
 import { MalformedMessageError } from '../../../src/sources/s3-event-parser.js';
 
 const BUCKET = 'acme-src';

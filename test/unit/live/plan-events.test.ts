@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createObjectFilter } from '../../../src/core/object-filter.js';
 import { planEvents, sourceObjectOf } from '../../../src/live/plan-events.js';
-import { createObjectFilter } from '../../../src/pipeline/object-filter.js';
 import type { ObjectEvent } from '../../../src/sources/s3-event-parser.js';
 
 const filter = createObjectFilter({

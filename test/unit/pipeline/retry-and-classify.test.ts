@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { backoffDelayMs, sleepMs } from '../../../src/core/retry.js';
 import { classifyFailure, describeFailure } from '../../../src/pipeline/classify-failure.js';
 import { OutputKeyError } from '../../../src/pipeline/key-template.js';
-import { backoffDelayMs, sleepMs } from '../../../src/pipeline/retry.js';
 import { ProcessorError } from '../../../src/processors/processor-error.js';
 import { LedgerClaimLostError } from '../../../src/state/ledger-claim-lost-error.js';
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -136,6 +137,19 @@ describe('the HTTP sink', () => {
       const sink = createHttpSink({ url: endpoint.url, baseDelayMs: 1 });
       await sink.write(records, batch, new AbortController().signal);
       expect(endpoint.bodies).toHaveLength(1);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('leaves no abort listener behind after its retries', async () => {
+    const endpoint = await startEndpoint(Array.from({ length: 12 }, () => 503));
+    try {
+      const sink = createHttpSink({ url: endpoint.url, baseDelayMs: 1, maxAttempts: 13 });
+      const controller = new AbortController();
+      await sink.write(records, batch, controller.signal);
+      expect(endpoint.bodies).toHaveLength(1);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     } finally {
       await endpoint.close();
     }

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createObjectFilter } from '../../../src/pipeline/object-filter.js';
+import { createObjectFilter } from '../../../src/core/object-filter.js';
 import { listBatchObjects } from '../../../src/sources/batch-lister.js';
 import { readAhead } from '../../../src/sources/batch-read-ahead.js';
 

@@ -3,8 +3,8 @@
  * duration and rates, and every failure with its reason. Printed for people on stderr and as one
  * JSON document with `--json`; its field names are part of the contract.
  */
-import type { FilterVerdict } from './object-filter.js';
-import type { ObjectOutcome, SkipReason } from './object-pipeline.js';
+import type { FilterVerdict } from '../core/object-filter.js';
+import type { ObjectOutcome, SkipReason } from '../pipeline/object-pipeline.js';
 
 export interface FailureEntry {
   bucket: string;

@@ -2,23 +2,20 @@
  * A whole batch for one connection, as `bucketbridge batch` runs it and as a library user can:
  * configuration → credentials → ledger → processor → listing → pipeline → report.
  */
-import { dirname, resolve } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { createConnectionAccess } from '../aws/index.js';
 import { findConnection, loadConfig } from '../config/index.js';
+import { createObjectFilter } from '../core/object-filter.js';
+import type { RetryOptions } from '../core/retry.js';
+import type { SourceObject } from '../core/source-object.js';
 import type { Logger } from '../observe/logger.js';
-import { createProcessor } from '../processors/create-processor.js';
-import type { Processor } from '../processors/processor.js';
+import { type BuiltPipeline, buildPipeline } from '../pipeline/build-pipeline.js';
+import { describeFailure } from '../pipeline/classify-failure.js';
+import type { ObjectOutcome, ObjectPipeline } from '../pipeline/object-pipeline.js';
 import { listBatchObjects } from '../sources/batch-lister.js';
 import { createLedger } from '../state/create-ledger.js';
 import type { Ledger } from '../state/ledger.js';
 import { type BatchReport, BatchReportBuilder } from './batch-report.js';
-import { describeFailure } from './classify-failure.js';
-import { createObjectFilter } from './object-filter.js';
-import { type ObjectOutcome, ObjectPipeline } from './object-pipeline.js';
-import type { RetryOptions } from './retry.js';
 import { runBatch } from './run-batch.js';
-import type { SourceObject } from './source-object.js';
 
 /** Options of one batch run. */
 export interface BatchJobOptions {
@@ -65,32 +62,22 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
   const dryRun = options.dryRun ?? false;
   const report = new BatchReportBuilder(connection.name, dryRun);
   const ledger = createLedger({ setting: loaded.config.ledger, configPath: loaded.path, readOnly: dryRun });
-  let processor: Processor | undefined;
+  let built: BuiltPipeline | undefined;
   try {
-    const access = createConnectionAccess({
+    built = await buildPipeline({
       config: loaded.config,
+      configPath: loaded.path,
       connection,
+      ledger: ledger ?? readOnlyEmptyLedger(),
       logger: options.logger,
       vendorCredentials: options.vendorCredentials,
-    });
-    const s3ForBucket = (bucket: string) => access.s3ForBucket(bucket);
-    const configDir = dirname(resolve(loaded.path));
-    if (!dryRun) {
-      const log = options.logger ?? { debug() {}, info() {}, warn() {} };
-      processor = await createProcessor(connection.processor, { configDir, log });
-    }
-    const pipeline = new ObjectPipeline({
-      connection,
-      s3ForBucket,
-      // A placeholder is never run in a dry run: only outputKeyFor and ledgerKeyOf are used.
-      processor: processor ?? { name: 'dry-run', process: async () => undefined },
-      ledger: ledger ?? readOnlyEmptyLedger(),
       retryFailed: options.retryFailed ?? false,
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.logger ? { log: options.logger } : {}),
+      retry: options.retry,
+      dryRun,
     });
+    const { access, pipeline } = built;
     const objects = listBatchObjects({
-      s3: await s3ForBucket(connection.source.bucket),
+      s3: await access.s3ForBucket(connection.source.bucket),
       bucket: connection.source.bucket,
       prefix: connection.source.prefix,
       filter: createObjectFilter(connection.source),
@@ -117,7 +104,7 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
       if (result.stoppedBy !== undefined) report.stop(describeStop(result.stoppedBy));
     }
   } finally {
-    await processor?.close?.();
+    await built?.close();
     await ledger?.close();
   }
   return report.finish();

@@ -3,8 +3,8 @@
  * plain line every `intervalMs` for logs and CI.
  */
 import cliProgress from 'cli-progress';
+import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
 import { formatBytes } from './batch-report.js';
-import type { ObjectOutcome } from './object-pipeline.js';
 
 export interface BatchProgressOptions {
   /** Where progress goes. Default process.stderr. */

@@ -3,8 +3,9 @@
  * pulled from the source only when a worker is free, so a fast listing waits for slow processing
  * (together with the lister's bounded read-ahead, memory stays flat however many objects there are).
  */
-import type { ObjectOutcome, ObjectPipeline } from './object-pipeline.js';
-import type { SourceObject } from './source-object.js';
+
+import type { SourceObject } from '../core/source-object.js';
+import type { ObjectOutcome, ObjectPipeline } from '../pipeline/object-pipeline.js';
 
 export interface RunBatchOptions {
   objects: AsyncIterable<SourceObject>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../src/config/resolved-config.js';
-import { createObjectFilter, type FilterVerdict } from '../../../src/pipeline/object-filter.js';
+import { createObjectFilter, type FilterVerdict } from '../../../src/core/object-filter.js';
 
 type Source = Connection['source'];
 const base: Source = { bucket: 'src', prefix: 'logs/', include: [], exclude: [] };

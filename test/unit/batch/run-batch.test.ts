@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BatchReportBuilder, formatBatchReport } from '../../../src/pipeline/batch-report.js';
+import { BatchReportBuilder, formatBatchReport } from '../../../src/batch/batch-report.js';
+import { runBatch } from '../../../src/batch/run-batch.js';
+import type { SourceObject } from '../../../src/core/source-object.js';
 import type { ObjectOutcome } from '../../../src/pipeline/object-pipeline.js';
-import { runBatch } from '../../../src/pipeline/run-batch.js';
-import type { SourceObject } from '../../../src/pipeline/source-object.js';
 
 function objects(count: number, onPull?: (i: number) => void): AsyncIterable<SourceObject> {
   return (async function* () {
