@@ -307,26 +307,9 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       return run;
     },
     spawnCli(args = []) {
-      const env = sandbox.env('vendor');
-      delete env.AWS_ENDPOINT_URL;
-      const child = spawn(
-        process.execPath,
-        [BIN, 'live', '--config', configPath, '--poll-wait', '1s', ...args],
-        {
-          env: { ...process.env, NO_COLOR: '1', BUCKETBRIDGE_LOG_LEVEL: 'debug', ...env },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        },
-      );
-      processes.push(child);
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d;
-      });
-      child.stdout.resume();
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-        child.on('exit', (code, signal) => resolve({ code, signal }));
-      });
-      return { child, stderr: () => stderr, exited };
+      const cli = spawnVendorCli(sandbox, ['live', '--config', configPath, '--poll-wait', '1s', ...args]);
+      processes.push(cli.child);
+      return cli;
     },
     close() {
       for (const child of processes)
@@ -338,6 +321,25 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     },
   };
   return world;
+}
+
+/** Starts the CLI as a process with the vendor's keys and the sandbox's endpoint, debug logs on stderr. */
+export function spawnVendorCli(sandbox: TestSandbox, args: string[]): CliProcess {
+  const env = sandbox.env('vendor');
+  delete env.AWS_ENDPOINT_URL;
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', BUCKETBRIDGE_LOG_LEVEL: 'debug', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  child.stdout.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stderr: () => stderr, exited };
 }
 
 export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {

@@ -4,13 +4,12 @@
  * same batch with an external ID the trust policy does not accept. One ledger in the first
  * world's folder. Starts the CLI as a process and reads its endpoint.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { BIN } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { type CliProcess, createLiveWorld, type LiveWorld } from '../live/live-world.js';
+import { type CliProcess, createLiveWorld, type LiveWorld, spawnVendorCli } from '../live/live-world.js';
 
 export interface ServiceWorld {
   live: LiveWorld;
@@ -68,27 +67,18 @@ export async function createServiceWorld(sandbox: TestSandbox): Promise<ServiceW
     write,
     writeRaw: (text) => writeFileSync(configPath, text),
     spawn(args = []) {
-      const env = sandbox.env('vendor');
-      delete env.AWS_ENDPOINT_URL;
-      const child = spawn(
-        process.execPath,
-        [BIN, 'run', '--config', configPath, '--listen', '127.0.0.1:0', ...args],
-        {
-          env: { ...process.env, NO_COLOR: '1', BUCKETBRIDGE_LOG_LEVEL: 'debug', ...env },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        },
-      );
-      processes.push(child);
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d;
-      });
-      child.stdout.resume();
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-        child.on('exit', (code, signal) => resolve({ code, signal }));
-      });
+      const cli = spawnVendorCli(sandbox, [
+        'run',
+        '--config',
+        configPath,
+        '--listen',
+        '127.0.0.1:0',
+        ...args,
+      ]);
+      processes.push(cli.child);
       const logs = (msg: string) =>
-        stderr
+        cli
+          .stderr()
           .split('\n')
           .filter((line) => line.startsWith('{'))
           .map((line) => JSON.parse(line) as Record<string, unknown>)
@@ -98,9 +88,7 @@ export async function createServiceWorld(sandbox: TestSandbox): Promise<ServiceW
         return logs('service: listening')[0]!.address as string;
       };
       return {
-        child,
-        stderr: () => stderr,
-        exited,
+        ...cli,
         logs,
         url,
         async status() {
