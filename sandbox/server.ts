@@ -14,6 +14,7 @@ import { createCloudFormationService } from './cloudformation/cloudformation-ser
 import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from './core/admin-endpoint.js';
 import { createCrossServiceHooks, type ServiceRegistry } from './core/cross-service-hooks.js';
 import { createRequestHandler } from './core/request-handler.js';
+import { StateStore } from './core/state-store.js';
 import type { SandboxAccount, SandboxContext, Service, ServiceName } from './core/types.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { createIamService } from './iam/iam-service.js';
@@ -21,7 +22,6 @@ import { createKmsService } from './kms/kms-service.js';
 import { createS3Service } from './s3/s3-service.js';
 import { createSnsService, SIGNING_CERT_PATH, type SnsService } from './sns/sns-service.js';
 import { createSqsService } from './sqs/sqs-service.js';
-import { StateStore } from './state/state-store.js';
 import { createStsService } from './sts/sts-service.js';
 
 /** The two accounts every sandbox has: the vendor runs the service, the customer owns the buckets. */

@@ -137,6 +137,11 @@ const liveSettings = z
       .string()
       .optional()
       .describe("Name of the vendor's queue created in sns mode. Default `bucketbridge-<connection>`."),
+    kmsKeyArn: kmsKeyArn
+      .optional()
+      .describe(
+        "KMS key ARN the customer's topic (sns mode) or queue (sqs mode) is encrypted with (SSE-KMS): onboarding encrypts a topic it creates with it and writes the key-policy statement that lets S3 publish the bucket's events.",
+      ),
     rawMessageDelivery: z
       .boolean()
       .default(false)

@@ -49,7 +49,7 @@ async function refresh() {
     cell(row, c.state, 'state-' + c.state);
     cell(row, c.counters.processed + ' processed, ' + c.counters.skipped + ' skipped, ' + c.counters.failed + ' failed');
     cell(row, rate.toFixed(2) + ' objects/s');
-    cell(row, c.lastError ? c.lastError.at + ': ' + c.lastError.message : '');
+    cell(row, c.lastError ? c.lastError.at + ' ' + (c.lastError.code ? c.lastError.code + ': ' : '') + c.lastError.message : '');
     cell(row, c.nextRunAt);
     cell(row, c.lastVerify ? (c.lastVerify.ok ? 'ok' : 'failing: ' + c.lastVerify.failedChecks.join(', ')) + ' (' + c.lastVerify.at + ')' : 'not yet');
     body.appendChild(row);
