@@ -3,7 +3,7 @@
  * pulled from the source only when a worker is free, so a fast listing waits for slow processing
  * (together with the lister's bounded read-ahead, memory stays flat however many objects there are).
  */
-
+import { setMaxListeners } from 'node:events';
 import type { SourceObject } from '../core/source-object.js';
 import type { ObjectOutcome, ObjectPipeline } from '../pipeline/object-pipeline.js';
 
@@ -32,6 +32,9 @@ export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult
     throw new RangeError(`concurrency must be an integer from 1 to 1000, got ${concurrency}`);
   }
   const stop = new AbortController();
+  // Every object in flight listens on this one signal (and removes its listener when it settles):
+  // up to `concurrency` listeners are expected, not a leak.
+  setMaxListeners(concurrency + 16, stop.signal);
   const onAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let stoppedBy: unknown;

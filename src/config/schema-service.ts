@@ -3,10 +3,8 @@
  * `service` block (where the HTTP endpoint listens, how often verify's checks run again).
  */
 import { z } from 'zod';
+import { LISTEN_ADDRESS } from './listen-address.js';
 import { parseSchedule, SCHEDULE_EXPECTED } from './schedule.js';
-
-/** `HOST:PORT` (port 0 picks a free one); an IPv6 host in brackets. */
-export const LISTEN_ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/;
 
 export const scheduleSchema = z
   .string()

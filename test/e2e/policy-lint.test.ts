@@ -122,7 +122,7 @@ describe('policy lint on the files bucketbridge onboard generates', () => {
       'batch',
       [
         'permissions-policy.json 0 list-without-prefix',
-        'permissions-policy.json 4 list-all-buckets',
+        'permissions-policy.json 5 list-all-buckets',
         'source-bucket-policy.json 0 list-without-prefix',
       ],
     ],

@@ -3,7 +3,7 @@
  * endpoint. Flags only; the work is lazy-imported in the action so `--help` never loads the SDK.
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { LISTEN_ADDRESS } from '../../config/schema-service.js';
+import { LISTEN_ADDRESS } from '../../config/listen-address.js';
 import { durationFlagMs, parsePollWaitSec } from './live.js';
 
 function parseListen(value: string): string {

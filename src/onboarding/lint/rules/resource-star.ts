@@ -1,4 +1,4 @@
-import type { StatementRule } from '../lint-types.js';
+import type { StatementRule, StatementView } from '../lint-types.js';
 import { isAllow } from '../statement-view.js';
 
 /**
@@ -23,11 +23,25 @@ export const WILDCARD_ONLY_ACTIONS = [
   'kms:CreateKey',
 ];
 
+/**
+ * A statement of a KMS key policy: it names a principal (a resource-based policy) and grants only
+ * `kms:` actions. In a key policy `"Resource": "*"` means the key the policy is attached to, and AWS
+ * documents it as the value to use, so it reaches nothing else.
+ */
+function isKeyPolicyStatement(view: StatementView): boolean {
+  return (
+    view.statement.Principal !== undefined &&
+    view.actions.length > 0 &&
+    view.actions.every((action) => action.toLowerCase().startsWith('kms:'))
+  );
+}
+
 /** `"Resource": "*"` on actions that could name their resources. */
 export const resourceStar: StatementRule = {
   id: 'resource-star',
   check(view) {
     if (!isAllow(view) || !view.resources.includes('*')) return undefined;
+    if (isKeyPolicyStatement(view)) return undefined;
     // A pattern such as s3:List* is narrowable: it covers actions that take a resource.
     const narrowable = view.actions.filter(
       (action) => !WILDCARD_ONLY_ACTIONS.some((only) => only.toLowerCase() === action.toLowerCase()),

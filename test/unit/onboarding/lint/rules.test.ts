@@ -36,6 +36,31 @@ describe('each rule fires on what it is about and on nothing else', () => {
       ['warning list-all-buckets'],
     ],
     ['GetCallerIdentity on "*"', { Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }, []],
+    [
+      'a key-policy statement: in a key policy "*" is the key itself',
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::222222222222:role/r' },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+      },
+      [],
+    ],
+    [
+      'kms:Decrypt on "*" in an identity policy',
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' },
+      ['error resource-star'],
+    ],
+    [
+      'a resource policy mixing KMS and S3 actions on "*"',
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::2:root' },
+        Action: ['kms:Decrypt', 's3:GetObject'],
+        Resource: '*',
+      },
+      ['error resource-star'],
+    ],
     // principal-star
     [
       'Principal "*"',
