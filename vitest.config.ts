@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Suites that need a PostgreSQL server end in `.pg.test.ts` (see test/helpers/postgres.ts). */
+const POSTGRES_SUITES = 'test/**/*.pg.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration suites start their own sandbox servers and child processes; two cores.
@@ -13,5 +15,24 @@ export default defineConfig({
     // A process warning fails the test it happened in (test/helpers/fail-on-warning.ts).
     setupFiles: ['./test/helpers/fail-on-warning.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, POSTGRES_SUITES],
+        },
+      },
+      {
+        extends: true,
+        // One server for the run, started only when a PostgreSQL suite is queued.
+        test: {
+          name: 'postgres',
+          include: [POSTGRES_SUITES],
+          globalSetup: ['test/helpers/postgres-global-setup.ts'],
+        },
+      },
+    ],
   },
 });

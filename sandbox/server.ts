@@ -14,6 +14,7 @@ import { createCloudFormationService } from './cloudformation/cloudformation-ser
 import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from './core/admin-endpoint.js';
 import { createCrossServiceHooks, type ServiceRegistry } from './core/cross-service-hooks.js';
 import { createRequestHandler } from './core/request-handler.js';
+import { StateStore } from './core/state-store.js';
 import type { SandboxAccount, SandboxContext, Service, ServiceName } from './core/types.js';
 import { FaultInjector } from './faults/fault-injector.js';
 import { createIamService } from './iam/iam-service.js';
@@ -21,7 +22,6 @@ import { createKmsService } from './kms/kms-service.js';
 import { createS3Service } from './s3/s3-service.js';
 import { createSnsService, SIGNING_CERT_PATH, type SnsService } from './sns/sns-service.js';
 import { createSqsService } from './sqs/sqs-service.js';
-import { StateStore } from './state/state-store.js';
 import { createStsService } from './sts/sts-service.js';
 
 /** The two accounts every sandbox has: the vendor runs the service, the customer owns the buckets. */
@@ -64,6 +64,8 @@ export interface RunningSandbox {
   /** Replaces the fault rules (throws FaultSpecError on a bad spec; the old rules stay). */
   setFaults(spec: string): void;
   faults(): string;
+  /** Requests served per `service:Operation` (e.g. `s3:CopyObject`); `reset` starts counting again. */
+  requestCounts(reset?: boolean): Record<string, number>;
   /** The credential store (in-process tests issue sessions with it). */
   credentials: SandboxCredentialStore;
   /** Stops listening, closes connections, and writes the state (with --state). */
@@ -149,6 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const admin: AdminTarget = {
     setFaults: (spec: string) => faults.set(spec),
     faults: () => faults.current(),
+    requestCounts: (reset?: boolean) => faults.requestCounts(reset),
     files: sns?.signingCertificatePem
       ? {
           [SIGNING_CERT_PATH]: {
@@ -184,6 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     accounts,
     setFaults: admin.setFaults,
     faults: admin.faults,
+    requestCounts: admin.requestCounts,
     credentials,
     close() {
       closing ??= new Promise<void>((resolve) => {

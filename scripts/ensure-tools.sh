@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the integration tests drive as independent clients (Debian's AWS
-# CLI v2, rclone, ffmpeg) when they are missing. Needs root (or passwordless sudo) the first time.
+# Installs the Debian packages the integration tests need when they are missing: the independent
+# clients they drive (Debian's AWS CLI v2, rclone, ffmpeg, sqlite3) and the PostgreSQL server the
+# ledger suites start. Needs root (or passwordless sudo) the first time.
 set -euo pipefail
 
 need=()
@@ -8,6 +9,9 @@ command -v rclone >/dev/null 2>&1 || need+=(rclone)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 [ -x /usr/bin/aws ] || need+=(awscli)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+# The PostgreSQL suites (*.pg.test.ts) start a throwaway server from Debian's binaries unless
+# BUCKETBRIDGE_TEST_POSTGRES_URL names one.
+[ -n "${BUCKETBRIDGE_TEST_POSTGRES_URL:-}" ] || [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 echo "Installing Debian packages for the integration tests: ${need[*]}" >&2

@@ -4,6 +4,8 @@
  * - `GET /__sandbox/faults` → `{"faults":"<spec>"}`
  * - `POST /__sandbox/faults` with the spec as the body (empty clears) → `{"faults":"<spec>"}`, or
  *   400 `{"error":"..."}` naming what is wrong with the spec.
+ * - `GET /__sandbox/requests` → `{"requests":{"s3:HeadObject":3,...}}`, the requests served per
+ *   operation; `POST /__sandbox/requests/reset` answers the same and starts counting again.
  * - `GET /__sandbox/sns/signing-cert.pem` → the certificate that verifies SNS message signatures.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,6 +17,8 @@ export const ADMIN_PREFIX = '/__sandbox/';
 export interface AdminTarget {
   setFaults(spec: string): void;
   faults(): string;
+  /** Requests per `service:Operation`; `reset` starts counting again. */
+  requestCounts(reset?: boolean): Record<string, number>;
   /** Static documents served at their path (the SNS signing certificate). */
   files?: Record<string, { contentType: string; body(): string }>;
 }
@@ -46,6 +50,14 @@ export async function handleAdmin(
   }
   if (path === '/__sandbox/faults' && req.method === 'GET') {
     reply(200, { faults: target.faults() });
+    return;
+  }
+  if (path === '/__sandbox/requests' && req.method === 'GET') {
+    reply(200, { requests: target.requestCounts() });
+    return;
+  }
+  if (path === '/__sandbox/requests/reset' && req.method === 'POST') {
+    reply(200, { requests: target.requestCounts(true) });
     return;
   }
   if (path === '/__sandbox/faults' && (req.method === 'POST' || req.method === 'PUT')) {

@@ -192,6 +192,8 @@ export interface CrossServiceHooks {
     region: string;
     viaService: string;
     encryptionContext: Record<string, string>;
+    /** Further condition keys of the request (`aws:SourceArn`, `aws:SourceAccount` for a service). */
+    context?: Record<string, string>;
   }): string;
   /** The IAM inline policies of a role, for the authorizer. */
   rolePolicies(roleArn: string): PolicyDocument[];

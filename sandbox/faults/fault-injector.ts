@@ -49,6 +49,8 @@ export class FaultInjector {
   private spec: FaultSpec = EMPTY_FAULT_SPEC;
   private text = '';
   private randoms: Random[][] = [];
+  /** Requests seen per `service:Operation` since start (or the last reset), faulted or not. */
+  private readonly counts = new Map<string, number>();
 
   constructor(
     text = '',
@@ -72,7 +74,18 @@ export class FaultInjector {
     return this.text;
   }
 
+  /** Requests per `service:Operation` (e.g. `s3:HeadObject`); `reset` starts counting again. */
+  requestCounts(reset = false): Record<string, number> {
+    const counts = Object.fromEntries(this.counts);
+    if (reset) this.counts.clear();
+    return counts;
+  }
+
   decide(service: ServiceName, operation: string): FaultDecision {
+    // Every request passes here once, so this is where requests are counted (benchmarks and
+    // tests prove how many requests an object costs).
+    const name = `${service}:${operation}`;
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     const decision: FaultDecision = { latencyMs: 0 };
     this.spec.rules.forEach((rule, r) => {
       if (rule.service !== '*' && rule.service !== service) return;

@@ -57,13 +57,10 @@ export function createKmsService(ctx: SandboxContext): KmsService {
     handle,
     useKey(args) {
       const key = runtime.store.resolve(args.keyId, args.caller.accountId, args.region);
-      authorizeKey(
-        runtime,
-        args.caller,
-        args.action,
-        key,
-        keyConditionContext(args.caller, args.encryptionContext, args.viaService),
-      );
+      authorizeKey(runtime, args.caller, args.action, key, {
+        ...keyConditionContext(args.caller, args.encryptionContext, args.viaService),
+        ...args.context,
+      });
       return key.arn;
     },
     snapshot: () => runtime.store.snapshot(),

@@ -6,9 +6,9 @@
  */
 import type { CallerIdentity } from '../core/identity.js';
 import type { SandboxContext } from '../core/types.js';
+import { hostIdFor } from '../protocols/s3-xml.js';
 import { type NotificationRule, ruleMatches } from './notification-config.js';
 import { eventPrincipalId, ownerPrincipalId } from './owner-ids.js';
-import { hostIdFor } from './s3-errors.js';
 import type { BucketRecord } from './s3-state.js';
 import { eventKeyEncode } from './url-encoding.js';
 

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { AwsError } from '../core/errors.js';
 import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
+import { hostIdFor, s3Error } from '../protocols/s3-xml.js';
 import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acls.js';
 import { BlobStore } from './blob-store.js';
 import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './bucket-encryption.js';
@@ -39,7 +40,7 @@ import {
 } from './object-retention.js';
 import { deleteObject, deleteObjects, putObject } from './object-writes.js';
 import type { S3Env } from './s3-access.js';
-import { headersOf, hostIdFor, renderS3Error } from './s3-errors.js';
+import { headersOf } from './s3-errors.js';
 import { S3State } from './s3-state.js';
 import {
   deleteBucketTagging,
@@ -237,7 +238,7 @@ export function createS3Service(ctx: SandboxContext, options: S3ServiceOptions =
         return { ...response, headers: { ...ids, ...response.headers } };
       } catch (error) {
         if (error instanceof AwsError)
-          return renderS3Error(error, request.requestId, request.method.toUpperCase(), headersOf(error));
+          return s3Error(error, request.requestId, request.method.toUpperCase(), headersOf(error));
         throw error;
       }
     },

@@ -4,8 +4,10 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { AwsError } from '../core/errors.js';
+import { S3_XMLNS } from '../protocols/s3-xml.js';
 
-export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+export { S3_XMLNS };
+
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** A value to render: text, a number, a boolean, a nested element list, or nothing (element omitted). */

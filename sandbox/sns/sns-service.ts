@@ -2,6 +2,7 @@
  * The sandbox's SNS over the query protocol (Version 2010-03-31), its delivery to SQS, and the
  * entry points S3 uses to publish event notifications into a topic.
  */
+import { checkEncryptedDelivery } from '../core/encrypted-delivery.js';
 import { AwsError } from '../core/errors.js';
 import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
 import { queryError, queryParams, queryResponse } from '../protocols/query.js';
@@ -90,6 +91,20 @@ export function createSnsService(ctx: SandboxContext, options: SnsServiceOptions
         'aws:SourceArn': args.sourceArn,
         'aws:SourceAccount': args.sourceAccount,
       });
+      checkEncryptedDelivery(
+        ctx.hooks,
+        {
+          kmsMasterKeyId: topic.attributes.KmsMasterKeyId,
+          region: topic.region,
+          service: 'sns',
+          encryptionContext: { 'aws:sns:topicArn': topic.arn },
+        },
+        {
+          servicePrincipal: 's3.amazonaws.com',
+          sourceArn: args.sourceArn,
+          sourceAccount: args.sourceAccount,
+        },
+      );
       const messageId = publishToTopic(runtime, topic, {
         message: args.message,
         subject: args.subject,

@@ -3,6 +3,7 @@
  * query protocol with `Action=Op`), routed to protocol-neutral operations, plus the entry point
  * other services use to deliver into a queue as AWS's service principals.
  */
+import { checkEncryptedDelivery } from '../core/encrypted-delivery.js';
 import { AwsError } from '../core/errors.js';
 import type { CallerIdentity } from '../core/identity.js';
 import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
@@ -129,6 +130,20 @@ export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions
         'aws:SourceArn': args.sourceArn,
         'aws:SourceAccount': args.sourceAccount,
       });
+      checkEncryptedDelivery(
+        ctx.hooks,
+        {
+          kmsMasterKeyId: queue.attributes.KmsMasterKeyId,
+          region: queue.identity.region,
+          service: 'sqs',
+          encryptionContext: { 'aws:sqs:arn': queue.identity.arn },
+        },
+        {
+          servicePrincipal: args.sourceService,
+          sourceArn: args.sourceArn,
+          sourceAccount: args.sourceAccount,
+        },
+      );
       const message = buildMessage(
         queue,
         { MessageBody: args.body, MessageAttributes: args.messageAttributes },

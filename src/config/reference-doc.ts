@@ -13,6 +13,12 @@ interface Section {
 const code = (value: unknown) => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** Plain words for the JSON Schema formats the configuration uses. */
+const FORMATS: Record<string, string> = {
+  'date-time': 'an ISO-8601 date-time with a time zone, e.g. `2024-05-01T00:00:00Z`',
+  uri: 'a URL',
+};
+
 function typeOf(node: JsonSchemaNode): string {
   if (node.const !== undefined) return code(node.const);
   if (Array.isArray(node.enum)) return (node.enum as unknown[]).map(code).join(', ');
@@ -41,8 +47,11 @@ function rangeOf(node: JsonSchemaNode): string {
   if (node.type === 'array' && typeof node.maxItems === 'number')
     parts.push(`at most ${node.maxItems} item(s)`);
   if (typeof n.minLength === 'number') parts.push(`length >= ${n.minLength}`);
-  if (typeof n.pattern === 'string') parts.push(`pattern ${code(n.pattern)}`);
-  if (typeof n.format === 'string') parts.push(`format ${n.format}`);
+  // A person reads the format's name, not the regular expression zod derives from it.
+  const format = typeof n.format === 'string' ? FORMATS[n.format] : undefined;
+  if (format !== undefined) parts.push(format);
+  else if (typeof n.pattern === 'string') parts.push(`pattern ${code(n.pattern)}`);
+  if (typeof n.format === 'string' && format === undefined) parts.push(`format ${n.format}`);
   if (typeof n.prefix === 'string') parts.push(`starts with ${code(n.prefix)}`);
   return parts.join('; ');
 }

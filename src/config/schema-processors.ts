@@ -26,10 +26,22 @@ const execProcessor = z
   .strictObject({
     type: z.literal('exec'),
     command: z
-      .string()
-      .min(1)
-      .describe('The program to run; the object is piped to its stdin, its stdout becomes the output.'),
-    args: z.array(z.string()).default([]).describe('Arguments passed to the program (no shell).'),
+      .union(
+        [
+          z.string().min(1),
+          z.array(z.string()).min(1, 'the program and its arguments, e.g. ["sh", "-c", "sleep 1; cat"]'),
+        ],
+        {
+          error: 'a program, or a list of strings: the program and its arguments (e.g. ["sh", "-c", "cat"])',
+        },
+      )
+      .describe(
+        'The program to run, or a list of the program and its arguments (`["sh", "-c", "cat"]`); the object is piped to its stdin, its stdout becomes the output.',
+      ),
+    args: z
+      .array(z.string())
+      .default([])
+      .describe('Arguments passed to the program (no shell), after those in a `command` list.'),
     timeout: durationSchema({ minSec: 1 }).default('10m').describe('Kill the program after this long.'),
     outputSuffix: z.string().default('').describe('Appended to the output key, e.g. `.txt`.'),
   })

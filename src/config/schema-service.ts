@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { parseSchedule, SCHEDULE_EXPECTED } from './schedule.js';
-import { durationSchema } from './schema-primitives.js';
 
 /** `HOST:PORT` (port 0 picks a free one); an IPv6 host in brackets. */
 export const LISTEN_ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/;
@@ -26,11 +25,6 @@ export const serviceSchema = z
       .describe(
         'Where `bucketbridge run` serves /metrics, /healthz, /readyz, /api/status and the status page. Overridden by `--listen`.',
       ),
-    verifyEvery: durationSchema()
-      .default('6h')
-      .describe(
-        "How often `run` re-runs verify's checks per connection (drift detection); `0` turns it off.",
-      ),
   })
-  .default({ listen: '127.0.0.1:9464', verifyEvery: '6h' })
+  .default({ listen: '127.0.0.1:9464' })
   .describe('The service (`bucketbridge run`).');

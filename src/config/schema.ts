@@ -137,6 +137,11 @@ const liveSettings = z
       .string()
       .optional()
       .describe("Name of the vendor's queue created in sns mode. Default `bucketbridge-<connection>`."),
+    kmsKeyArn: kmsKeyArn
+      .optional()
+      .describe(
+        "KMS key ARN the customer's topic (sns mode) or queue (sqs mode) is encrypted with (SSE-KMS): onboarding encrypts a topic it creates with it and writes the key-policy statement that lets S3 publish the bucket's events.",
+      ),
     rawMessageDelivery: z
       .boolean()
       .default(false)
@@ -297,7 +302,10 @@ export const configSchema = z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
       .default('sqlite:./bucketbridge.db')
-      .describe('Ledger location: `sqlite:PATH` (relative to the config file) or `postgres://...`.'),
+      .describe(
+        'Ledger location: `sqlite:PATH` (relative to the config file; one machine) or ' +
+          '`postgres://USER@HOST:PORT/DB` (many workers; password from PGPASSWORD or ~/.pgpass, TLS by `sslmode`; see docs/scale-out.md).',
+      ),
     service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })

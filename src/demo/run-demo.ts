@@ -21,6 +21,10 @@ import { type SandboxAccountKeys, type SandboxChild, startSandboxChild } from '.
 /** dist/src/demo/ → bin/bucketbridge */
 const BIN = fileURLToPath(new URL('../../../bin/bucketbridge', import.meta.url));
 
+/** What the demo says when ffmpeg is missing: what is skipped, and how to get it. */
+export const NO_FFMPEG =
+  "ffmpeg not found: no video step; to see it, install Debian's ffmpeg package (`sudo apt-get install ffmpeg`) and run the demo again";
+
 export interface DemoOptions {
   /** Keep the configuration, ledger, onboarding files and sandbox state in this folder. */
   keepDir?: string;
@@ -225,9 +229,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const samples = textSamples();
     if (withVideo) samples.push(await videoSample(workDir));
     await uploadSamples(customerS3, samples);
-    say(
-      `   ${samples.length} objects${withVideo ? ', a test video among them' : ' (ffmpeg not found: no video step)'}`,
-    );
+    say(`   ${samples.length} objects${withVideo ? ', a test video among them' : ` (${NO_FFMPEG})`}`);
 
     const config = buildDemoConfig({
       endpoint: sandbox.endpoint,

@@ -21,7 +21,7 @@ import {
 } from './onboarding-context.js';
 import { buildBucketNotification } from './policies/bucket-notification.js';
 import { buildDestinationBucketPolicy } from './policies/destination-bucket-policy.js';
-import { buildKeyPolicy } from './policies/key-policy.js';
+import { buildEventKeyPolicy, buildKeyPolicy } from './policies/key-policy.js';
 import { buildPermissionsPolicy } from './policies/permissions-policy.js';
 import { toPolicyJson } from './policies/policy-document.js';
 import { buildQueuePolicy } from './policies/queue-policy.js';
@@ -77,6 +77,8 @@ export function renderOnboardingFiles(context: OnboardingContext): Map<string, s
     const keyPolicy = buildKeyPolicy(context, side);
     if (keyPolicy !== undefined) files.set(`${side}-key-policy.json`, toPolicyJson(keyPolicy));
   }
+  const eventKeyPolicy = buildEventKeyPolicy(context);
+  if (eventKeyPolicy !== undefined) files.set('event-key-policy.json', toPolicyJson(eventKeyPolicy));
   const { live } = context;
   if (live?.mode === 'sns')
     files.set('topic-policy.json', toPolicyJson(buildTopicPolicy({ ...context, live })));

@@ -37,6 +37,8 @@ export interface SnsLiveContext {
   mode: 'sns';
   topicName: string;
   topicArn: string;
+  /** KMS key the topic is encrypted with (`live.kmsKeyArn`). */
+  kmsKeyArn?: string;
 }
 
 /** Live through the customer's own SQS queue, which the vendor reads. */
@@ -44,6 +46,8 @@ export interface SqsLiveContext {
   mode: 'sqs';
   queueArn: string;
   queueUrl: string;
+  /** KMS key the queue is encrypted with (`live.kmsKeyArn`). */
+  kmsKeyArn?: string;
 }
 
 export interface OnboardingContext {
@@ -141,12 +145,13 @@ export function resolveOnboardingContext(config: Config, connection: Connection)
     },
   };
   const target = liveTargetOf(config, connection);
+  const eventKey = connection.live?.kmsKeyArn ? { kmsKeyArn: connection.live.kmsKeyArn } : {};
   if (target?.mode === 'sqs') {
-    context.live = { mode: 'sqs', queueArn: target.queueArn, queueUrl: target.queueUrl };
+    context.live = { mode: 'sqs', queueArn: target.queueArn, queueUrl: target.queueUrl, ...eventKey };
   } else if (target?.mode === 'sns') {
     // The stack and the notification go where the topic is: S3 notifies topics in its own region only.
     context.region = target.region;
-    context.live = { mode: 'sns', topicName: target.topicName, topicArn: target.topicArn };
+    context.live = { mode: 'sns', topicName: target.topicName, topicArn: target.topicArn, ...eventKey };
   }
   return context;
 }

@@ -134,6 +134,11 @@ export function renderCloudFormation(context: OnboardingContext): string {
       live.topicName,
       { AllowedPattern: '[\\w-]{1,256}' },
     );
+    if (live.kmsKeyArn !== undefined)
+      parameters.TopicKmsKeyArn = stringParameter(
+        'KMS key the topic is encrypted with (its key policy must let S3 publish: event-key-policy.json).',
+        live.kmsKeyArn,
+      );
     parameters.VendorAccountId = stringParameter(
       "The vendor's AWS account, allowed to subscribe its queues to the topic.",
       context.vendorAccountId,
@@ -169,7 +174,13 @@ export function renderCloudFormation(context: OnboardingContext): string {
     ExternalId: { Description: 'The external ID the role requires.', Value: { Ref: 'ExternalId' } },
   };
   if (live?.mode === 'sns' && symbolic.live?.mode === 'sns') {
-    resources.EventTopic = { Type: 'AWS::SNS::Topic', Properties: { TopicName: { Ref: 'TopicName' } } };
+    resources.EventTopic = {
+      Type: 'AWS::SNS::Topic',
+      Properties: {
+        TopicName: { Ref: 'TopicName' },
+        ...(live.kmsKeyArn !== undefined ? { KmsMasterKeyId: { Ref: 'TopicKmsKeyArn' } } : {}),
+      },
+    };
     resources.EventTopicPolicy = {
       Type: 'AWS::SNS::TopicPolicy',
       Properties: {

@@ -70,17 +70,21 @@ function mergeBucketPolicySteps(bucket: string, file: string): string {
 
 /** The key-policy merge of SSE-KMS buckets: a key policy must allow the role before IAM counts. */
 function kmsKeySteps(context: OnboardingContext): string | undefined {
-  const keys = (['source', 'destination'] as const).flatMap((side) => {
+  const keys: Array<{ title: string; name: string; keyArn: string }> = [];
+  for (const side of ['source', 'destination'] as const) {
     const keyArn = context[side].kmsKeyArn;
-    return keyArn === undefined ? [] : [{ side, keyArn, file: `${side}-key-policy.json` }];
-  });
+    if (keyArn !== undefined)
+      keys.push({ title: side === 'source' ? 'Source' : 'Destination', name: side, keyArn });
+  }
+  const eventKey = context.live?.kmsKeyArn;
+  if (eventKey !== undefined) keys.push({ title: 'Event topic or queue', name: 'event', keyArn: eventKey });
   if (keys.length === 0) return undefined;
-  const steps = keys.map(({ side, keyArn, file }) =>
+  const steps = keys.map(({ title, name: side, keyArn }) =>
     [
-      `### ${side === 'source' ? 'Source' : 'Destination'} key ${code(keyArn)}`,
+      `### ${title} key ${code(keyArn)}`,
       '```bash',
       `aws kms get-key-policy --key-id ${keyArn} --policy-name default --query Policy --output text > current-key-${side}.json`,
-      `jq -s '${MERGE_POLICY_JQ}' current-key-${side}.json ${file} > merged-key-${side}.json`,
+      `jq -s '${MERGE_POLICY_JQ}' current-key-${side}.json ${side}-key-policy.json > merged-key-${side}.json`,
       `diff <(jq . current-key-${side}.json) <(jq . merged-key-${side}.json) || true   # only BucketBridge statements change`,
       `aws kms put-key-policy --key-id ${keyArn} --policy-name default --policy file://merged-key-${side}.json`,
       '```',
@@ -88,12 +92,15 @@ function kmsKeySteps(context: OnboardingContext): string | undefined {
   );
   return `## Step 2b: merge the KMS key policy statements
 
-Your buckets are encrypted with customer-managed KMS keys (SSE-KMS). S3 uses the key on the role's
+Your resources are encrypted with customer-managed KMS keys (SSE-KMS). S3 uses each bucket's key on the role's
 behalf, so the role needs ${code('kms:Decrypt')} on the source key (reading) and ${code('kms:GenerateDataKey')}
 plus ${code('kms:Decrypt')} on the destination key (writing; multipart uploads need Decrypt for their
 parts). The role's policy grants them, but a key policy must also allow the role, or KMS ignores
 IAM. Merge these statements (Sids starting with ${code('BucketBridge')}; only through S3, by
 ${code('kms:ViaService')}) into each key policy; ${code('put-key-policy')} replaces the whole policy.
+An encrypted topic or queue for live events (${code('live.kmsKeyArn')}) needs S3 (${code('s3.amazonaws.com')}) to
+generate and decrypt data keys with its key, for your source bucket only, or S3 cannot publish
+the events (${code('event-key-policy.json')}).
 CloudFormation and Terraform cannot merge into the policy of a key they do not manage:
 use these commands or ${code('bucketbridge onboard --apply')}.
 

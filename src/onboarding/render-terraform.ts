@@ -131,6 +131,11 @@ export function renderTerraform(context: OnboardingContext): string {
       "Name of the topic the source bucket's events are published to.",
       live.topicName,
     );
+    if (live.kmsKeyArn !== undefined)
+      variables.topic_kms_key_arn = variable(
+        'KMS key the topic is encrypted with (its key policy must let S3 publish: event-key-policy.json).',
+        live.kmsKeyArn,
+      );
     variables.vendor_account_id = variable(
       "The vendor's AWS account, allowed to subscribe its queues.",
       context.vendorAccountId,
@@ -162,7 +167,12 @@ export function renderTerraform(context: OnboardingContext): string {
     external_id: { description: 'The external ID the role requires.', value: '${var.external_id}' },
   };
   if (live?.mode === 'sns' && symbolic.live?.mode === 'sns') {
-    resources.aws_sns_topic = { events: { name: '${var.topic_name}' } };
+    resources.aws_sns_topic = {
+      events: {
+        name: '${var.topic_name}',
+        ...(live.kmsKeyArn !== undefined ? { kms_master_key_id: '${var.topic_kms_key_arn}' } : {}),
+      },
+    };
     resources.aws_sns_topic_policy = {
       events: {
         arn: '${aws_sns_topic.events.arn}',

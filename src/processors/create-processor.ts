@@ -46,13 +46,21 @@ export async function createProcessor(
         format: settings.type,
         ...(settings.level === undefined ? {} : { level: settings.level }),
       });
-    case 'exec':
+    case 'exec': {
+      // The list form many tools accept: the program, then its arguments.
+      const [program = '', ...listArgs] =
+        typeof settings.command === 'string' ? [settings.command] : settings.command;
       return createExecProcessor({
-        command: await requireProgram(settings.command, 'processor.command', environment),
-        args: settings.args,
+        command: await requireProgram(
+          program,
+          typeof settings.command === 'string' ? 'processor.command' : 'processor.command[0]',
+          environment,
+        ),
+        args: [...listArgs, ...settings.args],
         timeoutMs: settings.timeoutMs,
         outputSuffix: settings.outputSuffix,
       });
+    }
     case 'video':
       return createVideoProcessor({
         codec: settings.codec,

@@ -37,7 +37,20 @@ export type UnitWork =
 /** The last error of a unit, with when it happened (ISO-8601). */
 export interface UnitError {
   message: string;
+  /** The AWS error code at the root of it (`AccessDenied`), when an AWS answer caused it. */
+  code?: string;
   at: string;
+}
+
+/** The code of the deepest AWS service error in the cause chain (SDK errors carry `$metadata`). */
+export function awsCodeIn(error: unknown): string | undefined {
+  let code: string | undefined;
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
+    const candidate = e as { name?: unknown; $metadata?: unknown; cause?: unknown };
+    if (candidate.$metadata !== undefined && typeof candidate.name === 'string') code = candidate.name;
+    e = candidate.cause;
+  }
+  return code;
 }
 
 /** Options of {@link ConnectionUnit}. */
@@ -220,8 +233,10 @@ export class ConnectionUnit {
 
   private fail(error: unknown): void {
     this.failures++;
+    const code = awsCodeIn(error);
     this.error = {
       message: error instanceof Error ? error.message : String(error),
+      ...(code === undefined ? {} : { code }),
       at: new Date().toISOString(),
     };
     if (!this.stopping) this.setState('failing');

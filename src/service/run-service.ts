@@ -13,7 +13,7 @@ import { connectionWork } from './connection-work.js';
 import { type HttpEndpoint, startHttpEndpoint } from './http-endpoint.js';
 import { connectionFingerprint, readReloadedConfig } from './reload-config.js';
 import { ServiceMetrics } from './service-metrics.js';
-import { buildStatus, isReady, type ServiceStatus, type VerifyResult } from './service-status.js';
+import { buildStatus, isReady, type ServiceStatus } from './service-status.js';
 import { Supervisor } from './supervisor.js';
 
 /** Options of {@link startService}. */
@@ -56,7 +56,6 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   selected(loaded);
   const metrics = new ServiceMetrics();
   const ledger = createLedger({ setting: loaded.config.ledger, configPath: loaded.path });
-  const verifyResults = new Map<string, VerifyResult>();
   let generation = 1;
   let loadedAt = new Date();
 
@@ -129,12 +128,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   await supervisor.apply(fingerprinted(loaded));
   let endpoint: HttpEndpoint;
   const status = () =>
-    buildStatus(
-      { generation, loadedAt, path: loaded.path },
-      supervisor.connections(),
-      metrics,
-      verifyResults,
-    );
+    buildStatus({ generation, loadedAt, path: loaded.path }, supervisor.connections(), metrics);
   try {
     endpoint = await startHttpEndpoint(options.listen ?? loaded.config.service.listen, {
       registry: metrics.registry,

@@ -1,19 +1,10 @@
 /**
  * The `/api/status` document: the configuration's generation and load time, and per connection
- * its name, workflow, state, counters, last error with its time, next scheduled batch and last
- * verify result. Its field names are part of the contract (the status page and scripts read them).
+ * its name, workflow, state, counters, last error with its time and next scheduled batch. Its field names are part of the contract (the status page and scripts read them).
  */
 import type { UnitError, UnitState } from './connection-unit.js';
 import type { ConnectionCounters, ServiceMetrics } from './service-metrics.js';
 import type { SupervisedConnection } from './supervisor.js';
-
-/** The outcome of the last periodic verify of one connection. */
-export interface VerifyResult {
-  at: string;
-  ok: boolean;
-  /** Names of the checks that failed. */
-  failedChecks: string[];
-}
 
 export interface ConnectionStatus {
   name: string;
@@ -23,7 +14,6 @@ export interface ConnectionStatus {
   lastError: UnitError | null;
   /** Batch only: when the next run is due (schedule or retry), ISO-8601; null when none is. */
   nextRunAt: string | null;
-  lastVerify: VerifyResult | null;
 }
 
 export interface ServiceStatus {
@@ -39,7 +29,6 @@ export function buildStatus(
   config: { generation: number; loadedAt: Date; path: string },
   connections: SupervisedConnection[],
   metrics: ServiceMetrics,
-  verifyResults: ReadonlyMap<string, VerifyResult>,
 ): ServiceStatus {
   return {
     generation: config.generation,
@@ -52,7 +41,6 @@ export function buildStatus(
       counters: { ...metrics.countersOf(connection.name) },
       lastError: unit.lastError ?? null,
       nextRunAt: unit.nextRunAt?.toISOString() ?? null,
-      lastVerify: verifyResults.get(connection.name) ?? null,
     })),
   };
 }

@@ -1,11 +1,14 @@
 /**
- * Opens the ledger a configuration names: `sqlite:PATH` (relative to the configuration file).
+ * Opens the ledger a configuration names: `sqlite:PATH` (relative to the configuration file) or
+ * `postgres://USER@HOST:PORT/DB` (also `postgresql://`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import { MakeDirectoryError } from '../fs/make-directory.js';
-import type { Ledger } from './ledger.js';
+import type { MaintainedLedger } from './ledger-maintenance.js';
+import { PostgresUrlError, parsePostgresUrl } from './postgres-connection.js';
+import { PostgresLedger } from './postgres-ledger.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 
 export interface CreateLedgerOptions {
@@ -26,14 +29,19 @@ export function resolveSqliteLedgerPath(setting: string, configPath: string): st
   return isAbsolute(path) ? path : resolve(dirname(resolve(configPath)), path);
 }
 
+const EXPECTED = 'sqlite:PATH or postgres://USER@HOST:PORT/DB';
+
 /**
  * Builds the ledger for a configuration. Throws ConfigError (exit 2) for a setting this build
- * cannot open, naming the `ledger` key and what to write instead.
+ * cannot open, naming the `ledger` key and what is wrong. A PostgreSQL ledger connects and
+ * migrates lazily: a server that cannot be reached fails the first operation.
  */
-export function createLedger(options: CreateLedgerOptions & { readOnly?: false }): Ledger;
-export function createLedger(options: CreateLedgerOptions): Ledger | undefined;
-export function createLedger(options: CreateLedgerOptions): Ledger | undefined {
+export function createLedger(options: CreateLedgerOptions & { readOnly?: false }): MaintainedLedger;
+export function createLedger(options: CreateLedgerOptions): MaintainedLedger | undefined;
+export function createLedger(options: CreateLedgerOptions): MaintainedLedger | undefined {
   const { setting, configPath } = options;
+  const problem = (found: string, hint?: string) =>
+    new ConfigError([{ file: configPath, path: 'ledger', expected: EXPECTED, found, hint }]);
   if (setting.startsWith('sqlite:') && setting.length > 'sqlite:'.length) {
     const path = resolveSqliteLedgerPath(setting, configPath);
     if (options.readOnly) return existsSync(path) ? new SqliteLedger({ path, readOnly: true }) : undefined;
@@ -55,14 +63,14 @@ export function createLedger(options: CreateLedgerOptions): Ledger | undefined {
       );
     }
   }
-  const postgres = /^postgres(ql)?:\/\//.test(setting);
-  throw new ConfigError([
-    {
-      file: configPath,
-      path: 'ledger',
-      expected: 'sqlite:PATH, e.g. sqlite:./bucketbridge.db',
-      found: postgres ? 'a PostgreSQL URL' : JSON.stringify(setting),
-      hint: postgres ? 'the PostgreSQL ledger is not available in this build' : undefined,
-    },
-  ]);
+  if (/^postgres(ql)?:/.test(setting)) {
+    try {
+      parsePostgresUrl(setting);
+    } catch (error) {
+      if (error instanceof PostgresUrlError) throw problem('a PostgreSQL URL', error.message);
+      throw error;
+    }
+    return new PostgresLedger({ url: setting, readOnly: options.readOnly ?? false });
+  }
+  throw problem(JSON.stringify(setting));
 }

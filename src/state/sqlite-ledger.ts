@@ -11,11 +11,11 @@
  * commit covers every operation issued in the same turn of the loop, and the fsync runs off the
  * event loop, shared by every commit made while the previous one ran.
  */
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeDirectory } from '../fs/make-directory.js';
 import { GroupCommit } from './group-commit.js';
+import { isLocalOwnerAlive } from './is-local-owner-alive.js';
 import type {
   Claim,
   ClaimOptions,
@@ -28,6 +28,8 @@ import type {
   LedgerStats,
 } from './ledger.js';
 import { LedgerClaimLostError } from './ledger-claim-lost-error.js';
+import type { ConnectionSummary, LedgerMaintenance, PruneOptions } from './ledger-maintenance.js';
+import { pruneSqlite, summarizeSqlite } from './sqlite-ledger-maintenance.js';
 
 /** Options of the SQLite ledger. */
 export interface SqliteLedgerOptions {
@@ -92,18 +94,7 @@ CREATE TABLE IF NOT EXISTS objects (
 CREATE INDEX IF NOT EXISTS objects_by_state ON objects (connection, state, claimed_at);
 `;
 
-/** The owner's process is gone when it ran on this host and signal 0 reports ESRCH. */
-function defaultIsOwnerAlive(host: string, pid: number): boolean {
-  if (host !== hostname()) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export class SqliteLedger implements Ledger {
+export class SqliteLedger implements Ledger, LedgerMaintenance {
   private readonly db: Database.Database;
   private readonly commits: GroupCommit;
   private readonly now: () => number;
@@ -140,7 +131,7 @@ export class SqliteLedger implements Ledger {
       walPath: readOnly || inMemory ? undefined : `${options.path}-wal`,
     });
     this.now = options.now ?? Date.now;
-    this.isOwnerAlive = options.isOwnerAlive ?? defaultIsOwnerAlive;
+    this.isOwnerAlive = options.isOwnerAlive ?? isLocalOwnerAlive;
     const where = 'connection = @connection AND bucket = @bucket AND key = @key AND version = @version';
     this.statements = {
       get: this.db.prepare<LedgerKey, Row>(`SELECT * FROM objects WHERE ${where}`),
@@ -286,6 +277,14 @@ export class SqliteLedger implements Ledger {
       }
       return stats;
     });
+  }
+
+  summarize(connection?: string): Promise<ConnectionSummary[]> {
+    return this.commits.submit(() => summarizeSqlite(this.db, connection));
+  }
+
+  prune(options: PruneOptions): Promise<number> {
+    return this.commits.submit(() => pruneSqlite(this.db, options), true);
   }
 
   async close(): Promise<void> {

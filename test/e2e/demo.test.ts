@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -57,10 +57,20 @@ describe('bucketbridge demo', { timeout: 260_000 }, () => {
     );
   });
 
-  it('leaves nothing behind without --keep', async () => {
+  it('leaves nothing behind without --keep, and says how to get ffmpeg when it is missing', async () => {
+    // An ffmpeg that cannot run stands for one that is not installed.
+    const bin = await mkdtemp(join(tmpdir(), 'bb-demo-noffmpeg-'));
+    dirs.push(bin);
+    await writeFile(join(bin, 'ffmpeg'), '#!/bin/sh\nexit 127\n', { mode: 0o755 });
     const before = new Set((await readdir(tmpdir())).filter((n) => n.startsWith('bucketbridge-demo-')));
-    const result = await runCli(['demo'], { timeoutMs: 240_000 });
+    const result = await runCli(['demo'], {
+      timeoutMs: 240_000,
+      env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+    });
     expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain(
+      "(ffmpeg not found: no video step; to see it, install Debian's ffmpeg package (`sudo apt-get install ffmpeg`) and run the demo again)",
+    );
     const after = (await readdir(tmpdir())).filter(
       (n) => n.startsWith('bucketbridge-demo-') && !before.has(n),
     );

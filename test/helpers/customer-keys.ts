@@ -7,7 +7,7 @@ import { CreateKeyCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand }
 import { PutBucketEncryptionCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mergeStatements } from '../../src/onboarding/apply/merge-statements.js';
 import type { OnboardingContext } from '../../src/onboarding/onboarding-context.js';
-import { buildKeyPolicy } from '../../src/onboarding/policies/key-policy.js';
+import { buildEventKeyPolicy, buildKeyPolicy } from '../../src/onboarding/policies/key-policy.js';
 import type { PolicyDocument } from '../../src/onboarding/policies/policy-document.js';
 import type { TestSandbox } from './sandbox.js';
 
@@ -50,27 +50,31 @@ export async function encryptBucketByDefault(s3: S3Client, bucket: string, keyAr
   );
 }
 
-/** A restricted key per bucket, each the bucket's default encryption. */
+/** A restricted key per bucket, each the bucket's default encryption, and one for the live topic or queue. */
 export async function encryptBucketsWithNewKeys(
   sandbox: TestSandbox,
   s3: S3Client,
   buckets: { source: string; destination: string },
-): Promise<{ source: string; destination: string }> {
+): Promise<{ source: string; destination: string; event: string }> {
   const keys = {
     source: await createRestrictedKey(sandbox),
     destination: await createRestrictedKey(sandbox),
+    event: await createRestrictedKey(sandbox),
   };
   await encryptBucketByDefault(s3, buckets.source, keys.source);
   await encryptBucketByDefault(s3, buckets.destination, keys.destination);
   return keys;
 }
 
-/** Merges the generated key-policy statements of a connection into its keys' policies (as the customer would). */
+/** Merges the generated key-policy statements of a connection (role and S3 events) into its keys' policies, as the customer would. */
 export async function grantKeyPolicies(sandbox: TestSandbox, context: OnboardingContext): Promise<void> {
   const kms = new KMSClient(sandbox.sdkConfig('customer'));
-  for (const side of ['source', 'destination'] as const) {
-    const ours = buildKeyPolicy(context, side);
-    const keyArn = context[side].kmsKeyArn;
+  const grants = [
+    { ours: buildKeyPolicy(context, 'source'), keyArn: context.source.kmsKeyArn },
+    { ours: buildKeyPolicy(context, 'destination'), keyArn: context.destination.kmsKeyArn },
+    { ours: buildEventKeyPolicy(context), keyArn: context.live?.kmsKeyArn },
+  ];
+  for (const { ours, keyArn } of grants) {
     if (ours === undefined || keyArn === undefined) continue;
     const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }));
     const merged = mergeStatements(JSON.parse(Policy!) as PolicyDocument, ours).document;

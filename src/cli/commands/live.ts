@@ -13,7 +13,7 @@ export function durationFlagMs(value: string): number {
   return ms;
 }
 
-function parsePollWaitSec(value: string): number {
+export function parsePollWaitSec(value: string): number {
   const ms = durationFlagMs(value);
   if (ms > 20_000 || ms % 1000 !== 0) {
     throw new InvalidArgumentError(`expected whole seconds from 0s to 20s, found "${value}"`);

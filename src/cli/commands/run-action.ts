@@ -15,6 +15,8 @@ export interface RunFlags {
   listen?: string;
   /** How long in-flight work may finish after SIGINT/SIGTERM, in milliseconds. */
   graceMs: number;
+  /** Long-poll wait per receive of live connections, 0..20 seconds. */
+  pollWaitSec: number;
 }
 
 export async function runServiceCommand(flags: RunFlags): Promise<void> {
@@ -48,6 +50,7 @@ export async function runServiceCommand(flags: RunFlags): Promise<void> {
       connectionNames: flags.connections,
       listen: flags.listen,
       logger,
+      pollWaitSec: flags.pollWaitSec,
     });
     reload = () => {
       logger.info('SIGHUP: reloading the configuration');

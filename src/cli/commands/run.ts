@@ -4,7 +4,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { LISTEN_ADDRESS } from '../../config/schema-service.js';
-import { durationFlagMs } from './live.js';
+import { durationFlagMs, parsePollWaitSec } from './live.js';
 
 function parseListen(value: string): string {
   if (!LISTEN_ADDRESS.test(value)) {
@@ -18,6 +18,7 @@ interface ParsedFlags {
   connection?: string[];
   listen?: string;
   grace?: number;
+  pollWait?: number;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -41,6 +42,11 @@ export function registerRunCommand(program: Command): void {
       'on SIGINT/SIGTERM, how long in-flight work may finish before it is released (default: 30s)',
       durationFlagMs,
     )
+    .option(
+      '--poll-wait <duration>',
+      'long-poll wait per receive of live connections, 0s..20s (default: 20s); a stop waits for the poll under way',
+      parsePollWaitSec,
+    )
     .action(async (flags: ParsedFlags) => {
       const { runServiceCommand } = await import('./run-action.js');
       await runServiceCommand({
@@ -48,6 +54,7 @@ export function registerRunCommand(program: Command): void {
         ...(flags.connection === undefined ? {} : { connections: flags.connection }),
         ...(flags.listen === undefined ? {} : { listen: flags.listen }),
         graceMs: flags.grace ?? 30_000,
+        pollWaitSec: flags.pollWait ?? 20,
       });
     });
 }

@@ -1,11 +1,12 @@
 /**
- * `onboard --apply` for SSE-KMS: merges the role's statements into the policy of each configured
- * KMS key (source and destination; once when both are the same key), by Sid as with bucket
- * policies. KMS has one policy per key, named `default`.
+ * `onboard --apply` for SSE-KMS: merges our statements into the policy of each configured KMS key
+ * (the role's on the source and destination keys, S3's on the key of an encrypted topic or queue;
+ * once per key when they share one), by Sid as with bucket policies. KMS has one policy per key,
+ * named `default`.
  */
 import { GetKeyPolicyCommand, type KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import type { OnboardingContext } from '../onboarding-context.js';
-import { buildKeyPolicy, keyRegion } from '../policies/key-policy.js';
+import { buildEventKeyPolicy, buildKeyPolicy, keyRegion } from '../policies/key-policy.js';
 import type { PolicyDocument } from '../policies/policy-document.js';
 import { mergeStatements } from './merge-statements.js';
 
@@ -30,6 +31,10 @@ export async function planKeyPolicies<Change>(
     if (document === undefined || keyArn === undefined) continue;
     ours.set(keyArn, [...(ours.get(keyArn) ?? []), document]);
   }
+  const eventKey = context.live?.kmsKeyArn;
+  const eventDocument = buildEventKeyPolicy(context);
+  if (eventKey !== undefined && eventDocument !== undefined)
+    ours.set(eventKey, [...(ours.get(eventKey) ?? []), eventDocument]);
   const changes: Change[] = [];
   for (const [keyArn, documents] of ours) {
     const kms = planning.kmsFor(keyRegion(keyArn));

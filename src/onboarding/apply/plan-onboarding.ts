@@ -222,7 +222,7 @@ async function planTopic(
   context: OnboardingContext & { live: SnsLiveContext },
   sns: SNSClient,
 ): Promise<PlannedChange[]> {
-  const { topicArn, topicName } = context.live;
+  const { topicArn, topicName, kmsKeyArn } = context.live;
   const ours = buildTopicPolicy(context);
   const attributes = await getOrMissing(
     `Reading SNS topic ${topicArn}`,
@@ -241,8 +241,13 @@ async function planTopic(
     // A new topic gets only our statements in place of SNS's default policy; the account's own
     // administrators keep their access through IAM.
     return [
-      change(`SNS topic ${topicName}`, undefined, { TopicArn: topicArn }, () =>
-        sns.send(new CreateTopicCommand({ Name: topicName })),
+      change(`SNS topic ${topicName}`, undefined, { TopicArn: topicArn, KmsMasterKeyId: kmsKeyArn }, () =>
+        sns.send(
+          new CreateTopicCommand({
+            Name: topicName,
+            ...(kmsKeyArn ? { Attributes: { KmsMasterKeyId: kmsKeyArn } } : {}),
+          }),
+        ),
       ),
       change(`SNS topic policy of ${topicName}`, undefined, ours, setPolicy(ours)),
     ];

@@ -7,7 +7,13 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
  */
 import type { OnboardingContext } from '../onboarding-context.js';
-import { POLICY_VERSION, type PolicyDocument, type PolicyStatement, sidPart } from './policy-document.js';
+import {
+  bucketArn,
+  POLICY_VERSION,
+  type PolicyDocument,
+  type PolicyStatement,
+  sidPart,
+} from './policy-document.js';
 
 export type KeySide = 'source' | 'destination';
 
@@ -38,4 +44,30 @@ export function buildKeyPolicy(context: OnboardingContext, side: KeySide): Polic
   const keyArn = context[side].kmsKeyArn;
   if (keyArn === undefined) return undefined;
   return { Version: POLICY_VERSION, Statement: [keyPolicyStatement(context, side, keyArn)] };
+}
+
+/**
+ * Live with an SSE-KMS topic (sns) or queue (sqs): S3 publishes the bucket's events into it only
+ * when the key policy lets the S3 service principal generate and decrypt data keys, for this
+ * bucket and account only. Undefined without `live.kmsKeyArn`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
+ */
+export function buildEventKeyPolicy(context: OnboardingContext): PolicyDocument | undefined {
+  if (context.live?.kmsKeyArn === undefined) return undefined;
+  return {
+    Version: POLICY_VERSION,
+    Statement: [
+      {
+        Sid: `BucketBridge${sidPart(context.connectionName)}PublishEvents`,
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': context.accountId },
+          ArnLike: { 'aws:SourceArn': bucketArn(context.partition, context.source.bucket) },
+        },
+      },
+    ],
+  };
 }

@@ -59,7 +59,10 @@ export interface LiveWorldOptions {
   concurrency?: number;
   /** The customer's region (`connections[].region`, buckets and topic). Default: the sandbox's region. */
   region?: string;
-  /** SSE-KMS buckets: a root-only key each, named in the connection, with the generated key-policy statements merged. */
+  /**
+   * SSE-KMS buckets and an SSE-KMS topic (sns) or customer queue (sqs): a root-only key each,
+   * named in the connection, with the generated key-policy statements merged.
+   */
   kms?: boolean;
 }
 
@@ -127,6 +130,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const keys = options.kms
     ? await encryptBucketsWithNewKeys(sandbox, s3, { source: sourceBucket, destination: destinationBucket })
     : undefined;
+  const encrypted: Record<string, string> = keys ? { KmsMasterKeyId: keys.event } : {};
   const vendorId = sandbox.accounts.vendor.id;
   const customerId = sandbox.accounts.customer.id;
   const maxReceiveCount = options.maxReceiveCount ?? 2;
@@ -140,7 +144,10 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     const queue = await customerSqs.send(
       new CreateQueueCommand({
         QueueName: uniqueName('cust-events'),
-        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }) },
+        Attributes: {
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
+          ...encrypted,
+        },
       }),
     );
     customerQueueUrl = queue.QueueUrl!;
@@ -162,6 +169,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       rawMessageDelivery: options.rawMessageDelivery ?? false,
       backfill: options.backfill ?? false,
       maxReceiveCount,
+      ...(keys ? { kmsKeyArn: keys.event } : {}),
       visibilityTimeout: options.visibilityTimeout ?? '30s',
       concurrency: options.concurrency ?? 8,
     },
@@ -202,7 +210,9 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   if (keys) await grantKeyPolicies(sandbox, context);
   let topicArn: string | undefined;
   if (context.live?.mode === 'sns') {
-    const created = await sns.send(new CreateTopicCommand({ Name: context.live.topicName }));
+    const created = await sns.send(
+      new CreateTopicCommand({ Name: context.live.topicName, Attributes: encrypted }),
+    );
     topicArn = created.TopicArn!;
     await sns.send(
       new SetTopicAttributesCommand({
@@ -297,26 +307,9 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       return run;
     },
     spawnCli(args = []) {
-      const env = sandbox.env('vendor');
-      delete env.AWS_ENDPOINT_URL;
-      const child = spawn(
-        process.execPath,
-        [BIN, 'live', '--config', configPath, '--poll-wait', '1s', ...args],
-        {
-          env: { ...process.env, NO_COLOR: '1', BUCKETBRIDGE_LOG_LEVEL: 'debug', ...env },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        },
-      );
-      processes.push(child);
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d;
-      });
-      child.stdout.resume();
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-        child.on('exit', (code, signal) => resolve({ code, signal }));
-      });
-      return { child, stderr: () => stderr, exited };
+      const cli = spawnVendorCli(sandbox, ['live', '--config', configPath, '--poll-wait', '1s', ...args]);
+      processes.push(cli.child);
+      return cli;
     },
     close() {
       for (const child of processes)
@@ -328,6 +321,25 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     },
   };
   return world;
+}
+
+/** Starts the CLI as a process with the vendor's keys and the sandbox's endpoint, debug logs on stderr. */
+export function spawnVendorCli(sandbox: TestSandbox, args: string[]): CliProcess {
+  const env = sandbox.env('vendor');
+  delete env.AWS_ENDPOINT_URL;
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NO_COLOR: '1', BUCKETBRIDGE_LOG_LEVEL: 'debug', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  child.stdout.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stderr: () => stderr, exited };
 }
 
 export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {

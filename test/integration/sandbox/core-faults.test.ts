@@ -195,6 +195,23 @@ describe('the admin endpoint', () => {
     expect(await outcome(() => s3.send(new ListBucketsCommand({})))).toBe('ok');
   });
 
+  test('GET /__sandbox/requests counts the requests per operation, faulted ones too; reset starts again', async () => {
+    const s3 = new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 });
+    await admin('requests/reset', { method: 'POST' });
+    sandbox.setFaults('s3:ListBuckets=503');
+    await outcome(() => s3.send(new ListBucketsCommand({})));
+    sandbox.setFaults('');
+    await s3.send(new ListBucketsCommand({}));
+    const sts = new STSClient(sandbox.sdkConfig());
+    await sts.send(new GetCallerIdentityCommand({}));
+    expect(await (await admin('requests')).json()).toEqual({
+      requests: { 's3:ListBuckets': 2, 'sts:GetCallerIdentity': 1 },
+    });
+    const reset = await admin('requests/reset', { method: 'POST' });
+    expect(await reset.json()).toEqual({ requests: { 's3:ListBuckets': 2, 'sts:GetCallerIdentity': 1 } });
+    expect(await (await admin('requests')).json()).toEqual({ requests: {} });
+  });
+
   test('a bad spec is refused with 400 and the rules in force stay', async () => {
     sandbox.setFaults('s3:GetObject=503');
     const res = await admin('faults', { method: 'POST', body: 's3=teapot' });

@@ -24,14 +24,22 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutBucketEncryptionCommand,
+  PutBucketNotificationConfigurationCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRestrictedKey } from '../../helpers/customer-keys.js';
 import {
   startTestSandbox,
   type TestCredentials,
@@ -442,5 +450,64 @@ describe('S3 enforces SSE-KMS', () => {
     expect(read.message).toBe(
       `User: arn:aws:iam::${VENDOR}:root is not authorized to perform: kms:Decrypt on resource: ${KeyMetadata!.Arn} because no resource-based policy allows the kms:Decrypt action`,
     );
+  });
+});
+
+describe('S3 events into an SSE-KMS queue', () => {
+  it('are delivered only once the key policy lets s3.amazonaws.com use the key for this bucket', async () => {
+    const keyArn = await createRestrictedKey(sandbox);
+    const sqs = new SQSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: uniqueName('enc-events'), Attributes: { KmsMasterKeyId: keyArn } }),
+    );
+    const queueArn = `arn:aws:sqs:us-east-1:${CUSTOMER}:${QueueUrl!.split('/').pop()}`;
+    const Bucket = await newBucket(customerS3, 'events');
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl,
+        Attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 's3.amazonaws.com' },
+                Action: 'sqs:SendMessage',
+                Resource: queueArn,
+                Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${Bucket}` } },
+              },
+            ],
+          }),
+        },
+      }),
+    );
+    await customerS3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [{ QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] }],
+        },
+      }),
+    );
+    const receive = async () =>
+      (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 })))
+        .Messages ?? [];
+    // S3 publishes as the object is committed: what is not in the queue now was not delivered.
+    await customerS3.send(new PutObjectCommand({ Bucket, Key: 'before', Body: 'x' }));
+    expect(await receive()).toEqual([]);
+    const { Policy } = await customerKms.send(new GetKeyPolicyCommand({ KeyId: keyArn }));
+    const policy = JSON.parse(Policy!) as { Statement: object[] };
+    policy.Statement.push({
+      Sid: 'S3Events',
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${Bucket}` } },
+    });
+    await customerKms.send(new PutKeyPolicyCommand({ KeyId: keyArn, Policy: JSON.stringify(policy) }));
+    await customerS3.send(new PutObjectCommand({ Bucket, Key: 'after', Body: 'x' }));
+    const messages = await receive();
+    expect(messages.map((m) => JSON.parse(m.Body!).Records[0].s3.object.key)).toEqual(['after']);
   });
 });

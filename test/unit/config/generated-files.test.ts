@@ -32,6 +32,19 @@ describe('files generated from the schema', () => {
     expect(connection.properties.stsCredsExpirationTime!.default).toBe('1h');
   });
 
+  it('the reference says dates and URLs in words, not as the regular expressions behind them', () => {
+    const reference = renderConfigReference();
+    const row = (key: string) => reference.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    for (const key of ['modifiedAfter', 'modifiedBefore']) {
+      expect(row(key)).toContain(
+        '| string | not set | an ISO-8601 date-time with a time zone, e.g. `2024-05-01T00:00:00Z` |',
+      );
+    }
+    expect(row('url')).toContain('| a URL |');
+    expect(reference).not.toContain('format date-time');
+    expect(reference).not.toContain('02-29');
+  });
+
   it('the reference lists every contract key with its default and range', () => {
     const doc = renderConfigReference();
     expect(doc).toContain('| `assumeRoleFlag` | boolean | `false` |');

@@ -36,8 +36,42 @@ describe('a valid configuration', () => {
   });
 });
 
+describe('an exec processor', () => {
+  it.each([
+    ['a string and args', 'command: sh, args: [-c, cat]', 'sh', ['-c', 'cat']],
+    [
+      'a list of the program and its arguments',
+      'command: [sh, -c, "sleep 1; cat"]',
+      ['sh', '-c', 'sleep 1; cat'],
+      [],
+    ],
+  ])('accepts %s', (_, text, command, args) => {
+    const config = withReplaced(
+      VALID_CONFIG,
+      'processor: { type: copy }',
+      `processor: { type: exec, ${text} }`,
+    );
+    const { processor } = validateConfigText(FILE, config, { env: {} }).config.connections[0]!;
+    expect(processor).toMatchObject({ type: 'exec', command, args });
+  });
+});
+
 describe('every problem names file, line, column, key path, expected and found', () => {
   const cases: Array<[string, string, string[]]> = [
+    [
+      'an exec command given as an empty list',
+      withReplaced(VALID_CONFIG, 'processor: { type: copy }', 'processor: { type: exec, command: [] }'),
+      [
+        'bb.yaml:22:39: connections[0].processor.command: expected the program and its arguments, e.g. ["sh", "-c", "sleep 1; cat"], found an empty list',
+      ],
+    ],
+    [
+      'an exec command list with a number in it',
+      withReplaced(VALID_CONFIG, 'processor: { type: copy }', 'processor: { type: exec, command: [sh, 3] }'),
+      [
+        'bb.yaml:22:39: connections[0].processor.command: expected a program, or a list of strings: the program and its arguments (e.g. ["sh", "-c", "cat"]), found a list of 2 items',
+      ],
+    ],
     [
       'a YAML syntax error',
       withReplaced(VALID_CONFIG, '  region: us-east-1', '  region: [us-east-1'),

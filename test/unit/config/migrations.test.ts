@@ -55,6 +55,17 @@ connections:
     expect(validateConfigText('bb.yaml', text, { env: {} }).config.connections).toHaveLength(2);
   });
 
+  it("leaves the customer's region out: every connection is in aws.region, its default", () => {
+    const { text } = migrate(VERSION_1_CONFIG);
+    const { config } = validateConfigText('bb.yaml', text, { env: {} });
+    expect(
+      parseDocument(text)
+        .toJS()
+        .connections.map((c: Record<string, unknown>) => 'region' in c),
+    ).toEqual([false, false]);
+    expect(config.connections.map((c) => c.region)).toEqual([config.aws.region, config.aws.region]);
+  });
+
   it('keeps the values of keys a connection already has and adds only the missing ones', () => {
     const { text, result } = migrate(`version: 1
 vendor: {accountId: "111111111111", principals: ["arn:aws:iam::111111111111:root"]}

@@ -42,6 +42,13 @@ const SHAPES: [string, RawConnection][] = [
     },
   ],
   [
+    'a live connection through an SSE-KMS topic',
+    {
+      workflow: 'live',
+      live: { mode: 'sns', kmsKeyArn: `arn:aws:kms:eu-central-1:${CUSTOMER_ACCOUNT}:key/t` },
+    },
+  ],
+  [
     'every option together',
     { workflow: 'live', onboarding: { allowListAllBuckets: true, roleName: 'X', topicName: 'Y' } },
   ],
@@ -110,7 +117,10 @@ describe('deployed with its defaults, the template creates exactly the policies 
       const live = context.live;
       expect(stack.resources.EventTopic).toEqual({
         Type: 'AWS::SNS::Topic',
-        Properties: { TopicName: live.topicName },
+        Properties: {
+          TopicName: live.topicName,
+          ...(live.kmsKeyArn ? { KmsMasterKeyId: live.kmsKeyArn } : {}),
+        },
       });
       expect(stack.resources.EventTopicPolicy?.Properties).toEqual({
         Topics: [live.topicArn],

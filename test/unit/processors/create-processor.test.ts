@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessorSettings } from '../../../src/config/resolved-config.js';
 import { createProcessor } from '../../../src/processors/create-processor.js';
 import { ProcessorSetupError } from '../../../src/processors/processor-setup-error.js';
+import { fakeObject } from './fake-object.js';
 
 const environment = { configDir: '/etc/bucketbridge', log: { debug() {}, info() {}, warn() {} } };
 
@@ -17,7 +18,31 @@ describe('building the configured processor', () => {
     expect((await createProcessor(settings, environment)).name).toBe(name);
   });
 
+  it('runs a command list as the program and its arguments, then any args', async () => {
+    const processor = await createProcessor(
+      {
+        type: 'exec',
+        command: ['sh', '-c', 'cat; echo "$0"'],
+        args: ['after'],
+        timeoutMs: 60_000,
+        outputSuffix: '',
+      },
+      environment,
+    );
+    const object = fakeObject('body\n');
+    try {
+      await processor.process(object.input, object.context);
+      expect(object.outputs.map((o) => o.body.toString())).toEqual(['body\nafter\n']);
+    } finally {
+      await object.dispose();
+    }
+  });
+
   it.each([
+    [
+      { type: 'exec', command: ['no-such-tool-here', '-x'], args: [], timeoutMs: 60_000, outputSuffix: '' },
+      'processor.command[0]: the program "no-such-tool-here" was not found (install it or give its full path)',
+    ],
     [
       { type: 'exec', command: 'no-such-tool-here', args: [], timeoutMs: 60_000, outputSuffix: '' },
       'processor.command: the program "no-such-tool-here" was not found (install it or give its full path)',

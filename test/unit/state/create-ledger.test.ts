@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors/index.js';
 import { createLedger, resolveSqliteLedgerPath } from '../../../src/state/create-ledger.js';
+import { PostgresLedger } from '../../../src/state/postgres-ledger.js';
 
 describe('opening the ledger a configuration names', () => {
   const dirs: string[] = [];
@@ -29,11 +30,20 @@ describe('opening the ledger a configuration names', () => {
 
   it.each([
     [
-      'postgres://db/bb',
-      'bb.yaml: ledger: expected sqlite:PATH, e.g. sqlite:./bucketbridge.db, found a PostgreSQL URL ' +
-        '(the PostgreSQL ledger is not available in this build)',
+      'postgres://db',
+      'bb.yaml: ledger: expected sqlite:PATH or postgres://USER@HOST:PORT/DB, found a PostgreSQL URL ' +
+        '(the URL names no database (postgres://USER@HOST:PORT/DB))',
     ],
-    ['sqlite:', 'bb.yaml: ledger: expected sqlite:PATH, e.g. sqlite:./bucketbridge.db, found "sqlite:"'],
+    [
+      'postgresql://u:secret@db:5432/bb?sslmode=requir',
+      'bb.yaml: ledger: expected sqlite:PATH or postgres://USER@HOST:PORT/DB, found a PostgreSQL URL ' +
+        '(sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, not "requir")',
+    ],
+    [
+      'postgres://u@db:99999/bb',
+      'bb.yaml: ledger: expected sqlite:PATH or postgres://USER@HOST:PORT/DB, found a PostgreSQL URL (not a valid URL)',
+    ],
+    ['sqlite:', 'bb.yaml: ledger: expected sqlite:PATH or postgres://USER@HOST:PORT/DB, found "sqlite:"'],
     [
       'sqlite:/proc/nope/ledger.db',
       'bb.yaml: ledger: expected sqlite:PATH in a folder bucketbridge can create, found "sqlite:/proc/nope/ledger.db" ' +
@@ -50,6 +60,16 @@ describe('opening the ledger a configuration names', () => {
     expect((caught as ConfigError).message).toBe(message);
     expect((caught as ConfigError).exitCode).toBe(2);
   });
+
+  it.each(['postgres://bb@127.0.0.1:1/bb', 'postgresql://bb@127.0.0.1:1/bb?sslmode=verify-full'])(
+    'opens %s as a PostgreSQL ledger that connects on first use',
+    async (setting) => {
+      const ledger = createLedger({ setting, configPath: 'bb.yaml' });
+      expect(ledger).toBeInstanceOf(PostgresLedger);
+      await expect(ledger.stats('c')).rejects.toThrow(/ECONNREFUSED/);
+      await ledger.close();
+    },
+  );
 });
 
 describe('opening the ledger for a dry run', () => {

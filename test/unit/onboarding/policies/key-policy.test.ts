@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderOnboardingFiles } from '../../../../src/onboarding/onboard.js';
-import { buildKeyPolicy } from '../../../../src/onboarding/policies/key-policy.js';
+import { buildEventKeyPolicy, buildKeyPolicy } from '../../../../src/onboarding/policies/key-policy.js';
 import { renderReadme } from '../../../../src/onboarding/render-readme.js';
 import { CUSTOMER_ACCOUNT, makeContext } from '../../../fixtures/onboarding.js';
 
@@ -58,5 +58,39 @@ describe('key-policy statements for SSE-KMS buckets', () => {
       `aws kms put-key-policy --key-id ${DESTINATION_KEY} --policy-name default --policy file://merged-key-destination.json`,
     );
     expect(renderReadme(makeContext())).not.toContain('KMS key policy');
+  });
+});
+
+describe('an SSE-KMS topic or queue for live events', () => {
+  const TOPIC_KEY = `arn:aws:kms:eu-central-1:${CUSTOMER_ACCOUNT}:key/abababab-cdcd-efef-0101-232323232323`;
+  const live = () => makeContext({ workflow: 'live', live: { mode: 'sns', kmsKeyArn: TOPIC_KEY } });
+
+  it('lets S3 generate and decrypt data keys for this bucket and account only', () => {
+    expect(buildEventKeyPolicy(live())?.Statement).toEqual([
+      {
+        Sid: 'BucketBridgeAcmeVideosPublishEvents',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': CUSTOMER_ACCOUNT },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::acme-source' },
+        },
+      },
+    ]);
+    expect(buildEventKeyPolicy(makeContext({ workflow: 'live' }))).toBeUndefined();
+  });
+
+  it('is written as event-key-policy.json, the template encrypts the topic with it, and the README says why', () => {
+    const files = renderOnboardingFiles(live());
+    expect(files.has('event-key-policy.json')).toBe(true);
+    expect(files.get('cloudformation.yaml')).toContain(
+      '      KmsMasterKeyId:\n        Ref: TopicKmsKeyArn\n',
+    );
+    expect(JSON.parse(files.get('main.tf.json')!).resource.aws_sns_topic.events.kms_master_key_id).toBe(
+      '${var.topic_kms_key_arn}',
+    );
+    expect(files.get('README.md')).toContain(`### Event topic or queue key \`${TOPIC_KEY}\``);
   });
 });

@@ -1,0 +1,240 @@
+/**
+ * The shared ledger: PostgreSQL, for many workers on many machines (`ledger: postgres://...`).
+ *
+ * Same meaning as the SQLite ledger, entry for entry. Each operation is its own transaction; a
+ * claim inserts the entry or, when it exists, locks its row (`SELECT ... FOR UPDATE`) and decides
+ * exactly as SQLite does, so of many workers claiming one object at once exactly one gets it.
+ * Times are the database server's clock (one clock for every machine), or the `now` option in tests.
+ * The schema is migrated before the first operation (see postgres-migrations.ts).
+ */
+import type pg from 'pg';
+import { isLocalOwnerAlive } from './is-local-owner-alive.js';
+import type {
+  Claim,
+  ClaimOptions,
+  DoneResult,
+  Ledger,
+  LedgerEntry,
+  LedgerKey,
+  LedgerOutput,
+  LedgerOwner,
+  LedgerStats,
+} from './ledger.js';
+import { LedgerClaimLostError } from './ledger-claim-lost-error.js';
+import {
+  buildSummaries,
+  type ConnectionSummary,
+  type LedgerMaintenance,
+  type PruneOptions,
+} from './ledger-maintenance.js';
+import { acquirePool, releasePool } from './postgres-connection.js';
+import { SQL } from './postgres-ledger-sql.js';
+import { migratePostgresLedger, postgresSchemaVersion } from './postgres-migrations.js';
+
+export interface PostgresLedgerOptions {
+  /** `postgres://USER@HOST:PORT/DB` (or `postgresql://`), checked by parsePostgresUrl. */
+  url: string;
+  /**
+   * Read only (`--dry-run`): no migration, every write rejects, and a database without the
+   * ledger's tables reads as empty. Default false.
+   */
+  readOnly?: boolean;
+  /** Clock in epoch milliseconds, for tests. Default: the database server's clock. */
+  now?: () => number;
+  /** Whether the owner process is alive; for tests. Default: signal 0 on this host, else unknown (true). */
+  isOwnerAlive?: (host: string, pid: number) => boolean;
+}
+
+interface Row {
+  connection: string;
+  bucket: string;
+  key: string;
+  version: string;
+  state: 'claimed' | 'done' | 'failed';
+  attempts: number;
+  reason: string | null;
+  outputs: LedgerOutput[];
+  pending: Array<{ bucket: string; key: string }>;
+  bytes_in: string;
+  bytes_out: string;
+  run_id: string;
+  owner_host: string;
+  owner_pid: number;
+  lease_until: string;
+  claimed_at: string;
+  finished_at: string | null;
+  now?: string;
+}
+
+export class PostgresLedger implements Ledger, LedgerMaintenance {
+  private readonly pool: pg.Pool;
+  private readonly ready: Promise<boolean>;
+  private readonly isOwnerAlive: (host: string, pid: number) => boolean;
+  private closed = false;
+
+  constructor(private readonly options: PostgresLedgerOptions) {
+    this.pool = acquirePool(options.url);
+    this.isOwnerAlive = options.isOwnerAlive ?? isLocalOwnerAlive;
+    // Resolves whether the tables exist; a failure surfaces on the first operation, not here.
+    this.ready = options.readOnly
+      ? postgresSchemaVersion(this.pool).then((v) => v > 0)
+      : migratePostgresLedger(this.pool).then(() => true);
+    this.ready.catch(() => undefined);
+  }
+
+  private clock(): number | null {
+    return this.options.now?.() ?? null;
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    write = false,
+  ): Promise<pg.QueryResult<R> | undefined> {
+    if (write && this.options.readOnly)
+      throw new Error('the ledger is open read-only (a dry run writes nothing)');
+    if (!(await this.ready)) return undefined;
+    return this.pool.query<R>(sql, params);
+  }
+
+  async claim(key: LedgerKey, options: ClaimOptions): Promise<Claim> {
+    if (this.options.readOnly) throw new Error('the ledger is open read-only (a dry run writes nothing)');
+    await this.ready;
+    const { runId, host, pid } = options.owner;
+    const k = [key.connection, key.bucket, key.key, key.version];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted = await client.query(SQL.insertClaim, [
+        ...k,
+        runId,
+        host,
+        pid,
+        options.leaseMs,
+        this.clock(),
+      ]);
+      if (inserted.rowCount === 1) {
+        await client.query('COMMIT');
+        return { outcome: 'claimed', abandonedOutputs: [] };
+      }
+      const row = (await client.query<Row>(SQL.lockRow, [...k, this.clock()])).rows[0]!;
+      const outcome = this.decide(row, options);
+      if (outcome !== 'claimed') {
+        await client.query('COMMIT');
+        return { outcome, abandonedOutputs: [] };
+      }
+      await client.query(SQL.takeOver, [...k, runId, host, pid, options.leaseMs, this.clock()]);
+      await client.query('COMMIT');
+      return { outcome: 'claimed', abandonedOutputs: row.state === 'claimed' ? row.pending : [] };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The SQLite ledger's rule for an existing entry. */
+  private decide(row: Row, options: ClaimOptions): Claim['outcome'] {
+    if (row.state === 'done') return 'done';
+    if (row.state === 'failed' && !options.retryFailed) return 'failed';
+    if (row.state === 'claimed' && row.run_id !== options.owner.runId) {
+      const leaseLive =
+        Number(row.lease_until) > Number(row.now) && this.isOwnerAlive(row.owner_host, row.owner_pid);
+      if (leaseLive) return 'in-progress-elsewhere';
+    }
+    return 'claimed';
+  }
+
+  async renew(key: LedgerKey, owner: LedgerOwner, leaseMs: number): Promise<boolean> {
+    const result = await this.query(SQL.renew, [...keyParams(key), owner.runId, leaseMs, this.clock()], true);
+    return result?.rowCount === 1;
+  }
+
+  async notePendingOutput(
+    key: LedgerKey,
+    owner: LedgerOwner,
+    output: { bucket: string; key: string },
+  ): Promise<void> {
+    const pending = JSON.stringify([{ bucket: output.bucket, key: output.key }]);
+    const result = await this.query(SQL.addPending, [...keyParams(key), owner.runId, pending], true);
+    if (result?.rowCount !== 1) throw new LedgerClaimLostError(key, owner);
+  }
+
+  async markDone(key: LedgerKey, owner: LedgerOwner, done: DoneResult): Promise<void> {
+    const params = [...keyParams(key), owner.runId, done.attempts, JSON.stringify(done.outputs)];
+    const result = await this.query(SQL.done, [...params, done.bytesIn, done.bytesOut, this.clock()], true);
+    if (result?.rowCount !== 1) throw new LedgerClaimLostError(key, owner);
+  }
+
+  async markFailed(key: LedgerKey, owner: LedgerOwner, reason: string, attempts: number): Promise<void> {
+    const result = await this.query(
+      SQL.failed,
+      [...keyParams(key), owner.runId, attempts, reason, this.clock()],
+      true,
+    );
+    if (result?.rowCount !== 1) throw new LedgerClaimLostError(key, owner);
+  }
+
+  async get(key: LedgerKey): Promise<LedgerEntry | undefined> {
+    const row = (await this.query<Row>(SQL.get, keyParams(key)))?.rows[0];
+    return row === undefined ? undefined : toEntry(row);
+  }
+
+  async listFailed(connection: string, limit = 1000): Promise<LedgerEntry[]> {
+    return ((await this.query<Row>(SQL.listFailed, [connection, limit]))?.rows ?? []).map(toEntry);
+  }
+
+  async stats(connection: string): Promise<LedgerStats> {
+    const stats: LedgerStats = { claimed: 0, done: 0, failed: 0, bytesIn: 0, bytesOut: 0 };
+    type StatRow = { state: Row['state']; n: number; bin: number | null; bout: number | null };
+    for (const row of (await this.query<StatRow>(SQL.stats, [connection]))?.rows ?? []) {
+      stats[row.state] = row.n;
+      stats.bytesIn += row.bin ?? 0;
+      stats.bytesOut += row.bout ?? 0;
+    }
+    return stats;
+  }
+
+  async summarize(connection?: string): Promise<ConnectionSummary[]> {
+    const counts = (await this.query(SQL.summaryCounts, [connection ?? null]))?.rows ?? [];
+    const reasons = (await this.query(SQL.summaryReasons, [connection ?? null]))?.rows ?? [];
+    return buildSummaries({ counts, reasons } as Parameters<typeof buildSummaries>[0]);
+  }
+
+  async prune(options: PruneOptions): Promise<number> {
+    const cutoff = options.finishedBefore.getTime();
+    if (options.dryRun) return (await this.query<{ n: number }>(SQL.pruneCount, [cutoff]))?.rows[0]?.n ?? 0;
+    return (await this.query(SQL.prune, [cutoff], true))?.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ready.catch(() => undefined);
+    await releasePool(this.options.url);
+  }
+}
+
+function keyParams(key: LedgerKey): string[] {
+  return [key.connection, key.bucket, key.key, key.version];
+}
+
+function toEntry(row: Row): LedgerEntry {
+  const entry: LedgerEntry = {
+    connection: row.connection,
+    bucket: row.bucket,
+    key: row.key,
+    version: row.version,
+    state: row.state,
+    attempts: row.attempts,
+    outputs: row.outputs,
+    bytesIn: Number(row.bytes_in),
+    bytesOut: Number(row.bytes_out),
+    runId: row.run_id,
+    claimedAt: new Date(Number(row.claimed_at)),
+  };
+  if (row.reason !== null) entry.reason = row.reason;
+  if (row.finished_at !== null) entry.finishedAt = new Date(Number(row.finished_at));
+  return entry;
+}

@@ -1,0 +1,59 @@
+/**
+ * How many S3 requests an object costs, counted by the sandbox: the figure behind batch throughput
+ * (docs/performance.md). A copy asks HeadObject (the source's content type and metadata, which the
+ * listing does not carry and a metadata-replacing copy must resend) and CopyObject conditioned on
+ * the listed ETag; a streamed processor asks GetObject and PutObject; the listing's ETag is the
+ * ledger version, so nothing asks S3 again for it; a re-run of done objects costs no request per
+ * object at all.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { type BatchWorld, createBatchWorld } from './batch-world.js';
+
+const OBJECTS = 6;
+
+let sandbox: TestSandbox;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(() => sandbox.close());
+
+/** S3 requests of the run, without the once-per-run ones (listing, bucket regions). */
+function perObjectRequests(counts: Record<string, number>): Record<string, number> {
+  const once = new Set(['s3:ListObjectsV2', 's3:HeadBucket', 's3:GetBucketLocation']);
+  return Object.fromEntries(
+    Object.entries(counts).filter(([name]) => name.startsWith('s3:') && !once.has(name)),
+  );
+}
+
+describe('S3 requests per object in a batch', () => {
+  let world: BatchWorld;
+  afterEach(() => world.close());
+
+  async function runCounted(): Promise<Record<string, number>> {
+    sandbox.server.requestCounts(true);
+    await world.run();
+    return sandbox.server.requestCounts(true);
+  }
+
+  it('copies each object with one HeadObject and one CopyObject, and a re-run asks nothing per object', async () => {
+    world = await createBatchWorld(sandbox);
+    for (let i = 0; i < OBJECTS; i++) await world.put(`in/${i}.txt`, `object ${i}`, 'text/plain');
+
+    const counts = await runCounted();
+    expect(perObjectRequests(counts)).toEqual({ 's3:HeadObject': OBJECTS, 's3:CopyObject': OBJECTS });
+    expect(counts['s3:ListObjectsV2']).toBe(1);
+
+    expect(perObjectRequests(await runCounted())).toEqual({});
+  });
+
+  it('streams each object through gzip with one GetObject and one PutObject', async () => {
+    world = await createBatchWorld(sandbox, { processor: { type: 'gzip' } });
+    for (let i = 0; i < OBJECTS; i++) await world.put(`in/${i}.log`, `line ${i}\n`.repeat(100));
+
+    expect(perObjectRequests(await runCounted())).toEqual({
+      's3:GetObject': OBJECTS,
+      's3:PutObject': OBJECTS,
+    });
+  });
+});
