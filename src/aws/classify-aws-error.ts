@@ -96,3 +96,21 @@ export function classifyAwsError(error: unknown): FailureKind {
   // retrying this item gives the same answer.
   return 'permanent';
 }
+
+/** Refusals of the caller's identity: on a queue or a listing they hold for every request. */
+const AUTH_CODES = new Set([
+  ...MISCONFIGURATION_CODES,
+  'AccessDenied',
+  'AccessDeniedException',
+  'ExpiredToken',
+]);
+
+/**
+ * True when AWS refused who is asking (bad, expired or unauthorised credentials), as opposed to
+ * a failure of this one request. Loops that poll (the queue's receive loop) pause longer after it.
+ */
+export function isAuthFailure(error: unknown): boolean {
+  if (error instanceof CredentialsError || error instanceof AssumeRoleError) return true;
+  const code = awsErrorCode(error);
+  return code !== undefined && AUTH_CODES.has(code);
+}

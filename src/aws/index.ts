@@ -8,7 +8,7 @@ export {
   describeAuthVariant,
   stsRegionFor,
 } from './auth-variant.js';
-export { classifyAwsError } from './classify-aws-error.js';
+export { classifyAwsError, isAuthFailure } from './classify-aws-error.js';
 export {
   type AwsSettings,
   type ClientOptions,

@@ -10,7 +10,7 @@ import type { SourceObject } from '../core/source-object.js';
 import type { Logger } from '../observe/logger.js';
 import { type BuiltPipeline, buildPipeline } from '../pipeline/build-pipeline.js';
 import { describeFailure } from '../pipeline/classify-failure.js';
-import type { ObjectOutcome, ObjectPipeline } from '../pipeline/object-pipeline.js';
+import { failedOutcome, type ObjectOutcome, type ObjectPipeline } from '../pipeline/object-pipeline.js';
 import { listBatchObjects } from '../sources/batch-lister.js';
 import { createLedger } from '../state/create-ledger.js';
 import type { Ledger } from '../state/ledger.js';
@@ -139,7 +139,7 @@ async function planBatch(
         try {
           plan.outputKey = pipeline.outputKeyFor(object.key);
         } catch (error) {
-          report.add({ status: 'failed', object, attempts: 0, reason: describeFailure(error) });
+          report.add(failedOutcome(object, 0, 'permanent', describeFailure(error), error));
           continue;
         }
       }

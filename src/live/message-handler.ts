@@ -50,8 +50,6 @@ export interface MessageHandlerOptions {
 /** What became of one object of a message, as the handler decides per object. */
 type Settled = 'done' | 'retry';
 
-const GAVE_UP = /\(gave up after \d+ attempts\)$/;
-
 export function createMessageHandler(
   options: MessageHandlerOptions,
 ): (message: Message, signal: AbortSignal) => Promise<void> {
@@ -171,7 +169,9 @@ async function handleObject(
     log.debug({ ...where, reason: outcome.reason }, 'object skipped');
     return ['done', outcome.reason];
   }
-  if (GAVE_UP.test(outcome.reason)) return ['retry', outcome.reason];
+  // Out of the pipeline's attempts for a transient reason: the queue's redelivery tries again
+  // later (and its dead-letter queue ends it); a permanent failure is recorded, the message deleted.
+  if (outcome.kind === 'transient') return ['retry', outcome.reason];
   stats.object('failed');
   stats.error(new Error(`s3://${object.bucket}/${object.key}: ${outcome.reason}`));
   log.warn({ ...where, reason: outcome.reason }, 'object failed; recorded in the ledger');

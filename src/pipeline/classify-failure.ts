@@ -7,14 +7,6 @@ import { ProcessorError } from '../processors/processor-error.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';
 import { OutputKeyError } from './key-template.js';
 
-/** Stream errors of Node.js that mean the connection, not the object, failed mid-transfer. */
-const TRANSIENT_STREAM_CODES = new Set([
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'ECONNRESET',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-]);
-
 /** What the SDK calls an error response without a body (HEAD requests). */
 const HEAD_ONLY_CODES = new Set(['Unknown', 'UnknownError', 'Forbidden', 'NotFound']);
 
@@ -25,15 +17,14 @@ const STATUS_CODES: Record<number, string> = {
   412: 'PreconditionFailed',
 };
 
+/**
+ * The one place the pipeline sorts a failure: its own errors by class (each carries its kind),
+ * everything from AWS, the network or a stream by the AWS classifier (which knows the Node.js
+ * socket and stream codes). Never by message text.
+ */
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof ProcessorError) return error.retryable ? 'transient' : 'permanent';
   if (error instanceof OutputKeyError || error instanceof LedgerClaimLostError) return 'permanent';
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && TRANSIENT_STREAM_CODES.has(code)) return 'transient';
-  // The SDK reports a body cut short as a plain error; only the message says so.
-  if (error instanceof Error && /socket hang up|aborted|premature close|ECONNRESET/i.test(error.message)) {
-    if (classifyAwsError(error) === 'permanent' && awsErrorCode(error) === undefined) return 'transient';
-  }
   return classifyAwsError(error);
 }
 

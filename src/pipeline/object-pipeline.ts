@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { awsErrorCode } from '../aws/index.js';
 import type { Connection } from '../config/resolved-config.js';
 import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleepMs } from '../core/retry.js';
 import { ledgerVersionOf, type SourceObject, unquoteEtag } from '../core/source-object.js';
@@ -59,7 +60,32 @@ export type ObjectOutcome =
       details?: Record<string, unknown>;
     }
   | { status: 'skipped'; object: SourceObject; reason: SkipReason }
-  | { status: 'failed'; object: SourceObject; attempts: number; reason: string };
+  | {
+      status: 'failed';
+      object: SourceObject;
+      attempts: number;
+      reason: string;
+      /**
+       * Why it failed, decided where the failure was caught: `transient` (it ran out of attempts;
+       * another try later may succeed) or `permanent` (it will not). A misconfiguration is never an
+       * outcome: it stops the run. Callers decide on this, never on `reason`'s text.
+       */
+      kind: 'transient' | 'permanent';
+      /** The AWS error code, when the failure came from AWS. */
+      code?: string;
+    };
+
+/** A failed outcome of `kind`, with the AWS error code of `error` when it has one. */
+export function failedOutcome(
+  object: SourceObject,
+  attempts: number,
+  kind: 'transient' | 'permanent',
+  reason: string,
+  error: unknown,
+): Extract<ObjectOutcome, { status: 'failed' }> {
+  const code = awsErrorCode(error);
+  return { status: 'failed', object, attempts, reason, kind, ...(code === undefined ? {} : { code }) };
+}
 
 const silentLog: ProcessorLog = { debug() {}, info() {}, warn() {} };
 
@@ -114,7 +140,7 @@ export class ObjectPipeline {
       ledgerKey = await this.ledgerKeyOf(object, signal);
     } catch (error) {
       if (classifyFailure(error) !== 'permanent' || signal?.aborted) throw error;
-      return { status: 'failed', object, attempts: 1, reason: describeFailure(error) };
+      return failedOutcome(object, 1, 'permanent', describeFailure(error), error);
     }
     const claim = await this.options.ledger.claim(ledgerKey, {
       owner: this.owner,
@@ -203,7 +229,7 @@ export class ObjectPipeline {
         if (!(failure instanceof LedgerClaimLostError)) {
           await ledger.markFailed(ledgerKey, this.owner, final, attempt);
         }
-        return { status: 'failed', object, attempts: attempt, reason: final };
+        return failedOutcome(object, attempt, kind, final, failure);
       }
     }
   }

@@ -16,6 +16,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { isAuthFailure } from '../aws/index.js';
 import { DeleteBatcher } from './delete-batcher.js';
 import { VisibilityKeepalive } from './visibility-keepalive.js';
 
@@ -60,16 +61,6 @@ export interface SqsConsumerEvents {
   receiveSucceeded(): void;
   deleteError(message: Message, code: string): void;
 }
-
-const AUTH_ERRORS = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'ExpiredToken',
-  'InvalidClientTokenId',
-  'SignatureDoesNotMatch',
-  'UnrecognizedClientException',
-  'CredentialsProviderError',
-]);
 
 export const defaultFailureBackoffSec = (receiveCount: number): number =>
   Math.min(15 * 60, 2 ** Math.max(0, Math.min(receiveCount, 10)));
@@ -201,8 +192,7 @@ export class SqsConsumer {
         for (const message of messages) this.dispatch(message);
       } catch (error) {
         if (this.stopReceiving.signal.aborted) break;
-        const code = (error as { name?: string }).name ?? '';
-        const pauseMs = AUTH_ERRORS.has(code) ? (this.options.authErrorBackoffMs ?? 30_000) : errorPauseMs;
+        const pauseMs = isAuthFailure(error) ? (this.options.authErrorBackoffMs ?? 30_000) : errorPauseMs;
         this.emit('receiveError', error, pauseMs);
         await this.pause(pauseMs);
         errorPauseMs = Math.min(60_000, errorPauseMs * 2);

@@ -156,6 +156,7 @@ describe('the batch report', () => {
       status: 'failed',
       object: { bucket: 'b', key: 'bad key' },
       attempts: 1,
+      kind: 'permanent',
       reason: 'AccessDenied: no',
     });
     now = 3_000;

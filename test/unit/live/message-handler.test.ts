@@ -110,7 +110,14 @@ describe('a message is deleted only when every object in it is done', () => {
 
   it('resolves when an object failed permanently (the failure is recorded by the pipeline)', async () => {
     const fakes = handlerWith({
-      outcome: (object) => ({ status: 'failed', object, attempts: 1, reason: 'AccessDenied: Access Denied' }),
+      outcome: (object) => ({
+        status: 'failed',
+        object,
+        attempts: 1,
+        reason: 'AccessDenied: Access Denied',
+        kind: 'permanent',
+        code: 'AccessDenied',
+      }),
     });
     await fakes.handle(message({ Records: [record('in/a.txt')] }));
     expect(fakes.stats.snapshot()).toMatchObject({ failed: 1, messagesDone: 1 });
@@ -134,6 +141,8 @@ describe('a message is deleted only when every object in it is done', () => {
               object,
               attempts: 5,
               reason: 'SlowDown: Please reduce your request rate. (gave up after 5 attempts)',
+              kind: 'transient',
+              code: 'SlowDown',
             }
           : { status: 'processed', object, attempts: 1, bytesIn: 1, bytesOut: 1, outputs: [] },
     });

@@ -220,6 +220,8 @@ describe('the object pipeline', () => {
         object,
         attempts: 1,
         reason: 'AccessDenied: it went wrong',
+        kind: 'permanent',
+        code: 'AccessDenied',
       });
       expect(waits).toEqual([]);
       const [failed] = await ledger.listFailed('acme');
