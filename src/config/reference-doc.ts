@@ -10,7 +10,9 @@ interface Section {
   rows: string[];
 }
 
-const code = (value: unknown) => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+// An empty string shows as "" (a bare pair of backticks renders as nothing).
+const code = (value: unknown) =>
+  value === '' ? '`""`' : `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** Plain words for the JSON Schema formats the configuration uses. */
@@ -50,8 +52,10 @@ function rangeOf(node: JsonSchemaNode): string {
   // A person reads the format's name, not the regular expression zod derives from it.
   const format = typeof n.format === 'string' ? FORMATS[n.format] : undefined;
   if (format !== undefined) parts.push(format);
+  else if (typeof n['x-allowed'] === 'string') parts.push(n['x-allowed']);
   else if (typeof n.pattern === 'string') parts.push(`pattern ${code(n.pattern)}`);
-  if (typeof n.format === 'string' && format === undefined) parts.push(`format ${n.format}`);
+  if (typeof n.format === 'string' && format === undefined && n['x-allowed'] === undefined)
+    parts.push(`format ${n.format}`);
   if (typeof n.prefix === 'string') parts.push(`starts with ${code(n.prefix)}`);
   return parts.join('; ');
 }
@@ -105,7 +109,7 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
 /** The Markdown reference. */
 export function renderConfigReference(): string {
   const sections: Section[] = [];
-  walk(configJsonSchema(), '', sections, 'Top level');
+  walk(configJsonSchema({ allowedWords: true }), '', sections, 'Top level');
   const body = sections
     .filter((s) => s.rows.length > 0)
     .map((s) => {

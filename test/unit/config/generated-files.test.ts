@@ -45,6 +45,18 @@ describe('files generated from the schema', () => {
     expect(reference).not.toContain('02-29');
   });
 
+  it('no Allowed cell shows a regular expression: every pattern is said in words', () => {
+    const reference = renderConfigReference();
+    const rows = reference.split('\n').filter((line) => line.startsWith('| `'));
+    const allowed = rows.map((line) => line.split(' | ')[3] ?? '');
+    expect(allowed.filter((cell) => /pattern|\^|\$`|format /.test(cell))).toEqual([]);
+    const row = (key: string) => rows.find((line) => line.startsWith(`| \`${key}\` |`));
+    expect(row('accountId')).toContain('| a 12-digit AWS account ID in quotes, e.g. "222222222222" |');
+    expect(row('kmsKeyArn')).toContain('| a KMS key ARN starting with arn: |');
+    // An empty default reads as "" rather than as an empty pair of backticks.
+    expect(row('outputSuffix')).toContain('| string | `""` |');
+  });
+
   it('the reference lists every contract key with its default and range', () => {
     const doc = renderConfigReference();
     expect(doc).toContain('| `assumeRoleFlag` | boolean | `false` |');
