@@ -8,6 +8,7 @@
 import { resolveConfigPath } from '../../config/index.js';
 import { startLive } from '../../live/run-live.js';
 import { createLogger } from '../../observe/logger.js';
+import { listenForStopSignals } from '../stop-signals.js';
 
 /** The parsed flags of `bucketbridge live`, defaults applied. */
 export interface LiveFlags {
@@ -23,25 +24,7 @@ export interface LiveFlags {
 
 export async function runLiveCommand(flags: LiveFlags): Promise<void> {
   const logger = createLogger();
-  let signalled: NodeJS.Signals | undefined;
-  let wake: (() => void) | undefined;
-  const stopRequested = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled !== undefined) {
-      logger.warn({ signal }, 'second signal: exiting at once');
-      process.exit(130);
-    }
-    signalled = signal;
-    logger.info(
-      { signal, graceMs: flags.graceMs },
-      'stopping: in-flight work may finish (send it again to exit at once)',
-    );
-    wake?.();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = listenForStopSignals(logger, flags.graceMs);
   try {
     const run = await startLive({
       configPath: resolveConfigPath(flags.config),
@@ -51,11 +34,10 @@ export async function runLiveCommand(flags: LiveFlags): Promise<void> {
       consumer: { waitTimeSec: flags.pollWaitSec },
     });
     logger.info({ connections: run.connections.map((c) => c.name) }, 'live: running');
-    await stopRequested;
+    await stop.requested;
     await run.stop(flags.graceMs);
     logger.info('live: stopped');
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
 }

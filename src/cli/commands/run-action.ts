@@ -7,6 +7,7 @@
 import { resolveConfigPath } from '../../config/index.js';
 import { createLogger } from '../../observe/logger.js';
 import { startService } from '../../service/run-service.js';
+import { listenForStopSignals } from '../stop-signals.js';
 
 /** The parsed flags of `bucketbridge run`, defaults applied. */
 export interface RunFlags {
@@ -21,27 +22,9 @@ export interface RunFlags {
 
 export async function runServiceCommand(flags: RunFlags): Promise<void> {
   const logger = createLogger();
-  let signalled: NodeJS.Signals | undefined;
-  let wake: (() => void) | undefined;
-  const stopRequested = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
-  const onStop = (signal: NodeJS.Signals) => {
-    if (signalled !== undefined) {
-      logger.warn({ signal }, 'second signal: exiting at once');
-      process.exit(130);
-    }
-    signalled = signal;
-    logger.info(
-      { signal, graceMs: flags.graceMs },
-      'stopping: in-flight work may finish (send it again to exit at once)',
-    );
-    wake?.();
-  };
+  const stop = listenForStopSignals(logger, flags.graceMs);
   let reload: (() => void) | undefined;
   const onHangup = () => reload?.();
-  process.on('SIGINT', onStop);
-  process.on('SIGTERM', onStop);
   // Installed before the service starts: an early SIGHUP must not kill the process (its default).
   process.on('SIGHUP', onHangup);
   try {
@@ -56,12 +39,11 @@ export async function runServiceCommand(flags: RunFlags): Promise<void> {
       logger.info('SIGHUP: reloading the configuration');
       void service.reload();
     };
-    await stopRequested;
+    await stop.requested;
     await service.stop(flags.graceMs);
     logger.info('service: stopped');
   } finally {
-    process.off('SIGINT', onStop);
-    process.off('SIGTERM', onStop);
+    stop.dispose();
     process.off('SIGHUP', onHangup);
   }
 }
