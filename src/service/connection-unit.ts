@@ -137,7 +137,9 @@ export class ConnectionUnit {
     while (!this.stopping) {
       const startedAt = new Date();
       this.nextRun = undefined;
-      this.setState('running');
+      // A retry of a failing connection stays `failing` until a run succeeds, so that the state
+      // and `bucketbridge_connection_up` do not flicker to healthy on every attempt.
+      if (this.currentState !== 'failing') this.setState('running');
       try {
         await this.runWithGrace(work);
         this.failures = 0;

@@ -81,13 +81,21 @@ describe('a batch unit', () => {
 
   it('a failing run puts it in failing with the last error and retries with exponential backoff capped at 5 minutes', async () => {
     const batch = fakeBatch(undefined, (run) => (run <= 12 ? new Error(`AccessDenied ${run}`) : undefined));
-    const unit = new ConnectionUnit({ name: 'a', work: batch.work, ...noJitter });
+    const states: string[] = [];
+    const unit = new ConnectionUnit({
+      name: 'a',
+      work: batch.work,
+      ...noJitter,
+      onStateChange: (changed) => states.push(changed.state),
+    });
     unit.start();
     await vi.advanceTimersByTimeAsync(10);
     expect(unit.state).toBe('failing');
     expect(unit.lastError).toEqual({ message: 'AccessDenied 1', at: '2026-01-01T00:00:00.010Z' });
     await vi.advanceTimersByTimeAsync(3 * 3600_000);
     expect(unit.state).toBe('idle');
+    // Retries stay `failing` until a run succeeds: no flicker to healthy on each attempt.
+    expect(states).toEqual(['running', 'failing', 'idle']);
     expect(unit.lastError).toBeUndefined();
     const gapsMs = batch.runs.slice(1).map((d, i) => d.getTime() - batch.runs[i]!.getTime() - 10);
     // 1 s, 2 s, 4 s ... doubling, then never more than 5 minutes.
