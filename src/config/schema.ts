@@ -22,6 +22,7 @@ import {
   roleArnSchema,
   sessionNameSchema,
 } from './schema-primitives.js';
+import { previousExternalIdsSchema } from './schema-external-ids.js';
 import { processorSchema } from './schema-processors.js';
 import { scheduleSchema, serviceSchema } from './schema-service.js';
 
@@ -216,6 +217,7 @@ export const connectionSchema = z
       .default([])
       .describe('Role ARNs assumed in order (role chaining); at least one when assumeRoleFlag is true.'),
     externalId: externalIdSchema.optional().describe("External ID the customer's trust policy requires."),
+    previousExternalIds: previousExternalIdsSchema,
     sessionName: sessionNameSchema
       .optional()
       .describe("Role session name shown in the customer's CloudTrail. Default `bucketbridge-<name>`."),
