@@ -18,7 +18,10 @@ export const previousExternalIdsSchema = z
   );
 
 /** The problems of one connection's `previousExternalIds` that the list's own schema cannot see. */
-export function previousExternalIdsProblems(connection: Record<string, unknown>, index: number): RawProblem[] {
+export function previousExternalIdsProblems(
+  connection: Record<string, unknown>,
+  index: number,
+): RawProblem[] {
   const previous = connection.previousExternalIds;
   if (!Array.isArray(previous)) return [];
   const at = (...rest: (string | number)[]) => ['connections', index, ...rest];

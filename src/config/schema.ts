@@ -9,6 +9,7 @@
  * Rules that span several keys live in `cross-field-rules.ts`.
  */
 import { z } from 'zod';
+import { previousExternalIdsSchema } from './schema-external-ids.js';
 import {
   accountIdSchema,
   bucketNameSchema,
@@ -22,7 +23,6 @@ import {
   roleArnSchema,
   sessionNameSchema,
 } from './schema-primitives.js';
-import { previousExternalIdsSchema } from './schema-external-ids.js';
 import { processorSchema } from './schema-processors.js';
 import { scheduleSchema, serviceSchema } from './schema-service.js';
 
