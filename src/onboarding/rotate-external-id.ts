@@ -13,8 +13,7 @@ import { writeFileAtomic } from '../config/write-file-atomic.js';
 import { UsageError } from '../errors/index.js';
 import { generateExternalId, readConnectionNode } from './external-id.js';
 
-const ROTATED_COMMENT =
-  ' rotated by bucketbridge onboard: previousExternalIds stay trusted until --retire-external-id';
+const ROTATED_COMMENT = ' rotated by bucketbridge onboard --rotate-external-id';
 
 /** How a re-serialised file is printed: long values never folded, flow lists as users write them (`[a, b]`). */
 const PRINT_OPTIONS = { lineWidth: 0, flowCollectionPadding: false } as const;
