@@ -3,6 +3,7 @@ import { registerBatchCommand } from './batch.js';
 import { registerConfigCommands } from './config.js';
 import { registerDemoCommand } from './demo.js';
 import { registerInitCommand } from './init.js';
+import { registerLedgerCommands } from './ledger.js';
 import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
 import { registerPolicyCommands } from './policy.js';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerBatchCommand(program);
   registerLiveCommand(program);
   registerRunCommand(program);
+  registerLedgerCommands(program);
   registerSandboxCommand(program);
   registerDemoCommand(program);
 }
