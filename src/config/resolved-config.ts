@@ -48,8 +48,15 @@ export interface Connection
   processor: ProcessorSettings;
 }
 
+/** The `service` block, resolved. */
+export interface ServiceSettings extends Omit<ConfigFile['service'], 'verifyEvery'> {
+  /** How often `run` re-runs verify's checks per connection, in milliseconds (from `service.verifyEvery`, default 6h); 0: never. */
+  verifyEveryMs: number;
+}
+
 /** A configuration, resolved: what every command and library function reads. */
-export interface Config extends Omit<ConfigFile, 'connections'> {
+export interface Config extends Omit<ConfigFile, 'connections' | 'service'> {
+  service: ServiceSettings;
   connections: Connection[];
 }
 
@@ -97,7 +104,12 @@ export function resolveConnection(connection: ConnectionFile, aws: { region: str
  * by the loader; the cross-field rules have already passed.
  */
 export function resolveConfig(file: ConfigFile): Config {
-  return { ...file, connections: file.connections.map((c) => resolveConnection(c, file.aws)) };
+  const { verifyEvery, ...service } = file.service;
+  return {
+    ...file,
+    service: { ...service, verifyEveryMs: durationMs(verifyEvery, 'service.verifyEvery') },
+    connections: file.connections.map((c) => resolveConnection(c, file.aws)),
+  };
 }
 
 /**
