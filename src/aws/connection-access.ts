@@ -31,7 +31,7 @@ export interface ConnectionAccess {
 
 /** Options for {@link createConnectionAccess}. */
 export interface ConnectionAccessOptions {
-  config: Pick<Config, 'aws'>;
+  config: { aws: AwsSettings };
   connection: Connection;
   logger?: Logger | undefined;
   /** The vendor's own credentials. Default: the SDK's default chain. Tests inject static ones. */
