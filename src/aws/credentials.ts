@@ -110,7 +110,11 @@ export function fromConnection(options: ConnectionCredentialsOptions): AwsCreden
         ...(externalId === undefined ? {} : { ExternalId: externalId }),
       },
       masterCredentials: master,
-      clientConfig: clientConfig({ settings, region: stsRegionFor(roleArn, settings.region) }),
+      clientConfig: clientConfig({
+        settings,
+        region: stsRegionFor(roleArn, settings.region),
+        service: 'sts',
+      }),
     });
     const fetchHop = async (): Promise<AwsCredentialIdentity> => {
       try {

@@ -148,9 +148,15 @@ Rules across keys (checked by \`config validate\`):
 - A \`live\` block only with \`workflow: live\`; \`live.mode: sqs\` needs \`live.queueUrl\`.
 - A video processor takes \`crf\` or \`bitrate\`, not both; \`source.minSizeBytes\` <= \`source.maxSizeBytes\`; \`source.modifiedAfter\` < \`source.modifiedBefore\`.
 - Credentials (\`secretAccessKey\`, \`accessKeyId\`, \`sessionToken\`, ...) are rejected anywhere in the file: they come from the AWS credential chain.
+- \`aws.useFipsEndpoint\` and \`aws.useDualstackEndpoint\` cannot be combined with \`aws.endpoint\` or any \`aws.endpoints.*\`, and
+  \`aws.useFipsEndpoint\` not with a connection in a China region (S3 has no FIPS endpoints there): the AWS SDK refuses these,
+  so the file is refused first, with the reason. These rules see the environment's overrides too.
 
 Environment overrides (highest first): the endpoint from \`BUCKETBRIDGE_ENDPOINT\`, then \`AWS_ENDPOINT_URL\`, then \`aws.endpoint\`;
-the region from \`AWS_REGION\`, then \`AWS_DEFAULT_REGION\`, then \`aws.region\`.
+one service's endpoint from \`AWS_ENDPOINT_URL_S3\` (\`_STS\`, \`_SQS\`, \`_SNS\`), then \`aws.endpoints.s3\` (...);
+the region from \`AWS_REGION\`, then \`AWS_DEFAULT_REGION\`, then \`aws.region\`; \`AWS_USE_FIPS_ENDPOINT\` and
+\`AWS_USE_DUALSTACK_ENDPOINT\` (exactly \`true\` or \`false\`, as the SDK reads them), then \`aws.useFipsEndpoint\` and
+\`aws.useDualstackEndpoint\`. A service's own endpoint wins over \`aws.endpoint\` for that service.
 
 Regions: \`aws.region\` is the vendor's (STS, the vendor's queues); a connection's \`region\` is the customer's
 (its buckets and topic; default \`aws.region\` after the overrides). Objects are processed in the source bucket's

@@ -57,8 +57,15 @@ export interface LedgerRetention {
   includeBatch: boolean;
 }
 
+/** The `service` block, resolved. */
+export interface ServiceSettings extends Omit<ConfigFile['service'], 'verifyEvery'> {
+  /** How often `run` re-runs verify's checks per connection, in milliseconds (from `service.verifyEvery`, default 6h); 0: never. */
+  verifyEveryMs: number;
+}
+
 /** A configuration, resolved: what every command and library function reads. */
-export interface Config extends Omit<ConfigFile, 'connections' | 'ledger'> {
+export interface Config extends Omit<ConfigFile, 'connections' | 'service' | 'ledger'> {
+  service: ServiceSettings;
   /** The ledger's location, `sqlite:PATH` or `postgres://...` (the string form, or `ledger.url`). */
   ledger: string;
   /** Absent when `ledger.retention` is not set: entries are kept forever. */
@@ -113,10 +120,12 @@ export function resolveConnection(connection: ConnectionFile, aws: { region: str
  * by the loader; the cross-field rules have already passed.
  */
 export function resolveConfig(file: ConfigFile): Config {
-  const { ledger, ...rest } = file;
+  const { ledger, service: serviceFile, ...rest } = file;
+  const { verifyEvery, ...service } = serviceFile;
   const retention = typeof ledger === 'string' ? undefined : ledger.retention;
   return {
     ...rest,
+    service: { ...service, verifyEveryMs: durationMs(verifyEvery, 'service.verifyEvery') },
     ledger: typeof ledger === 'string' ? ledger : ledger.url,
     ...(retention === undefined || typeof ledger === 'string'
       ? {}

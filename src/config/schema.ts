@@ -9,6 +9,7 @@
  * Rules that span several keys live in `cross-field-rules.ts`.
  */
 import { z } from 'zod';
+import { awsSchema } from './schema-aws.js';
 import { ledgerSchema } from './schema-ledger.js';
 import {
   accountIdSchema,
@@ -261,31 +262,7 @@ export const configSchema = z
           .describe('Principals that may assume customer roles (written into trust policies).'),
       })
       .describe('The vendor: the account that runs bucketbridge.'),
-    aws: z
-      .strictObject({
-        region: regionSchema
-          .default('us-east-1')
-          .describe(
-            "The vendor's region: STS and the vendor's own queues. Also the default of each connection's `region`. Overridden by AWS_REGION, then AWS_DEFAULT_REGION.",
-          ),
-        endpoint: z
-          .url('an http(s) URL such as http://127.0.0.1:4566')
-          .optional()
-          .describe(
-            'Endpoint override for a local stand-in (the sandbox); unset for real AWS. Overridden by BUCKETBRIDGE_ENDPOINT, then AWS_ENDPOINT_URL.',
-          ),
-        maxAttempts: z
-          .number()
-          .int()
-          .min(1)
-          .max(20)
-          .default(5)
-          .describe('SDK attempts per request (throttling and 5xx are retried).'),
-      })
-      .default({ region: 'us-east-1', maxAttempts: 5 })
-      .describe(
-        'How bucketbridge talks to AWS. Credentials never go here: they come from the AWS credential chain.',
-      ),
+    aws: awsSchema,
     processing: z
       .strictObject({
         regions: z

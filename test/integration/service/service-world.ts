@@ -39,6 +39,7 @@ export interface ServiceStatusDoc {
     counters: Record<string, number>;
     lastError: { message: string; code?: string; at: string } | null;
     nextRunAt: string | null;
+    lastVerify: { at: string; passed: boolean; failedChecks: string[] } | null;
   }>;
 }
 
