@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerBatchCommand } from './batch.js';
 import { registerConfigCommands } from './config.js';
 import { registerDemoCommand } from './demo.js';
+import { registerDlqCommands } from './dlq.js';
 import { registerInitCommand } from './init.js';
 import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerBatchCommand(program);
   registerLiveCommand(program);
   registerRunCommand(program);
+  registerDlqCommands(program);
   registerSandboxCommand(program);
   registerDemoCommand(program);
 }
