@@ -34,6 +34,12 @@ function typeOf(node: JsonSchemaNode): string {
 }
 
 function rangeOf(node: JsonSchemaNode): string {
+  // A value-or-block key (`ledger`): what the value form allows; the block has its own section.
+  if (node.anyOf?.some((form) => form.type === 'object'))
+    return node.anyOf
+      .map(rangeOf)
+      .filter((text) => text !== '')
+      .join('; or ');
   const parts: string[] = [];
   const duration = node['x-duration'];
   if (typeof duration === 'string' && duration !== 'any')
@@ -85,6 +91,8 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
     const element = child.type === 'array' && child.items ? child.items : child;
     const childPath = child.type === 'array' ? `${keyPath}[]` : keyPath;
     const variants = element.oneOf;
+    // A key written as a value or as a block (`ledger`): the block's keys get their own section.
+    const blockForm = element.anyOf?.find((form) => form.type === 'object' && form.properties);
     if (variants) {
       nested.push(() => {
         for (const variant of variants) {
@@ -101,6 +109,8 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
       });
     } else if (element.type === 'object' && element.properties) {
       nested.push(() => walk(element, childPath, sections));
+    } else if (blockForm) {
+      nested.push(() => walk({ ...blockForm, description: element.description }, childPath, sections));
     }
   }
   for (const next of nested) next();

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { awsSchema } from './schema-aws.js';
+import { ledgerSchema } from './schema-ledger.js';
 import {
   accountIdSchema,
   bucketNameSchema,
@@ -275,14 +276,7 @@ export const configSchema = z
       })
       .default({ regions: ['us-east-1'], defaultRegion: 'us-east-1' })
       .describe('Where objects are processed.'),
-    ledger: z
-      .string()
-      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
-      .default('sqlite:./bucketbridge.db')
-      .describe(
-        'Ledger location: `sqlite:PATH` (relative to the config file; one machine) or ' +
-          '`postgres://USER@HOST:PORT/DB` (many workers; password from PGPASSWORD or ~/.pgpass, TLS by `sslmode`; see docs/scale-out.md).',
-      ),
+    ledger: ledgerSchema,
     service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })

@@ -13,6 +13,7 @@ import type { ConnectionUnit } from './connection-unit.js';
 import { connectionWork } from './connection-work.js';
 import { DriftWatch } from './drift-watch.js';
 import { type HttpEndpoint, startHttpEndpoint } from './http-endpoint.js';
+import { startLedgerRetention } from './ledger-retention-job.js';
 import { connectionFingerprint, readReloadedConfig } from './reload-config.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { buildStatus, isReady, type ServiceStatus } from './service-status.js';
@@ -174,6 +175,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     { address: endpoint.url, connections: supervisor.connections().map((c) => c.connection.name) },
     'service: listening',
   );
+  const retention = startLedgerRetention({ ledger, config: () => loaded.config, logger });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -183,7 +185,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     reload,
     stop(graceMs) {
       stopping ??= (async () => {
-        await Promise.all([supervisor.stop(graceMs), drift.stop()]);
+        await Promise.all([supervisor.stop(graceMs), drift.stop(), retention.stop()]);
         await endpoint.close();
         await ledger.close();
       })();

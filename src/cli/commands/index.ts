@@ -4,6 +4,7 @@ import { registerConfigCommands } from './config.js';
 import { registerDemoCommand } from './demo.js';
 import { registerDlqCommands } from './dlq.js';
 import { registerInitCommand } from './init.js';
+import { registerLedgerCommands } from './ledger.js';
 import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
 import { registerPolicyCommands } from './policy.js';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   registerLiveCommand(program);
   registerRunCommand(program);
   registerDlqCommands(program);
+  registerLedgerCommands(program);
   registerSandboxCommand(program);
   registerDemoCommand(program);
 }
