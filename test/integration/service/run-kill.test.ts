@@ -11,13 +11,7 @@ import { createLedger } from '../../../src/state/create-ledger.js';
 import type { Ledger, LedgerEntry } from '../../../src/state/ledger.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  createServiceWorld,
-  parsePrometheusText,
-  type ServiceProcess,
-  type ServiceWorld,
-  sample,
-} from './service-world.js';
+import { createServiceWorld, type ServiceProcess, type ServiceWorld, sample } from './service-world.js';
 
 let sandbox: TestSandbox;
 let world: ServiceWorld;
@@ -56,12 +50,8 @@ async function entries(connection: 'acme' | 'nightly', keys: string[]) {
 const doneKeys = (found: Map<string, LedgerEntry | undefined>) =>
   [...found].filter(([, entry]) => entry?.state === 'done').map(([key]) => key);
 
-async function processed(service: ServiceProcess, connection: string): Promise<number> {
-  const text = await (await fetch(`${await service.url()}/metrics`)).text();
-  return (
-    sample(parsePrometheusText(text), 'bucketbridge_objects_total', { connection, outcome: 'processed' }) ?? 0
-  );
-}
+const processed = async (service: ServiceProcess, connection: string) =>
+  sample(await service.metrics(), 'bucketbridge_objects_total', { connection, outcome: 'processed' }) ?? 0;
 
 describe('kill -9 of run, then a restart', () => {
   it('loses nothing and processes nothing twice', async () => {

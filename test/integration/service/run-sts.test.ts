@@ -13,13 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  createServiceWorld,
-  parsePrometheusText,
-  type ServiceProcess,
-  type ServiceWorld,
-  sample,
-} from './service-world.js';
+import { createServiceWorld, type ServiceProcess, type ServiceWorld, sample } from './service-world.js';
 
 // Expiration carries whole seconds, so a session is replaced 4 to 6 s after the previous one: over
 // 15 s that is 3 or 4 sessions, never 5.
@@ -68,7 +62,7 @@ describe('AssumeRole calls over three short credential lifetimes', () => {
     const windowEndMs = firstIssuedMs + 3 * LIFETIME_SEC * 1000;
     await waitFor('three credential lifetimes', () => Date.now() >= windowEndMs, 4 * LIFETIME_SEC * 1000);
     const requests = sandbox.server.requestCounts();
-    const metrics = parsePrometheusText(await (await fetch(`${await service.url()}/metrics`)).text());
+    const metrics = await service.metrics();
 
     for (const connection of connections) {
       const calls = sample(metrics, 'bucketbridge_sts_assume_role_total', { connection, result: 'success' });

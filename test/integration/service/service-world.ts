@@ -33,6 +33,8 @@ export interface ServiceProcess extends CliProcess {
   /** The endpoint's base URL, from the `service: listening` log line. */
   url(): Promise<string>;
   status(): Promise<ServiceStatusDoc>;
+  /** `/metrics`, parsed ({@link parsePrometheusText}); {@link sample} reads one value. */
+  metrics(): Promise<Map<string, number>>;
   logs(msg: string): Array<Record<string, unknown>>;
 }
 
@@ -105,6 +107,9 @@ export async function createServiceWorld(
         async status() {
           const response = await fetch(`${await url()}/api/status`);
           return (await response.json()) as ServiceStatusDoc;
+        },
+        async metrics() {
+          return parsePrometheusText(await (await fetch(`${await url()}/metrics`)).text());
         },
       };
     },
