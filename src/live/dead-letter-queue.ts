@@ -10,6 +10,7 @@ import { awsErrorCode, messageOf } from '../aws/errors.js';
 import { resolveLiveTarget } from '../aws/live-target.js';
 import type { Config, Connection } from '../config/resolved-config.js';
 import { UsageError, WorkFailedError } from '../errors/index.js';
+import { isMissingQueue, queueArnOf } from './vendor-queue.js';
 
 /** A live connection's queues, and the client that may read them. */
 export interface DeadLetterQueues {
@@ -74,7 +75,7 @@ export async function resolveDeadLetterQueues(
           (error: unknown) => {
             throw new WorkFailedError(
               `connection ${connection.name}: cannot find the vendor's queue ${name}: ${awsErrorCode(error) ?? 'Error'}: ${messageOf(error)}` +
-                (awsErrorCode(error)?.includes('NonExistentQueue')
+                (isMissingQueue(error)
                   ? ' (bucketbridge live or run creates it when the connection first starts)'
                   : ''),
               { cause: error },
@@ -129,11 +130,4 @@ export async function resolveDeadLetterQueues(
       { cause: error },
     );
   }
-}
-
-async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  return Attributes?.QueueArn ?? '';
 }

@@ -36,6 +36,8 @@ export interface StartServiceOptions {
   reloadGraceMs?: number | undefined;
   /** Retry delays of failing connections (tests shorten them). */
   unitRetry?: { baseRetryDelayMs?: number; maxRetryDelayMs?: number } | undefined;
+  /** From start to the first `ledger.retention` prune, in milliseconds (tests shorten it). Default 60000. */
+  retentionFirstDelayMs?: number | undefined;
 }
 
 export interface RunningService {
@@ -175,7 +177,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     { address: endpoint.url, connections: supervisor.connections().map((c) => c.connection.name) },
     'service: listening',
   );
-  const retention = startLedgerRetention({ ledger, config: () => loaded.config, logger });
+  const retention = startLedgerRetention({
+    ledger,
+    config: () => loaded.config,
+    logger,
+    firstDelayMs: options.retentionFirstDelayMs,
+  });
 
   let stopping: Promise<void> | undefined;
   return {

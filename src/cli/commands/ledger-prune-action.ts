@@ -9,7 +9,7 @@ import { ledgerLabel, loadForLedger, onLedger } from './ledger-access.js';
 export interface LedgerPruneFlags {
   config?: string;
   /** From `--older-than`, in milliseconds (already at least 14 days). */
-  olderThan: number;
+  olderThanMs: number;
   connection?: string;
   includeBatch?: boolean;
   dryRun?: boolean;
@@ -27,7 +27,7 @@ export async function runLedgerPrune(flags: LedgerPruneFlags): Promise<void> {
     const ledger = flags.dryRun ? probe : createLedger({ setting, configPath: loaded.path });
     try {
       return await applyRetention(ledger, {
-        olderThanMs: flags.olderThan,
+        olderThanMs: flags.olderThanMs,
         batchConnections: listingConnectionNames(config),
         includeBatch: flags.includeBatch,
         connection: flags.connection,
@@ -43,7 +43,7 @@ export async function runLedgerPrune(flags: LedgerPruneFlags): Promise<void> {
   const verb = flags.dryRun ? 'Would remove' : 'Removed';
   const lines = [
     `Ledger ${ledgerLabel(setting)}`,
-    `${verb} ${total} ${total === 1 ? 'entry' : 'entries'} finished more than ${formatRetention(flags.olderThan)} ago${total === 0 ? '.' : ':'}`,
+    `${verb} ${total} ${total === 1 ? 'entry' : 'entries'} finished more than ${formatRetention(flags.olderThanMs)} ago${total === 0 ? '.' : ':'}`,
     ...pruned.map((p) => `  ${p.connection}: ${p.done} done, ${p.failed} failed`),
   ];
   const kept = result?.keptBatch ?? [];

@@ -65,7 +65,8 @@ export function registerLedgerCommands(program: Command): void {
         dryRun?: boolean;
       }) => {
         const { runLedgerPrune } = await import('./ledger-prune-action.js');
-        await runLedgerPrune(flags);
+        const { olderThan, ...rest } = flags;
+        await runLedgerPrune({ ...rest, olderThanMs: olderThan });
       },
     );
 

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEAD_LETTER_ACTIONS } from '../../../src/live/dead-letter-queue.js';
 import type { DeadLetter } from '../../../src/live/dead-letters.js';
 import type { LiveRun } from '../../../src/live/run-live.js';
 import { createLedger } from '../../../src/state/create-ledger.js';
@@ -166,13 +167,7 @@ describe("dlq list and replay (sqs mode, the customer's queue)", () => {
         {
           Sid: 'HandleDeadLetters',
           Effect: 'Allow',
-          Action: [
-            'sqs:ChangeMessageVisibility',
-            'sqs:DeleteMessage',
-            'sqs:GetQueueAttributes',
-            'sqs:GetQueueUrl',
-            'sqs:ReceiveMessage',
-          ],
+          Action: DEAD_LETTER_ACTIONS,
           Resource: dlqArn,
         },
         { Sid: 'ReplayDeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queue },

@@ -13,13 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  createServiceWorld,
-  parsePrometheusText,
-  type ServiceProcess,
-  type ServiceWorld,
-  sample,
-} from './service-world.js';
+import { createServiceWorld, type ServiceProcess, type ServiceWorld, sample } from './service-world.js';
 
 let sandbox: TestSandbox;
 let world: ServiceWorld;
@@ -43,11 +37,7 @@ const lastVerify = async (name: string) =>
   (await service.status()).connections.find((c) => c.name === name)?.lastVerify ?? null;
 
 const failedChecksGauge = async (name: string) =>
-  sample(
-    parsePrometheusText(await (await fetch(`${await service.url()}/metrics`)).text()),
-    'bucketbridge_verify_failed_checks',
-    { connection: name },
-  );
+  sample(await service.metrics(), 'bucketbridge_verify_failed_checks', { connection: name });
 
 describe('drift detection (service.verifyEvery)', () => {
   it('passes for both connections once they have started', async () => {

@@ -19,6 +19,8 @@ export interface CliLedgerStore {
   setting: string;
   /** The setting as the CLI prints it (a password replaced by ***). */
   label: string;
+  /** The schema version this build migrates to. */
+  schemaVersion: number;
   open(now: () => number): MaintainedLedger;
   destroy(): Promise<void>;
 }
@@ -213,10 +215,14 @@ export function describeLedgerCli(backend: string, createStore: () => Promise<Cl
 
     it('migrate: says the version before and after, and a second run finds nothing to do', async () => {
       const first = await ledgerCli('migrate');
-      expect(first.stdout).toBe(`Ledger ${store.label}: schema migrated from version 0 to 1.\n`);
+      expect(first.stdout).toBe(
+        `Ledger ${store.label}: schema migrated from version 0 to ${store.schemaVersion}.\n`,
+      );
       expect(first.exitCode).toBe(0);
       const second = await ledgerCli('migrate');
-      expect(second.stdout).toBe(`Ledger ${store.label}: schema already at version 1; nothing to do.\n`);
+      expect(second.stdout).toBe(
+        `Ledger ${store.label}: schema already at version ${store.schemaVersion}; nothing to do.\n`,
+      );
     });
 
     it.each([

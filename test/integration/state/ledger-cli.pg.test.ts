@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../../../src/state/postgres-ledger.js';
+import { POSTGRES_SCHEMA_VERSION } from '../../../src/state/postgres-migrations.js';
 import { createTestDatabase } from '../../helpers/postgres.js';
 import { CLEAN_ENV, runCli } from '../../helpers/run-cli.js';
 import { configText, describeLedgerCli } from './ledger-cli-suite.js';
@@ -19,6 +20,7 @@ describeLedgerCli('postgresql', async () => {
   return {
     setting: database.url,
     label: redacted(database.url),
+    schemaVersion: POSTGRES_SCHEMA_VERSION,
     open: (now) => new PostgresLedger({ url: database.url, now }),
     destroy: () => database.drop(),
   };
@@ -40,8 +42,8 @@ describe('bucketbridge ledger on PostgreSQL, beyond the shared suite', () => {
         expect(results.map((r) => r.exitCode)).toEqual([0, 0]);
         const label = redacted(database.url);
         expect(results.map((r) => r.stdout).sort()).toEqual([
-          `Ledger ${label}: schema already at version 1; nothing to do.\n`,
-          `Ledger ${label}: schema migrated from version 0 to 1.\n`,
+          `Ledger ${label}: schema already at version ${POSTGRES_SCHEMA_VERSION}; nothing to do.\n`,
+          `Ledger ${label}: schema migrated from version 0 to ${POSTGRES_SCHEMA_VERSION}.\n`,
         ]);
       });
     } finally {

@@ -1,10 +1,21 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteLedger } from '../../../src/state/sqlite-ledger.js';
 import { CLEAN_ENV, runCli } from '../../helpers/run-cli.js';
 import { configText, describeLedgerCli } from './ledger-cli-suite.js';
+
+/** The schema version a new SQLite ledger gets from this build (`PRAGMA user_version`). */
+async function sqliteSchemaVersion(dir: string): Promise<number> {
+  const path = join(dir, 'probe.db');
+  await new SqliteLedger({ path }).close();
+  const db = new Database(path, { readonly: true });
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.close();
+  return version;
+}
 
 describeLedgerCli('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bb-ledger-db-'));
@@ -12,6 +23,7 @@ describeLedgerCli('sqlite', async () => {
   return {
     setting: `sqlite:${path}`,
     label: `sqlite:${path}`,
+    schemaVersion: await sqliteSchemaVersion(dir),
     open: (now) => new SqliteLedger({ path, now }),
     destroy: async () => rmSync(dir, { recursive: true, force: true }),
   };
