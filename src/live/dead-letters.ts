@@ -73,7 +73,11 @@ export async function listDeadLetters(
   try {
     while (seen.size < max) {
       const batch = await receive(options, Math.min(10, max - seen.size));
-      if (batch.length === 0) break;
+      // Nothing new: every message was read (one read earlier may be back after a long listing).
+      if (batch.every((message) => seen.has(message.MessageId ?? ''))) {
+        for (const message of batch) if (message.ReceiptHandle) handles.push(message.ReceiptHandle);
+        break;
+      }
       for (const message of batch) {
         if (message.ReceiptHandle) handles.push(message.ReceiptHandle);
         if (message.MessageId && !seen.has(message.MessageId)) seen.set(message.MessageId, message);
