@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,5 +65,26 @@ describe('bucketbridge ledger on PostgreSQL, beyond the shared suite', () => {
         expect(result.stdout).toBe('');
       }
     });
+  });
+
+  it('gives up after connect_timeout when the server accepts the connection but never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      await inTempDir(async (dir) => {
+        const setting = `postgres://bb@127.0.0.1:${port}/bucketbridge?connect_timeout=2`;
+        writeFileSync(join(dir, 'bb.yaml'), configText(setting));
+        const result = await runCli(['ledger', 'status', '-c', 'bb.yaml'], { cwd: dir, env: CLEAN_ENV });
+        expect(result.stderr).toBe(
+          `bucketbridge: cannot use the ledger ${setting}: Connection terminated due to connection timeout\n`,
+        );
+        expect(result.exitCode).toBe(1);
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
