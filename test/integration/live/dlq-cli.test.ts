@@ -7,10 +7,10 @@
  * commands end with exit 1 and say what to grant; with the grant, they work. Needs `npm run build`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { DEAD_LETTER_ACTIONS } from '../../../src/live/dead-letter-queue.js';
 import type { DeadLetter } from '../../../src/live/dead-letters.js';
 import type { LiveRun } from '../../../src/live/run-live.js';
@@ -127,6 +127,45 @@ describe('dlq list and replay (sns mode, the vendor queue)', () => {
     const empty = await dlq(world, 'list');
     expect(empty.stdout).toBe(`0 messages in the dead-letter queue of connection acme (${dlqUrl})\n`);
   }, 60_000);
+});
+
+describe('dlq with bad input', () => {
+  let world: LiveWorld;
+  beforeAll(async () => {
+    world = await createLiveWorld(sandbox, { mode: 'sns' });
+  }, 60_000);
+  afterAll(() => world?.close());
+
+  it('refuses --max 0 with exit 2 and the flag named', async () => {
+    const result = await dlq(world, 'replay', '--max', '0');
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      "option '--max <n>' argument '0' is invalid. expected a whole number of messages, 1 or more, found \"0\"",
+    );
+  });
+
+  it("ends with exit 1 when the vendor's queue does not exist yet", async () => {
+    const result = await dlq(world, 'replay');
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`cannot find the vendor's queue ${world.vendorQueueName}`);
+    expect(result.stderr).toContain('(bucketbridge live or run creates it when the connection first starts)');
+  });
+
+  it('refuses a batch connection with exit 2', async () => {
+    const file = parse(readFileSync(world.configPath, 'utf8')) as {
+      connections: Array<Record<string, unknown>>;
+    };
+    const { live: _live, ...connection } = file.connections[0]!;
+    writeFileSync(
+      world.configPath,
+      stringify({ ...file, connections: [{ ...connection, workflow: 'batch' }] }),
+    );
+    const result = await dlq(world, 'list');
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      'connection acme is a batch connection: only live connections have a dead-letter queue',
+    );
+  });
 });
 
 describe("dlq list and replay (sqs mode, the customer's queue)", () => {

@@ -18,7 +18,7 @@ let world: ServiceWorld;
 let ledger: Ledger;
 const liveKeys = Array.from({ length: 24 }, (_, i) => `in/live-${i}.txt`);
 const lateKeys = Array.from({ length: 4 }, (_, i) => `in/late-${i}.txt`);
-const batchKeys = Array.from({ length: 24 }, (_, i) => `in/batch-${i}.txt`);
+const batchKeys = Array.from({ length: 32 }, (_, i) => `in/batch-${i}.txt`);
 const bodyOf = (key: string) => `body of ${key}`;
 
 beforeAll(async () => {
@@ -55,7 +55,7 @@ const processed = async (service: ServiceProcess, connection: string) =>
 
 describe('kill -9 of run, then a restart', () => {
   it('loses nothing and processes nothing twice', async () => {
-    sandbox.setFaults('s3:CopyObject=latency=400ms');
+    sandbox.setFaults('s3:CopyObject=latency=600ms');
     const first = world.spawn(['--grace', '10s', '--poll-wait', '1s']);
     await waitFor(
       'acme to follow its queue',
