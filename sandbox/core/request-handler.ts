@@ -149,6 +149,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         secureTransport: false,
         operation,
         protocol: route.protocol,
+        duplicateDelivery: decision.duplicate === true,
       };
       const response = await service.handle(request);
       deps.changed(route.service, request.method);

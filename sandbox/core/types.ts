@@ -55,6 +55,8 @@ export interface ServiceRequest {
   operation?: string;
   /** The wire protocol the request arrived in (SQS serves both `json` and `query`). */
   protocol?: WireProtocol;
+  /** The `duplicate` fault drew this request (SQS ReceiveMessage: leave copies behind). */
+  duplicateDelivery?: boolean;
 }
 
 /** What a service answers; the server writes it. A Readable body is piped (object downloads). */

@@ -14,6 +14,8 @@ export interface FaultDecision {
   error?: AwsError;
   /** Destroy the connection after this many bytes of the response body. */
   resetAfterBytes?: number;
+  /** SQS ReceiveMessage: every message handed out leaves a copy that is delivered again. */
+  duplicate?: boolean;
 }
 
 /** The error a service really answers when it throttles or fails. */
@@ -95,6 +97,7 @@ export class FaultInjector {
         if (!hit) return;
         if (effect.type === 'latency') decision.latencyMs += effect.latencyMs;
         else if (effect.type === 'error') decision.error ??= faultError(service, effect.kind);
+        else if (effect.type === 'duplicate') decision.duplicate = operation === 'ReceiveMessage';
         else decision.resetAfterBytes ??= effect.afterBytes;
       });
     });

@@ -5,6 +5,7 @@
  *   RULE    := 'seed=' INT | TARGET '=' EFFECT (',' EFFECT)*
  *   TARGET  := '*' | SERVICE | SERVICE ':' OPERATION | SERVICE ':*'
  *   EFFECT  := ERROR ['@' RATE] | 'latency=' INT ('ms'|'s') ['@' RATE] | 'reset=' INT ['@' RATE]
+ *            | 'duplicate' ['@' RATE]   (sqs:ReceiveMessage only)
  *   ERROR   := 'throttle' | 'slowdown' | '503' | 'internal' | '500'
  *   RATE    := a probability in [0, 1]; default 1 (every matching request)
  *
@@ -17,7 +18,9 @@ export type FaultErrorKind = 'throttle' | 'unavailable' | 'internal';
 export type FaultEffect =
   | { type: 'error'; kind: FaultErrorKind; rate: number }
   | { type: 'latency'; latencyMs: number; rate: number }
-  | { type: 'reset'; afterBytes: number; rate: number };
+  | { type: 'reset'; afterBytes: number; rate: number }
+  /** SQS at-least-once delivery: a received message comes back again (sqs:ReceiveMessage). */
+  | { type: 'duplicate'; rate: number };
 
 export interface FaultRule {
   /** `*` matches every service. */
@@ -89,9 +92,17 @@ function parseEffect(text: string, target: string): FaultEffect {
   const latency = /^latency=(\d+)(ms|s)$/.exec(body);
   if (latency)
     return { type: 'latency', latencyMs: Number(latency[1]) * (latency[2] === 's' ? 1000 : 1), rate };
+  if (body === 'duplicate') {
+    if (!/^(sqs|sqs:ReceiveMessage|sqs:\*)$/.test(target)) {
+      throw new FaultSpecError(
+        `fault effect "duplicate" (for ${target}) applies to sqs:ReceiveMessage only (e.g. sqs:ReceiveMessage=duplicate@0.3)`,
+      );
+    }
+    return { type: 'duplicate', rate };
+  }
   const reset = /^reset=(\d+)$/.exec(body);
   if (reset) return { type: 'reset', afterBytes: Number(reset[1]), rate };
   throw new FaultSpecError(
-    `fault effect "${text}" (for ${target}) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, optionally followed by @RATE`,
+    `fault effect "${text}" (for ${target}) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, duplicate, optionally followed by @RATE`,
   );
 }

@@ -273,7 +273,10 @@ const receiveMessage: SqsOperation = async (rt, call) => {
     ...listParam(call.input, 'MessageSystemAttributeNames'),
   ];
   const attributeNames = listParam(call.input, 'MessageAttributeNames');
-  const received = await queue.receive({ maxMessages, visibilityTimeoutSec, waitTimeSec }, call.signal);
+  const received = await queue.receive(
+    { maxMessages, visibilityTimeoutSec, waitTimeSec, leaveCopies: call.duplicateDelivery === true },
+    call.signal,
+  );
   if (received.length === 0) return {};
   return { Messages: received.map((r) => receivedMessageOut(r, systemNames, attributeNames)) };
 };

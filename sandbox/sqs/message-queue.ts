@@ -33,6 +33,16 @@ export interface StoredMessage {
   receiptNonce?: string;
   /** Set on messages moved here by redrive: the queue they came from. */
   deadLetterSourceArn?: string;
+  /**
+   * Set on a copy left behind by the `duplicate` fault: where the copy is stored (its receipt
+   * handles point here). Its MessageId stays the original's, as with SQS's own duplicates.
+   */
+  copyKey?: string;
+}
+
+/** Where a message is stored: its id, or a duplicate copy's own key. */
+function storeKeyOf(message: StoredMessage): string {
+  return message.copyKey ?? message.messageId;
 }
 
 /** What a new message carries; the queue assigns id, times and counters. */
@@ -60,6 +70,13 @@ export interface ReceiveOptions {
   visibilityTimeoutSec?: number;
   /** Long poll: how long to wait for a first message (0..20 s); defaults to the queue's ReceiveMessageWaitTimeSeconds. */
   waitTimeSec?: number;
+  /**
+   * The `duplicate` fault: every message handed out leaves a copy behind, visible at once, that
+   * a later receive hands out again even after the original is deleted. SQS standard queues
+   * deliver "at least once": a copy on a server that was unavailable when the message was
+   * received or deleted comes back. A copy never leaves another copy.
+   */
+  leaveCopies?: boolean;
 }
 
 export interface QueueIdentity {
@@ -123,14 +140,14 @@ export class MessageQueue {
 
   /** Puts back a message from a `--state` snapshot, as it was. */
   restoreMessage(message: StoredMessage): void {
-    this.messages.set(message.messageId, message);
+    this.messages.set(storeKeyOf(message), message);
     this.noteSentAt(message.sentAtMs);
   }
 
   /** Takes a message moved from another queue by redrive, visible at once. */
   acceptRedriven(message: StoredMessage, sourceArn: string): void {
     this.noteSentAt(message.sentAtMs);
-    this.messages.set(message.messageId, {
+    this.messages.set(storeKeyOf(message), {
       ...message,
       visibleAtMs: this.clock.nowMs(),
       receiptNonce: undefined,
@@ -171,16 +188,20 @@ export class MessageQueue {
     const visibilitySec = options.visibilityTimeoutSec ?? this.intAttribute('VisibilityTimeout');
     const redrive = redrivePolicyOf(this.attributes);
     const out: ReceivedMessage[] = [];
+    const copies: StoredMessage[] = [];
     for (const m of this.messages.values()) {
       if (out.length >= options.maxMessages) break;
       if (m.visibleAtMs > now) continue;
       if (redrive && m.receiveCount >= redrive.maxReceiveCount) {
         const target = this.findQueue(redrive.deadLetterTargetArn);
         if (target) {
-          this.messages.delete(m.messageId);
+          this.messages.delete(storeKeyOf(m));
           target.acceptRedriven(m, this.identity.arn);
           continue;
         }
+      }
+      if (options.leaveCopies && m.copyKey === undefined) {
+        copies.push({ ...m, copyKey: randomUUID(), visibleAtMs: now, receiptNonce: undefined });
       }
       m.receiveCount += 1;
       m.firstReceiveAtMs ??= now;
@@ -191,11 +212,13 @@ export class MessageQueue {
         message: m,
         receiptHandle: encodeReceiptHandle({
           queueArn: this.identity.arn,
-          messageId: m.messageId,
+          messageId: storeKeyOf(m),
           nonce: m.receiptNonce,
         }),
       });
     }
+    // Added after the loop: a Map hands out entries added while it is being iterated.
+    for (const copy of copies) this.messages.set(storeKeyOf(copy), copy);
     return out;
   }
 
@@ -265,7 +288,7 @@ export class MessageQueue {
   deleteMessage(handle: ReceiptHandleParts): boolean {
     const m = this.lookup(handle);
     if (!m || m.receiptNonce !== handle.nonce) return false;
-    this.messages.delete(m.messageId);
+    this.messages.delete(storeKeyOf(m));
     return true;
   }
 

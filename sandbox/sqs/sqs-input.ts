@@ -27,6 +27,8 @@ export interface SqsCall {
   input: Record<string, unknown>;
   /** Aborted when the client disconnects, so a pending long poll stops taking messages. */
   signal?: AbortSignal;
+  /** The `duplicate` fault drew this request: a receive leaves copies of what it hands out. */
+  duplicateDelivery?: boolean;
 }
 
 export type SqsOperation = (

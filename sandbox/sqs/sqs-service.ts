@@ -78,7 +78,13 @@ export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions
     }
     // The server may offer an AbortSignal for client disconnects (an optional extension of
     // ServiceRequest); long polls then stop instead of taking messages nobody will receive.
-    return op(runtime, { caller: request.caller, region: request.region, input, signal: request.signal });
+    return op(runtime, {
+      caller: request.caller,
+      region: request.region,
+      input,
+      signal: request.signal,
+      duplicateDelivery: request.duplicateDelivery === true,
+    });
   }
 
   async function handleJson(request: ServiceRequest): Promise<ServiceResponse> {

@@ -1,23 +1,11 @@
 /**
- * ARNs and partitions: the one place that knows which partition a region is in and how an ARN
- * is written, so a customer in China or GovCloud gets `arn:aws-cn:...` everywhere alike.
+ * ARNs: the one place that knows how an ARN is written, so a customer in China or GovCloud gets
+ * `arn:aws-cn:...` everywhere alike. Which partition a region is in is decided in
+ * `config/partition.ts` (the configuration's endpoint rules need it too) and re-exported here.
  */
+import { partitionOfRegion } from '../config/partition.js';
 
-/** Region-name prefixes of the partitions other than `aws`, most specific first. */
-const PARTITION_OF_REGION: ReadonlyArray<readonly [string, string]> = [
-  ['cn-', 'aws-cn'],
-  ['us-gov-', 'aws-us-gov'],
-  ['us-isob-', 'aws-iso-b'],
-  ['us-isof-', 'aws-iso-f'],
-  ['us-iso-', 'aws-iso'],
-  ['eu-isoe-', 'aws-iso-e'],
-  ['eusc-', 'aws-eusc'],
-];
-
-/** The partition a region belongs to: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, ... */
-export function partitionOfRegion(region: string): string {
-  return PARTITION_OF_REGION.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
-}
+export { partitionOfRegion };
 
 /** The parts of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`). */
 export interface ArnParts {

@@ -1,18 +1,33 @@
 /**
- * The one place every AWS SDK client is built. Region, endpoint override (the sandbox), retries
- * and the HTTP connection pool are decided here, so nothing else in `src/` knows whether it talks
- * to AWS or to a local stand-in: only `endpoint` differs.
+ * The one place every AWS SDK client is built. Region, endpoints (the sandbox, VPC interface
+ * endpoints, FIPS and dual-stack), retries and the HTTP connection pool are decided here, so
+ * nothing else in `src/` knows whether it talks to AWS or to a local stand-in.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
 import type { Config } from '../config/resolved-config.js';
+import type { EndpointService } from '../config/schema-aws.js';
 
 /** The `aws` section of the configuration, defaults applied. */
 export type AwsSettings = Pick<Config['aws'], 'region' | 'maxAttempts'> & {
   /** Endpoint override for a local stand-in (the sandbox). Unset: the real AWS endpoints. */
   endpoint?: string | undefined;
+  /** One service's endpoint (a VPC interface endpoint); wins over `endpoint` for that service. */
+  endpoints?: Partial<Record<EndpointService, string>> | undefined;
+  /** The SDK's `useFipsEndpoint`. Default false. */
+  useFipsEndpoint?: boolean | undefined;
+  /** The SDK's `useDualstackEndpoint`. Default false. */
+  useDualstackEndpoint?: boolean | undefined;
+};
+
+/** Which `aws.endpoints` key serves a client class; classes not listed use `endpoint` only. */
+const ENDPOINT_SERVICE_OF_CLIENT: Readonly<Record<string, EndpointService>> = {
+  S3Client: 's3',
+  STSClient: 'sts',
+  SQSClient: 'sqs',
+  SNSClient: 'sns',
 };
 
 /** Connection-pool limits shared by every client of this process. */
@@ -61,6 +76,20 @@ export interface ClientOptions {
   region?: string | undefined;
   /** Credentials to sign with. Default: the SDK's default chain (the vendor's own identity). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
+  /** The service, for its own `aws.endpoints` entry. {@link createClient} knows it from the class. */
+  service?: EndpointService | undefined;
+}
+
+/**
+ * The endpoint settings for one service. A service's own endpoint keeps the SDK's addressing
+ * (virtual-hosted buckets, as AWS PrivateLink for S3 expects); the sandbox's endpoint serves
+ * every service on one host, so buckets go in the path there.
+ */
+function endpointConfig(settings: AwsSettings, service: EndpointService | undefined) {
+  const own = service === undefined ? undefined : settings.endpoints?.[service];
+  if (own !== undefined) return { endpoint: own };
+  if (settings.endpoint !== undefined) return { endpoint: settings.endpoint, forcePathStyle: true };
+  return {};
 }
 
 /**
@@ -71,13 +100,11 @@ export function clientConfig(options: ClientOptions) {
   const { settings } = options;
   return {
     region: options.region ?? settings.region,
-    ...(settings.endpoint === undefined
-      ? {}
-      : {
-          endpoint: settings.endpoint,
-          // A local endpoint has no per-bucket DNS names: address buckets in the path.
-          forcePathStyle: true,
-        }),
+    ...endpointConfig(settings, options.service),
+    // Passed even when false, so the configuration (environment applied at load) decides, not
+    // a second reading of AWS_USE_FIPS_ENDPOINT or the shared config file by the SDK.
+    useFipsEndpoint: settings.useFipsEndpoint ?? false,
+    useDualstackEndpoint: settings.useDualstackEndpoint ?? false,
     // Standard mode: exponential backoff with jitter, retry quota; throttling, 5xx, timeouts
     // and connection resets are retried up to maxAttempts in total.
     retryMode: 'standard' as const,
@@ -100,5 +127,6 @@ export function createClient<C>(
   ClientClass: new (config: any) => C,
   options: ClientOptions,
 ): C {
-  return new ClientClass(clientConfig(options));
+  const service = options.service ?? ENDPOINT_SERVICE_OF_CLIENT[ClientClass.name];
+  return new ClientClass(clientConfig({ ...options, service }));
 }

@@ -5,7 +5,7 @@
  */
 import { GetBucketLocationCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { Config, Connection } from '../config/resolved-config.js';
+import type { Connection } from '../config/resolved-config.js';
 import type { Logger } from '../observe/logger.js';
 import { type AwsSettings, createClient } from './client-factory.js';
 import { type AssumeRoleObserver, fromConnection, sharedVendorChain } from './credentials.js';
@@ -31,7 +31,7 @@ export interface ConnectionAccess {
 
 /** Options for {@link createConnectionAccess}. */
 export interface ConnectionAccessOptions {
-  config: Pick<Config, 'aws'>;
+  config: { aws: AwsSettings };
   connection: Connection;
   logger?: Logger | undefined;
   /** The vendor's own credentials. Default: the SDK's default chain. Tests inject static ones. */

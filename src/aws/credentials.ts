@@ -117,7 +117,11 @@ export function fromConnection(options: ConnectionCredentialsOptions): AwsCreden
           ...(id === undefined ? {} : { ExternalId: id }),
         },
         masterCredentials: master,
-        clientConfig: clientConfig({ settings, region: stsRegionFor(roleArn, settings.region) }),
+        clientConfig: clientConfig({
+          settings,
+          region: stsRegionFor(roleArn, settings.region),
+          service: 'sts',
+        }),
       });
     const attempts = [externalId, ...auth.previousExternalIds].map((id) => assumeWith(id));
     /** The current ID first; a previous one only after AccessDenied (a rotation not applied yet). */

@@ -4,17 +4,16 @@
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { findConnection, loadConfig } from '../config/index.js';
-import { createObjectFilter } from '../core/object-filter.js';
 import type { RetryOptions } from '../core/retry.js';
 import type { SourceObject } from '../core/source-object.js';
 import type { Logger } from '../observe/logger.js';
 import { type BuiltPipeline, buildPipeline } from '../pipeline/build-pipeline.js';
 import { describeFailure } from '../pipeline/classify-failure.js';
 import { failedOutcome, type ObjectOutcome, type ObjectPipeline } from '../pipeline/object-pipeline.js';
-import { listBatchObjects } from '../sources/batch-lister.js';
-import { createLedger } from '../state/create-ledger.js';
+import { createLedger, isPostgresSetting } from '../state/create-ledger.js';
 import type { Ledger } from '../state/ledger.js';
 import { type BatchReport, BatchReportBuilder } from './batch-report.js';
+import { type BatchSource, DEFAULT_SHARED_LEASE_MS, openBatchSource } from './batch-source.js';
 import { runBatch } from './run-batch.js';
 
 /** Options of one batch run. */
@@ -32,7 +31,13 @@ export interface BatchJobOptions {
   logger?: Logger;
   /** Stops the run: no new objects; those in flight are abandoned to the next run. */
   signal?: AbortSignal;
-  /** Called for each object that passes the filters. */
+  /**
+   * With a PostgreSQL ledger: how long this worker's claims and the listing lease last without
+   * renewal, in milliseconds; another worker takes over a dead one's after it (at once on the same
+   * host). Default 120000.
+   */
+  leaseMs?: number;
+  /** Called for each object this process listed that passes the filters. */
   onListed?: (object: SourceObject) => void;
   /** Called with each object's outcome (progress display). */
   onOutcome?: (outcome: ObjectOutcome) => void;
@@ -62,7 +67,10 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
   const dryRun = options.dryRun ?? false;
   const report = new BatchReportBuilder(connection.name, dryRun);
   const ledger = createLedger({ setting: loaded.config.ledger, configPath: loaded.path, readOnly: dryRun });
+  const shared = !dryRun && isPostgresSetting(loaded.config.ledger);
+  const leaseMs = options.leaseMs ?? DEFAULT_SHARED_LEASE_MS;
   let built: BuiltPipeline | undefined;
+  let source: BatchSource | undefined;
   try {
     built = await buildPipeline({
       config: loaded.config,
@@ -74,26 +82,39 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
       retryFailed: options.retryFailed ?? false,
       retry: options.retry,
       dryRun,
+      // The object's ledger claim lasts as long as its claim in the shared run, so a worker that
+      // takes over a dead one's object also gets its ledger claim.
+      ...(shared ? { leaseMs } : {}),
     });
     const { access, pipeline } = built;
-    const objects = listBatchObjects({
+    source = await openBatchSource({
+      ledger: loaded.config.ledger,
+      dryRun,
+      connection,
       s3: await access.s3ForBucket(connection.source.bucket),
-      bucket: connection.source.bucket,
-      prefix: connection.source.prefix,
-      filter: createObjectFilter(connection.source),
+      owner: pipeline.owner,
+      leaseMs,
+      claimBatchSize: Math.min(options.concurrency ?? connection.concurrency, 16),
+      onListed: (object) => {
+        report.listed();
+        options.onListed?.(object);
+      },
       onFiltered: (_object, verdict) => report.filtered(verdict),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const counted = countListed(objects, (object) => {
-      report.listed();
-      options.onListed?.(object);
-    });
     if (dryRun) {
-      await planBatch(counted, pipeline, ledger, options, report);
+      await planBatch(source.objects, pipeline, ledger, options, report);
     } else {
+      const settling = source;
       const result = await runBatch({
-        objects: counted,
-        pipeline,
+        objects: source.objects,
+        pipeline: {
+          process: async (object, signal) => {
+            const outcome = await pipeline.process(object, signal);
+            await settling.settle(outcome);
+            return outcome;
+          },
+        },
         concurrency: options.concurrency ?? connection.concurrency,
         ...(options.signal ? { signal: options.signal } : {}),
         onOutcome: (outcome) => {
@@ -103,21 +124,15 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
       });
       if (result.stoppedBy !== undefined) report.stop(describeStop(result.stoppedBy));
     }
+    const totals = await source.close();
+    source = undefined;
+    if (totals !== undefined) report.runTotals(totals);
   } finally {
+    await source?.close().catch(() => undefined);
     await built?.close();
     await ledger?.close();
   }
   return report.finish();
-}
-
-async function* countListed(
-  objects: AsyncIterable<SourceObject>,
-  onListed: (object: SourceObject) => void,
-): AsyncGenerator<SourceObject> {
-  for await (const object of objects) {
-    onListed(object);
-    yield object;
-  }
 }
 
 async function planBatch(

@@ -5,6 +5,7 @@
  */
 import type { FilterVerdict } from '../core/object-filter.js';
 import type { ObjectOutcome, SkipReason } from '../pipeline/object-pipeline.js';
+import type { RunTotals } from '../state/postgres-shared-runs.js';
 
 export interface FailureEntry {
   bucket: string;
@@ -40,6 +41,11 @@ export interface BatchReport {
   failures: FailureEntry[];
   /** Whether the run stopped before the end (a signal, or a misconfiguration). */
   stopped: boolean;
+  /**
+   * With a PostgreSQL ledger, the run is shared by every worker that joined it: the counts above
+   * are this worker's own, and these are the run's over every worker, from the ledger.
+   */
+  run?: RunTotals;
   /** Why the run stopped early, when it did. */
   stopReason?: string;
 }
@@ -114,6 +120,10 @@ export class BatchReportBuilder {
     }
   }
 
+  runTotals(totals: RunTotals): void {
+    this.report.run = totals;
+  }
+
   stop(reason: string): void {
     this.report.stopped = true;
     this.report.stopReason = reason;
@@ -158,6 +168,17 @@ export function formatBatchReport(report: BatchReport): string {
     `  duration:  ${(report.durationMs / 1000).toFixed(1)} s (${report.objectsPerSec} objects/s, ${formatBytes(report.bytesPerSec)}/s)`,
   ];
   if (report.stopReason !== undefined) lines.push(`  stopped:   ${report.stopReason}`);
+  const run = report.run;
+  if (run !== undefined) {
+    lines.push(
+      `Run totals (run ${run.runId}, ${run.workers} worker(s), ${run.finished ? 'finished' : 'still open'})`,
+      `  listed:    ${run.listed}${run.listingDone ? '' : ' so far (listing not complete)'}`,
+      `  processed: ${run.processed}, skipped: ${run.skipped}, failed: ${run.failed}`,
+    );
+    if (run.pending + run.claimed > 0) {
+      lines.push(`  left:      ${run.pending} pending, ${run.claimed} claimed by a worker`);
+    }
+  }
   if (report.failures.length > 0) {
     lines.push('Failures:');
     for (const failure of report.failures) {

@@ -12,9 +12,21 @@ async function main(argv: string[]): Promise<number> {
     .description('Process files in S3 buckets owned by other AWS accounts, safely.')
     .version(readVersion(), '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show help for a command')
+    .option(
+      '--log-level <level>',
+      'trace, debug, info, warn, error, fatal or silent (default: $BUCKETBRIDGE_LOG_LEVEL, else info)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  program.hook('preAction', async () => {
+    const flag = program.opts<{ logLevel?: string }>().logLevel;
+    if (flag === undefined) return;
+    // Checked here, then handed on through the variable every logger (and every child process
+    // the command starts) reads, so each command need not pass it down.
+    const { resolveLogLevel } = await import('../observe/logger.js');
+    process.env.BUCKETBRIDGE_LOG_LEVEL = resolveLogLevel(flag);
+  });
   registerCommands(program);
   try {
     await program.parseAsync(argv);

@@ -9,6 +9,7 @@ import { ConfigError, type ConfigProblem } from '../errors/index.js';
 import { declaredVersion, isNewerVersion, isOlderVersion } from './config-version.js';
 import { credentialKeyProblems } from './credential-keys.js';
 import { crossFieldProblems } from './cross-field-rules.js';
+import { endpointProblems } from './endpoint-rules.js';
 import { applyEnvOverrides, type EnvOverride } from './env-overrides.js';
 import { formatPath, locate } from './locate.js';
 import { parseConfigText, readConfigText } from './parse-config-text.js';
@@ -156,7 +157,17 @@ export function validateConfigText(path: string, text: string, options: Validate
     overrides,
   } = applyEnvOverrides(checked.config, options.env ?? process.env);
   if (envProblems.length > 0) throw new ConfigError(envProblems);
-  return { path, config: resolveConfig(config), document, lineCounter, overrides };
+  const resolved = resolveConfig(config);
+  const regions = resolved.connections.map((c, i) => ({
+    key:
+      config.connections[i]?.region === undefined
+        ? `connections[${i}] (aws.region)`
+        : `connections[${i}].region`,
+    region: c.region,
+  }));
+  const endpointRuleProblems = endpointProblems(config.aws, regions, overrides);
+  if (endpointRuleProblems.length > 0) fail(endpointRuleProblems);
+  return { path, config: resolved, document, lineCounter, overrides };
 }
 
 /**

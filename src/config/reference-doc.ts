@@ -34,6 +34,12 @@ function typeOf(node: JsonSchemaNode): string {
 }
 
 function rangeOf(node: JsonSchemaNode): string {
+  // A value-or-block key (`ledger`): what the value form allows; the block has its own section.
+  if (node.anyOf?.some((form) => form.type === 'object'))
+    return node.anyOf
+      .map(rangeOf)
+      .filter((text) => text !== '')
+      .join('; or ');
   const parts: string[] = [];
   const duration = node['x-duration'];
   if (typeof duration === 'string' && duration !== 'any')
@@ -85,6 +91,8 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
     const element = child.type === 'array' && child.items ? child.items : child;
     const childPath = child.type === 'array' ? `${keyPath}[]` : keyPath;
     const variants = element.oneOf;
+    // A key written as a value or as a block (`ledger`): the block's keys get their own section.
+    const blockForm = element.anyOf?.find((form) => form.type === 'object' && form.properties);
     if (variants) {
       nested.push(() => {
         for (const variant of variants) {
@@ -101,6 +109,8 @@ function walk(node: JsonSchemaNode, path: string, sections: Section[], title = p
       });
     } else if (element.type === 'object' && element.properties) {
       nested.push(() => walk(element, childPath, sections));
+    } else if (blockForm) {
+      nested.push(() => walk({ ...blockForm, description: element.description }, childPath, sections));
     }
   }
   for (const next of nested) next();
@@ -138,9 +148,15 @@ Rules across keys (checked by \`config validate\`):
 - A \`live\` block only with \`workflow: live\`; \`live.mode: sqs\` needs \`live.queueUrl\`.
 - A video processor takes \`crf\` or \`bitrate\`, not both; \`source.minSizeBytes\` <= \`source.maxSizeBytes\`; \`source.modifiedAfter\` < \`source.modifiedBefore\`.
 - Credentials (\`secretAccessKey\`, \`accessKeyId\`, \`sessionToken\`, ...) are rejected anywhere in the file: they come from the AWS credential chain.
+- \`aws.useFipsEndpoint\` and \`aws.useDualstackEndpoint\` cannot be combined with \`aws.endpoint\` or any \`aws.endpoints.*\`, and
+  \`aws.useFipsEndpoint\` not with a connection in a China region (S3 has no FIPS endpoints there): the AWS SDK refuses these,
+  so the file is refused first, with the reason. These rules see the environment's overrides too.
 
 Environment overrides (highest first): the endpoint from \`BUCKETBRIDGE_ENDPOINT\`, then \`AWS_ENDPOINT_URL\`, then \`aws.endpoint\`;
-the region from \`AWS_REGION\`, then \`AWS_DEFAULT_REGION\`, then \`aws.region\`.
+one service's endpoint from \`AWS_ENDPOINT_URL_S3\` (\`_STS\`, \`_SQS\`, \`_SNS\`), then \`aws.endpoints.s3\` (...);
+the region from \`AWS_REGION\`, then \`AWS_DEFAULT_REGION\`, then \`aws.region\`; \`AWS_USE_FIPS_ENDPOINT\` and
+\`AWS_USE_DUALSTACK_ENDPOINT\` (exactly \`true\` or \`false\`, as the SDK reads them), then \`aws.useFipsEndpoint\` and
+\`aws.useDualstackEndpoint\`. A service's own endpoint wins over \`aws.endpoint\` for that service.
 
 Regions: \`aws.region\` is the vendor's (STS, the vendor's queues); a connection's \`region\` is the customer's
 (its buckets and topic; default \`aws.region\` after the overrides). Objects are processed in the source bucket's

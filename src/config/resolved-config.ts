@@ -9,6 +9,7 @@
  * maps them to the resolved names.
  */
 import { parseDurationMs } from './duration.js';
+import { parseRetentionMs } from './retention.js';
 import {
   type ConfigFile,
   type ConnectionFile,
@@ -48,8 +49,27 @@ export interface Connection
   processor: ProcessorSettings;
 }
 
+/** What `ledger.retention` asks `bucketbridge run` to remove once a day. */
+export interface LedgerRetention {
+  /** Entries finished longer ago than this are removed, in milliseconds (from `ledger.retention`). */
+  olderThanMs: number;
+  /** Batch connections' entries too (`ledger.retentionIncludesBatch`, default false). */
+  includeBatch: boolean;
+}
+
+/** The `service` block, resolved. */
+export interface ServiceSettings extends Omit<ConfigFile['service'], 'verifyEvery'> {
+  /** How often `run` re-runs verify's checks per connection, in milliseconds (from `service.verifyEvery`, default 6h); 0: never. */
+  verifyEveryMs: number;
+}
+
 /** A configuration, resolved: what every command and library function reads. */
-export interface Config extends Omit<ConfigFile, 'connections'> {
+export interface Config extends Omit<ConfigFile, 'connections' | 'service' | 'ledger'> {
+  service: ServiceSettings;
+  /** The ledger's location, `sqlite:PATH` or `postgres://...` (the string form, or `ledger.url`). */
+  ledger: string;
+  /** Absent when `ledger.retention` is not set: entries are kept forever. */
+  ledgerRetention?: LedgerRetention | undefined;
   connections: Connection[];
 }
 
@@ -60,7 +80,10 @@ export function defaultSessionName(connectionName: string): string {
 
 /** A duration the schema has validated, in milliseconds. */
 function durationMs(value: string | number, key: string): number {
-  const ms = parseDurationMs(value);
+  return validated(parseDurationMs(value), key, value);
+}
+
+function validated(ms: number | undefined, key: string, value: string | number): number {
   // The schema accepts only durations; reaching this means a caller skipped validation.
   if (ms === undefined) throw new RangeError(`${key}: ${JSON.stringify(value)} is not a duration`);
   return ms;
@@ -97,7 +120,23 @@ export function resolveConnection(connection: ConnectionFile, aws: { region: str
  * by the loader; the cross-field rules have already passed.
  */
 export function resolveConfig(file: ConfigFile): Config {
-  return { ...file, connections: file.connections.map((c) => resolveConnection(c, file.aws)) };
+  const { ledger, service: serviceFile, ...rest } = file;
+  const { verifyEvery, ...service } = serviceFile;
+  const retention = typeof ledger === 'string' ? undefined : ledger.retention;
+  return {
+    ...rest,
+    service: { ...service, verifyEveryMs: durationMs(verifyEvery, 'service.verifyEvery') },
+    ledger: typeof ledger === 'string' ? ledger : ledger.url,
+    ...(retention === undefined || typeof ledger === 'string'
+      ? {}
+      : {
+          ledgerRetention: {
+            olderThanMs: validated(parseRetentionMs(retention), 'ledger.retention', retention),
+            includeBatch: ledger.retentionIncludesBatch,
+          },
+        }),
+    connections: file.connections.map((c) => resolveConnection(c, file.aws)),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LISTEN_ADDRESS } from './listen-address.js';
 import { parseSchedule, SCHEDULE_EXPECTED } from './schedule.js';
+import { durationSchema } from './schema-primitives.js';
 
 export const scheduleSchema = z
   .string()
@@ -23,6 +24,11 @@ export const serviceSchema = z
       .describe(
         'Where `bucketbridge run` serves /metrics, /healthz, /readyz, /api/status and the status page. Overridden by `--listen`.',
       ),
+    verifyEvery: durationSchema()
+      .default('6h')
+      .describe(
+        "How often `run` re-runs verify's checks per connection (drift detection; the first run once the connection has started); `0` turns it off.",
+      ),
   })
-  .default({ listen: '127.0.0.1:9464' })
+  .default({ listen: '127.0.0.1:9464', verifyEvery: '6h' })
   .describe('The service (`bucketbridge run`).');

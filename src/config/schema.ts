@@ -9,7 +9,9 @@
  * Rules that span several keys live in `cross-field-rules.ts`.
  */
 import { z } from 'zod';
+import { awsSchema } from './schema-aws.js';
 import { previousExternalIdsSchema } from './schema-external-ids.js';
+import { ledgerSchema } from './schema-ledger.js';
 import {
   accountIdSchema,
   bucketNameSchema,
@@ -262,31 +264,7 @@ export const configSchema = z
           .describe('Principals that may assume customer roles (written into trust policies).'),
       })
       .describe('The vendor: the account that runs bucketbridge.'),
-    aws: z
-      .strictObject({
-        region: regionSchema
-          .default('us-east-1')
-          .describe(
-            "The vendor's region: STS and the vendor's own queues. Also the default of each connection's `region`. Overridden by AWS_REGION, then AWS_DEFAULT_REGION.",
-          ),
-        endpoint: z
-          .url('an http(s) URL such as http://127.0.0.1:4566')
-          .optional()
-          .describe(
-            'Endpoint override for a local stand-in (the sandbox); unset for real AWS. Overridden by BUCKETBRIDGE_ENDPOINT, then AWS_ENDPOINT_URL.',
-          ),
-        maxAttempts: z
-          .number()
-          .int()
-          .min(1)
-          .max(20)
-          .default(5)
-          .describe('SDK attempts per request (throttling and 5xx are retried).'),
-      })
-      .default({ region: 'us-east-1', maxAttempts: 5 })
-      .describe(
-        'How bucketbridge talks to AWS. Credentials never go here: they come from the AWS credential chain.',
-      ),
+    aws: awsSchema,
     processing: z
       .strictObject({
         regions: z
@@ -300,14 +278,7 @@ export const configSchema = z
       })
       .default({ regions: ['us-east-1'], defaultRegion: 'us-east-1' })
       .describe('Where objects are processed.'),
-    ledger: z
-      .string()
-      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:PATH or postgres://...')
-      .default('sqlite:./bucketbridge.db')
-      .describe(
-        'Ledger location: `sqlite:PATH` (relative to the config file; one machine) or ' +
-          '`postgres://USER@HOST:PORT/DB` (many workers; password from PGPASSWORD or ~/.pgpass, TLS by `sslmode`; see docs/scale-out.md).',
-      ),
+    ledger: ledgerSchema,
     service: serviceSchema,
     connections: z.array(connectionSchema).default([]).describe('Customer integrations; names are unique.'),
   })

@@ -5,7 +5,7 @@
  */
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { ConfirmSubscriptionCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   type AssumeRoleObserver,
@@ -27,6 +27,7 @@ import { MalformedMessageError } from '../sources/s3-event-parser.js';
 import { defaultFailureBackoffSec, SqsConsumer, type SqsConsumerOptions } from '../sources/sqs-consumer.js';
 import type { Ledger } from '../state/ledger.js';
 import { startBackfill } from './backfill.js';
+import { queueUrlOfArn, redriveTargetOf } from './dead-letter-queue.js';
 import { LiveStats, type LiveStatsSnapshot } from './live-stats.js';
 import { createMessageHandler } from './message-handler.js';
 import { SerialPerKey } from './serial-per-key.js';
@@ -320,17 +321,8 @@ function liveTargetOf(config: Config, configPath: string, connection: Connection
 /** The customer queue's dead-letter queue, when its redrive policy names one we may read. */
 async function deadLetterQueueOf(sqs: SQSClient, queueUrl: string): Promise<string | undefined> {
   try {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
-    );
-    const arn = (JSON.parse(Attributes?.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string })
-      .deadLetterTargetArn;
-    const parts = arn?.split(':');
-    if (!parts || parts.length < 6) return undefined;
-    const { QueueUrl } = await sqs.send(
-      new GetQueueUrlCommand({ QueueName: parts[5], QueueOwnerAWSAccountId: parts[4] }),
-    );
-    return QueueUrl;
+    const arn = await redriveTargetOf(sqs, queueUrl);
+    return arn === undefined ? undefined : await queueUrlOfArn(sqs, arn);
   } catch {
     return undefined;
   }

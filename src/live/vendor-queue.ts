@@ -173,6 +173,11 @@ export function topicSendPolicy(queueArn: string, topicArn: string) {
   };
 }
 
+/** SQS's answer for a queue that does not exist (query and JSON protocols name it differently). */
+export function isMissingQueue(error: unknown): boolean {
+  return /NonExistentQueue|QueueDoesNotExist/.test(awsErrorCode(error) ?? '');
+}
+
 /** The URL of a queue, created when missing (adopted as it is when present). */
 async function ensureQueue(
   sqs: SQSClient,
@@ -183,15 +188,15 @@ async function ensureQueue(
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     if (QueueUrl) return QueueUrl;
   } catch (error) {
-    const code = awsErrorCode(error) ?? '';
-    if (!/NonExistentQueue|QueueDoesNotExist/.test(code)) throw error;
+    if (!isMissingQueue(error)) throw error;
   }
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no queue URL`);
   return QueueUrl;
 }
 
-async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
+/** A queue's ARN, from its attributes. */
+export async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );

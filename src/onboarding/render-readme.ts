@@ -16,6 +16,8 @@ export const PERMISSION_PURPOSES: Record<string, string> = {
   ReadSourceObjects: 'read the objects under the source prefix',
   WriteDestinationObjects:
     'write results under the destination prefix (no read, no delete, no overwrite of other prefixes)',
+  CleanUpVerifyProbes:
+    "delete `bucketbridge verify`'s own probe objects under the destination prefix's `.bucketbridge-verify/` folder, and nothing else",
   SetDestinationObjectAcl:
     'set the one canned ACL the connection is configured with on the results it writes',
   LocateBuckets: "find each bucket's region so every request goes to the right regional endpoint",

@@ -35,6 +35,8 @@ export interface BuildPipelineOptions {
    * keys, so no program is looked up and no module is loaded). Default false.
    */
   dryRun?: boolean;
+  /** Ledger lease of a claim, in milliseconds. Default: the pipeline's (10 minutes). */
+  leaseMs?: number | undefined;
   /** Told of every AssumeRole call of this connection. */
   onAssumeRole?: AssumeRoleObserver | undefined;
 }
@@ -67,6 +69,7 @@ export async function buildPipeline(options: BuildPipelineOptions): Promise<Buil
     ledger: options.ledger,
     retryFailed: options.retryFailed ?? false,
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(logger ? { log: logger } : {}),
   });
   return {

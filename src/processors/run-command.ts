@@ -50,13 +50,15 @@ class Tail {
 
 export function runCommand(options: RunCommandOptions): RunningCommand {
   const { command, args, label } = options;
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  // Its own process group, so a kill reaches what the program started too: a shell's
+  // grandchild holding stdout open would otherwise keep the object waiting after the kill.
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: true });
   const stderr = new Tail(STDERR_TAIL_BYTES);
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   let killedFor: string | undefined;
   const kill = (why: string) => {
     killedFor ??= why;
-    child.kill('SIGKILL');
+    killProcessGroup(child.pid, () => child.kill('SIGKILL'));
   };
   const timer = setTimeout(() => kill(`timed out after ${formatMs(options.timeoutMs)}`), options.timeoutMs);
   const onAbort = () => kill('stopped');
@@ -110,6 +112,20 @@ export function runCommand(options: RunCommandOptions): RunningCommand {
   });
   child.stdout.pipe(stdout);
   return { stdout, finished };
+}
+
+/** SIGKILL to the whole group led by `pid`; `fallback` when there is no group to signal. */
+function killProcessGroup(pid: number | undefined, fallback: () => void): void {
+  if (pid === undefined) {
+    fallback();
+    return;
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is gone already (ESRCH) or is not ours to signal: the child itself is all left.
+    fallback();
+  }
 }
 
 function formatMs(ms: number): string {

@@ -4,16 +4,16 @@
  * consumer's message outcomes and the connection's AssumeRole calls.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { DEFAULT_SHARED_LEASE_MS, openBatchSource } from '../batch/batch-source.js';
 import { runBatch } from '../batch/run-batch.js';
 import type { Config, Connection } from '../config/resolved-config.js';
 import { parseSchedule } from '../config/schedule.js';
-import { createObjectFilter } from '../core/object-filter.js';
 import type { RetryOptions } from '../core/retry.js';
 import { startLiveConnection } from '../live/live-connection.js';
 import type { Logger } from '../observe/logger.js';
 import { type BuiltPipeline, buildPipeline } from '../pipeline/build-pipeline.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import { listBatchObjects } from '../sources/batch-lister.js';
+import { isPostgresSetting } from '../state/create-ledger.js';
 import type { Ledger } from '../state/ledger.js';
 import type { UnitWork } from './connection-unit.js';
 import type { ServiceMetrics } from './service-metrics.js';
@@ -49,11 +49,13 @@ function countOutcome(context: WorkContext, name: string, outcome: ObjectOutcome
 function batchWork(context: WorkContext, connection: Connection): UnitWork {
   const { name } = connection;
   const log = context.logger.child({ connection: name });
+  const schedule = connection.schedule === undefined ? undefined : parseSchedule(connection.schedule);
+  const shared = isPostgresSetting(context.config.ledger);
   // Built once per unit: its credentials are cached across runs (one AssumeRole per lifetime).
   let built: BuiltPipeline | undefined;
   return {
     kind: 'batch',
-    schedule: connection.schedule === undefined ? undefined : parseSchedule(connection.schedule),
+    schedule,
     async runOnce(signal) {
       built ??= await buildPipeline({
         config: context.config,
@@ -63,36 +65,49 @@ function batchWork(context: WorkContext, connection: Connection): UnitWork {
         logger: log,
         vendorCredentials: context.vendorCredentials,
         retry: context.retry,
+        // As `batch` does: a shared run's claims and the ledger's last equally long.
+        ...(shared ? { leaseMs: DEFAULT_SHARED_LEASE_MS } : {}),
         onAssumeRole: (result) => context.metrics.assumeRoleCall(name, result),
       });
       const { access, pipeline } = built;
       log.info('batch run: starting');
-      const s3 = await access.s3ForBucket(connection.source.bucket);
+      // With a PostgreSQL ledger, every process of the fleet joins the run of the current tick,
+      // and a tick whose run finished is not run again: once per tick across the fleet.
+      const tick = schedule?.tickAt(new Date());
+      const source = await openBatchSource({
+        ledger: context.config.ledger,
+        connection,
+        s3: await access.s3ForBucket(connection.source.bucket),
+        owner: pipeline.owner,
+        ...(tick === undefined ? {} : { runKey: `tick:${tick.toISOString()}`, once: true }),
+        signal,
+      });
       const timed = {
         process: async (object: Parameters<typeof pipeline.process>[0], runSignal?: AbortSignal) => {
           const startedMs = performance.now();
           const outcome = await pipeline.process(object, runSignal);
           countOutcome(context, name, outcome, (performance.now() - startedMs) / 1000);
+          await source.settle(outcome);
           return outcome;
         },
       };
-      const result = await runBatch({
-        objects: listBatchObjects({
-          s3,
-          bucket: connection.source.bucket,
-          prefix: connection.source.prefix,
-          filter: createObjectFilter(connection.source),
+      let result: Awaited<ReturnType<typeof runBatch>>;
+      try {
+        result = await runBatch({
+          objects: source.objects,
+          pipeline: timed,
+          concurrency: connection.concurrency,
           signal,
-        }),
-        pipeline: timed,
-        concurrency: connection.concurrency,
-        signal,
-        onOutcome: (outcome) => {
-          if (outcome.status === 'processed') log.info({ key: outcome.object.key }, 'object processed');
-          else if (outcome.status === 'failed')
-            log.warn({ key: outcome.object.key, reason: outcome.reason }, 'object failed');
-        },
-      });
+          onOutcome: (outcome) => {
+            if (outcome.status === 'processed') log.info({ key: outcome.object.key }, 'object processed');
+            else if (outcome.status === 'failed')
+              log.warn({ key: outcome.object.key, reason: outcome.reason }, 'object failed');
+          },
+        });
+      } finally {
+        const run = await source.close();
+        if (run !== undefined) log.info({ run }, 'batch run: the shared run so far');
+      }
       if (result.stoppedBy !== undefined && !signal.aborted) throw result.stoppedBy;
       log.info({ counters: context.metrics.countersOf(name) }, 'batch run: finished');
     },

@@ -7,10 +7,13 @@ import { findConnection, type LoadedConfig, loadConfig } from '../config/index.j
 import type { Connection } from '../config/resolved-config.js';
 import type { RetryOptions } from '../core/retry.js';
 import type { Logger } from '../observe/logger.js';
+import { verifyConnections } from '../onboarding/verify/verify.js';
 import { createLedger } from '../state/create-ledger.js';
 import type { ConnectionUnit } from './connection-unit.js';
 import { connectionWork } from './connection-work.js';
+import { DriftWatch } from './drift-watch.js';
 import { type HttpEndpoint, startHttpEndpoint } from './http-endpoint.js';
+import { startLedgerRetention } from './ledger-retention-job.js';
 import { connectionFingerprint, readReloadedConfig } from './reload-config.js';
 import { ServiceMetrics } from './service-metrics.js';
 import { buildStatus, isReady, type ServiceStatus } from './service-status.js';
@@ -33,6 +36,8 @@ export interface StartServiceOptions {
   reloadGraceMs?: number | undefined;
   /** Retry delays of failing connections (tests shorten them). */
   unitRetry?: { baseRetryDelayMs?: number; maxRetryDelayMs?: number } | undefined;
+  /** From start to the first `ledger.retention` prune, in milliseconds (tests shorten it). Default 60000. */
+  retentionFirstDelayMs?: number | undefined;
 }
 
 export interface RunningService {
@@ -58,6 +63,22 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const ledger = createLedger({ setting: loaded.config.ledger, configPath: loaded.path });
   let generation = 1;
   let loadedAt = new Date();
+  const drift = new DriftWatch({
+    intervalMs: () => loaded.config.service.verifyEveryMs,
+    async verify(name) {
+      const { config } = loaded;
+      const connection = selected(loaded).find((c) => c.name === name);
+      if (connection === undefined) return undefined;
+      const report = await verifyConnections({
+        config,
+        connections: [connection],
+        vendorCredentials: options.vendorCredentials,
+      });
+      return report.connections[0];
+    },
+    onResult: (name, failed) => metrics.verifyFailedChecks(name, failed),
+    logger,
+  });
 
   const supervisor = new Supervisor({
     // The work reads the configuration current when the unit starts: a restarted unit gets the new one.
@@ -78,8 +99,16 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     reloadGraceMs: options.reloadGraceMs,
     unitRetry: options.unitRetry,
     onAdded: (connection) => metrics.addConnection(connection.name),
-    onRemoved: (connection) => metrics.removeConnection(connection.name),
-    onStateChange: (unit) => noteState(unit, metrics, logger),
+    onRemoved: (connection) => {
+      drift.forget(connection.name);
+      metrics.removeConnection(connection.name);
+    },
+    onStateChange: (unit) => {
+      noteState(unit, metrics, logger);
+      // Verified once it has started, so that a check does not meet a queue still being set up.
+      if (unit.state === 'running' || unit.state === 'idle' || unit.state === 'failing')
+        drift.watch(unit.name);
+    },
   });
   const fingerprinted = (config: LoadedConfig) =>
     selected(config).map((connection) => ({
@@ -111,6 +140,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       );
     }
     const applied = await supervisor.apply(fingerprinted(loaded));
+    if (previous.config.service.verifyEveryMs !== loaded.config.service.verifyEveryMs) drift.reschedule();
     logger.info({ generation, ...applied }, 'configuration reloaded');
     return { ok: true };
   };
@@ -128,7 +158,9 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   await supervisor.apply(fingerprinted(loaded));
   let endpoint: HttpEndpoint;
   const status = () =>
-    buildStatus({ generation, loadedAt, path: loaded.path }, supervisor.connections(), metrics);
+    buildStatus({ generation, loadedAt, path: loaded.path }, supervisor.connections(), metrics, (name) =>
+      drift.result(name),
+    );
   try {
     endpoint = await startHttpEndpoint(options.listen ?? loaded.config.service.listen, {
       registry: metrics.registry,
@@ -137,7 +169,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       reload,
     });
   } catch (error) {
-    await supervisor.stop(0);
+    await Promise.all([supervisor.stop(0), drift.stop()]);
     await ledger.close();
     throw error;
   }
@@ -145,6 +177,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     { address: endpoint.url, connections: supervisor.connections().map((c) => c.connection.name) },
     'service: listening',
   );
+  const retention = startLedgerRetention({
+    ledger,
+    config: () => loaded.config,
+    logger,
+    firstDelayMs: options.retentionFirstDelayMs,
+  });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -154,7 +192,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     reload,
     stop(graceMs) {
       stopping ??= (async () => {
-        await supervisor.stop(graceMs);
+        await Promise.all([supervisor.stop(graceMs), drift.stop(), retention.stop()]);
         await endpoint.close();
         await ledger.close();
       })();

@@ -80,6 +80,12 @@ export class ServiceMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  private readonly verifyFailed = new Gauge({
+    name: 'bucketbridge_verify_failed_checks',
+    help: "Checks of the connection's last periodic verify that failed (0 when all passed).",
+    labelNames: ['connection'] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -102,6 +108,7 @@ export class ServiceMetrics {
   removeConnection(connection: string): void {
     this.up.remove({ connection });
     this.deadLetters.remove({ connection });
+    this.verifyFailed.remove({ connection });
   }
 
   countersOf(connection: string): ConnectionCounters {
@@ -162,5 +169,9 @@ export class ServiceMetrics {
 
   reload(result: 'success' | 'failure'): void {
     this.reloads.inc({ result });
+  }
+
+  verifyFailedChecks(connection: string, failed: number): void {
+    this.verifyFailed.set({ connection }, failed);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The `/api/status` document: the configuration's generation and load time, and per connection
- * its name, workflow, state, counters, last error with its time and next scheduled batch. Its field names are part of the contract (the status page and scripts read them).
+ * its name, workflow, state, counters, last error with its time, next scheduled batch and last
+ * periodic verify. Its field names are part of the contract (the status page and scripts read them).
  */
 import type { UnitError, UnitState } from './connection-unit.js';
+import type { VerifyResult } from './drift-watch.js';
 import type { ConnectionCounters, ServiceMetrics } from './service-metrics.js';
 import type { SupervisedConnection } from './supervisor.js';
 
@@ -14,6 +16,8 @@ export interface ConnectionStatus {
   lastError: UnitError | null;
   /** Batch only: when the next run is due (schedule or retry), ISO-8601; null when none is. */
   nextRunAt: string | null;
+  /** The last periodic verify (drift detection); null before the first one or when it is off. */
+  lastVerify: VerifyResult | null;
 }
 
 export interface ServiceStatus {
@@ -29,6 +33,7 @@ export function buildStatus(
   config: { generation: number; loadedAt: Date; path: string },
   connections: SupervisedConnection[],
   metrics: ServiceMetrics,
+  lastVerify: (connection: string) => VerifyResult | undefined,
 ): ServiceStatus {
   return {
     generation: config.generation,
@@ -41,6 +46,7 @@ export function buildStatus(
       counters: { ...metrics.countersOf(connection.name) },
       lastError: unit.lastError ?? null,
       nextRunAt: unit.nextRunAt?.toISOString() ?? null,
+      lastVerify: lastVerify(connection.name) ?? null,
     })),
   };
 }

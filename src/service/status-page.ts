@@ -1,6 +1,6 @@
 /**
  * The status page for people: one row per connection (state, objects per second, last error,
- * next batch), refreshed every few seconds from `/api/status` by a few lines of plain script.
+ * next batch, last verify), refreshed every few seconds from `/api/status` by a few lines of plain script.
  * No build step and no framework; rates are computed in the page from two successive documents.
  */
 
@@ -51,6 +51,7 @@ async function refresh() {
     cell(row, rate.toFixed(2) + ' objects/s');
     cell(row, c.lastError ? c.lastError.at + ' ' + (c.lastError.code ? c.lastError.code + ': ' : '') + c.lastError.message : '');
     cell(row, c.nextRunAt);
+    cell(row, c.lastVerify ? (c.lastVerify.passed ? 'passed' : 'failing: ' + c.lastVerify.failedChecks.join(', ')) + ' (' + c.lastVerify.at + ')' : 'not yet');
     body.appendChild(row);
   }
 }
@@ -71,7 +72,7 @@ export function renderStatusPage(refreshMs = 5000): string {
 <h1>bucketbridge</h1>
 <p id="meta">loading…</p>
 <table>
-<thead><tr><th>Connection</th><th>Workflow</th><th>State</th><th>Objects</th><th>Rate</th><th>Last error</th><th>Next batch</th></tr></thead>
+<thead><tr><th>Connection</th><th>Workflow</th><th>State</th><th>Objects</th><th>Rate</th><th>Last error</th><th>Next batch</th><th>Last verify</th></tr></thead>
 <tbody id="rows"></tbody>
 </table>
 <script>${SCRIPT.replace('REFRESH_MS', String(refreshMs))}</script>

@@ -18,6 +18,8 @@ export interface BatchListerOptions {
   prefix?: string;
   /** Decides which listed objects are processed (see createObjectFilter). Default: all but folder markers. */
   filter?: ObjectFilter;
+  /** List keys after this one only (ListObjectsV2 `StartAfter`): where an earlier listing stopped. */
+  startAfter?: string;
   /** Keys per ListObjectsV2 page, 1..1000. Default 1000 (the S3 maximum). */
   pageSize?: number;
   /** Objects listed ahead of the consumer before the listing pauses. Default 2000 (two pages). */
@@ -31,24 +33,39 @@ export interface BatchListerOptions {
 
 const folderMarkersOnly: ObjectFilter = (object) => (object.key.endsWith('/') ? 'folder-marker' : undefined);
 
-async function* listPages(options: BatchListerOptions): AsyncGenerator<SourceObject> {
+/** One listed page: the objects the filter kept, and the page's last key (kept or not). */
+export interface ListedPage {
+  objects: SourceObject[];
+  /** Where the next listing resumes (`startAfter`); undefined for an empty page. */
+  lastKey: string | undefined;
+}
+
+/** The listing page by page, for a caller that records where it got to (a shared run's lister). */
+export async function* listBatchPages(options: BatchListerOptions): AsyncGenerator<ListedPage> {
   const filter = options.filter ?? folderMarkersOnly;
   let continuationToken: string | undefined;
   do {
     const page = await fetchPage(options, continuationToken);
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    const listed: ListedPage = { objects: [], lastKey: undefined };
     for (const item of page.Contents ?? []) {
       if (item.Key === undefined) continue;
+      listed.lastKey = item.Key;
       const object: SourceObject = { bucket: options.bucket, key: item.Key };
       const etag = unquoteEtag(item.ETag);
       if (etag !== undefined) object.etag = etag;
       if (item.Size !== undefined) object.size = item.Size;
       if (item.LastModified !== undefined) object.lastModified = item.LastModified;
       const verdict = filter(object);
-      if (verdict === undefined) yield object;
+      if (verdict === undefined) listed.objects.push(object);
       else options.onFiltered?.(object, verdict);
     }
+    yield listed;
   } while (continuationToken !== undefined);
+}
+
+async function* listPages(options: BatchListerOptions): AsyncGenerator<SourceObject> {
+  for await (const page of listBatchPages(options)) yield* page.objects;
 }
 
 /** One page, retried with backoff while the failure is transient: a long listing survives a bad minute. */
@@ -66,6 +83,8 @@ async function fetchPage(
           Prefix: options.prefix || undefined,
           MaxKeys: options.pageSize ?? 1000,
           ContinuationToken: token,
+          // Only the first request: later pages continue from their token.
+          StartAfter: token === undefined ? options.startAfter : undefined,
         }),
         { abortSignal: options.signal },
       );

@@ -31,6 +31,29 @@ export function resolveSqliteLedgerPath(setting: string, configPath: string): st
 
 const EXPECTED = 'sqlite:PATH or postgres://USER@HOST:PORT/DB';
 
+/** Whether a `ledger` setting names PostgreSQL rather than SQLite. */
+export function isPostgresSetting(setting: string): boolean {
+  return /^postgres(ql)?:/.test(setting);
+}
+
+/** Checks a `postgres://` setting; a ConfigError naming the `ledger` key says what is wrong. */
+export function checkPostgresSetting(setting: string, configPath: string): void {
+  try {
+    parsePostgresUrl(setting);
+  } catch (error) {
+    if (!(error instanceof PostgresUrlError)) throw error;
+    throw new ConfigError([
+      {
+        file: configPath,
+        path: 'ledger',
+        expected: EXPECTED,
+        found: 'a PostgreSQL URL',
+        hint: error.message,
+      },
+    ]);
+  }
+}
+
 /**
  * Builds the ledger for a configuration. Throws ConfigError (exit 2) for a setting this build
  * cannot open, naming the `ledger` key and what is wrong. A PostgreSQL ledger connects and
@@ -40,8 +63,6 @@ export function createLedger(options: CreateLedgerOptions & { readOnly?: false }
 export function createLedger(options: CreateLedgerOptions): MaintainedLedger | undefined;
 export function createLedger(options: CreateLedgerOptions): MaintainedLedger | undefined {
   const { setting, configPath } = options;
-  const problem = (found: string, hint?: string) =>
-    new ConfigError([{ file: configPath, path: 'ledger', expected: EXPECTED, found, hint }]);
   if (setting.startsWith('sqlite:') && setting.length > 'sqlite:'.length) {
     const path = resolveSqliteLedgerPath(setting, configPath);
     if (options.readOnly) return existsSync(path) ? new SqliteLedger({ path, readOnly: true }) : undefined;
@@ -63,14 +84,11 @@ export function createLedger(options: CreateLedgerOptions): MaintainedLedger | u
       );
     }
   }
-  if (/^postgres(ql)?:/.test(setting)) {
-    try {
-      parsePostgresUrl(setting);
-    } catch (error) {
-      if (error instanceof PostgresUrlError) throw problem('a PostgreSQL URL', error.message);
-      throw error;
-    }
+  if (isPostgresSetting(setting)) {
+    checkPostgresSetting(setting, configPath);
     return new PostgresLedger({ url: setting, readOnly: options.readOnly ?? false });
   }
-  throw problem(JSON.stringify(setting));
+  throw new ConfigError([
+    { file: configPath, path: 'ledger', expected: EXPECTED, found: JSON.stringify(setting) },
+  ]);
 }

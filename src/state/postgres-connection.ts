@@ -12,6 +12,9 @@
  * checked. Two differences remain: `prefer` and `allow` encrypt without checking the certificate
  * and do not fall back to a plain connection, and without `sslmode` the connection is plain
  * (libpq's default is `prefer`).
+ *
+ * Connect timeout as libpq: `connect_timeout` in the URL, else `PGCONNECT_TIMEOUT`, in whole
+ * seconds (at least 2; 0 or none waits indefinitely). `pg` reads neither itself.
  */
 import pg from 'pg';
 import { lookupPgpass } from './pgpass.js';
@@ -43,7 +46,21 @@ export function parsePostgresUrl(setting: string): URL {
       `sslmode must be one of ${SSL_MODES.join(', ')}, not ${JSON.stringify(sslmode)}`,
     );
   }
+  const timeout = url.searchParams.get('connect_timeout');
+  if (timeout !== null && !/^\d+$/.test(timeout)) {
+    throw new PostgresUrlError(
+      `connect_timeout must be a whole number of seconds, not ${JSON.stringify(timeout)}`,
+    );
+  }
   return url;
+}
+
+/** libpq's connect timeout in milliseconds; undefined to wait indefinitely. */
+function connectTimeoutMs(url: URL, env: NodeJS.ProcessEnv): number | undefined {
+  const text = url.searchParams.get('connect_timeout') ?? env.PGCONNECT_TIMEOUT?.trim() ?? '';
+  const sec = /^\d+$/.test(text) ? Number(text) : 0;
+  // libpq: zero waits indefinitely, and the shortest timeout is 2 seconds.
+  return sec === 0 ? undefined : Math.max(sec, 2) * 1000;
 }
 
 /** Pool settings for a checked URL. Exposed for tests. */
@@ -57,7 +74,9 @@ export function poolConfigFor(setting: string, env: NodeJS.ProcessEnv = process.
     database: decodeURIComponent(url.pathname.slice(1)),
     user: url.username === '' ? (env.PGUSER ?? env.USER ?? 'postgres') : decodeURIComponent(url.username),
   };
+  const timeoutMs = connectTimeoutMs(url, env);
   return {
+    ...(timeoutMs === undefined ? {} : { connectionTimeoutMillis: timeoutMs }),
     connectionString: url.toString(),
     user: target.user,
     // A function keeps pg from reading ~/.pgpass itself (deprecated there, with a warning).

@@ -6,6 +6,10 @@ export const nowMs = (n: number) =>
 
 const KEY = 'connection = $1 AND bucket = $2 AND key = $3 AND version = $4';
 
+/** Finished before $1, of connection $2 (or any when null), not one of $3 (a text array). */
+const PRUNABLE = `state IN ('done', 'failed') AND finished_at < $1
+  AND ($2::text IS NULL OR connection = $2) AND NOT (connection = ANY($3::text[]))`;
+
 export const SQL = {
   insertClaim: `INSERT INTO bucketbridge_objects
       (connection, bucket, key, version, state, run_id, owner_host, owner_pid, lease_until, claimed_at)
@@ -30,12 +34,17 @@ export const SQL = {
     ORDER BY claimed_at LIMIT $2`,
   stats: `SELECT state, count(*)::integer AS n, sum(bytes_in)::float8 AS bin, sum(bytes_out)::float8 AS bout
     FROM bucketbridge_objects WHERE connection = $1 GROUP BY state`,
-  summaryCounts: `SELECT connection, state, count(*)::integer AS n, min(claimed_at) FILTER (WHERE state = 'claimed')::float8 AS oldest
+  summaryCounts: `SELECT connection, state, count(*)::integer AS n
     FROM bucketbridge_objects WHERE ($1::text IS NULL OR connection = $1) GROUP BY connection, state`,
   summaryReasons: `SELECT connection, reason, count(*)::integer AS n FROM bucketbridge_objects
     WHERE state = 'failed' AND ($1::text IS NULL OR connection = $1)
     GROUP BY connection, reason ORDER BY count(*) DESC, reason`,
-  pruneCount: `SELECT count(*)::integer AS n FROM bucketbridge_objects
-    WHERE state IN ('done', 'failed') AND finished_at < $1`,
-  prune: `DELETE FROM bucketbridge_objects WHERE state IN ('done', 'failed') AND finished_at < $1`,
+  summaryOldestClaims: `SELECT DISTINCT ON (connection) * FROM bucketbridge_objects
+    WHERE state = 'claimed' AND ($1::text IS NULL OR connection = $1)
+    ORDER BY connection, claimed_at, bucket, key, version`,
+  pruneCount: `SELECT connection, state, count(*)::integer AS n FROM bucketbridge_objects
+    WHERE ${PRUNABLE} GROUP BY connection, state`,
+  pruneChunk: `WITH gone AS (DELETE FROM bucketbridge_objects WHERE ctid IN
+      (SELECT ctid FROM bucketbridge_objects WHERE ${PRUNABLE} LIMIT $4) RETURNING connection, state)
+    SELECT connection, state, count(*)::integer AS n FROM gone GROUP BY connection, state`,
 };

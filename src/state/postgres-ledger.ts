@@ -24,8 +24,14 @@ import { LedgerClaimLostError } from './ledger-claim-lost-error.js';
 import {
   buildSummaries,
   type ConnectionSummary,
+  countPruned,
   type LedgerMaintenance,
+  PRUNE_CHUNK,
+  type PrunedCount,
   type PruneOptions,
+  type SummarizeOptions,
+  type SummaryRows,
+  sortedPruned,
 } from './ledger-maintenance.js';
 import { acquirePool, releasePool } from './postgres-connection.js';
 import { SQL } from './postgres-ledger-sql.js';
@@ -196,16 +202,39 @@ export class PostgresLedger implements Ledger, LedgerMaintenance {
     return stats;
   }
 
-  async summarize(connection?: string): Promise<ConnectionSummary[]> {
-    const counts = (await this.query(SQL.summaryCounts, [connection ?? null]))?.rows ?? [];
-    const reasons = (await this.query(SQL.summaryReasons, [connection ?? null]))?.rows ?? [];
-    return buildSummaries({ counts, reasons } as Parameters<typeof buildSummaries>[0]);
+  async summarize(options: SummarizeOptions = {}): Promise<ConnectionSummary[]> {
+    const params = [options.connection ?? null];
+    const rows = async <K extends keyof SummaryRows>(sql: string) =>
+      ((await this.query(sql, params))?.rows ?? []) as SummaryRows[K];
+    return buildSummaries(
+      {
+        counts: await rows<'counts'>(SQL.summaryCounts),
+        reasons: await rows<'reasons'>(SQL.summaryReasons),
+        oldestClaims: await rows<'oldestClaims'>(SQL.summaryOldestClaims),
+      },
+      options,
+    );
   }
 
-  async prune(options: PruneOptions): Promise<number> {
-    const cutoff = options.finishedBefore.getTime();
-    if (options.dryRun) return (await this.query<{ n: number }>(SQL.pruneCount, [cutoff]))?.rows[0]?.n ?? 0;
-    return (await this.query(SQL.prune, [cutoff], true))?.rowCount ?? 0;
+  async prune(options: PruneOptions): Promise<PrunedCount[]> {
+    const params = [
+      options.finishedBefore.getTime(),
+      options.connection ?? null,
+      [...(options.keepConnections ?? [])],
+    ];
+    type CountRow = { connection: string; state: string; n: number };
+    const counts = new Map<string, PrunedCount>();
+    if (options.dryRun) {
+      countPruned(counts, (await this.query<CountRow>(SQL.pruneCount, params))?.rows ?? []);
+      return sortedPruned(counts);
+    }
+    // A chunk per statement (its own transaction), so no transaction holds millions of row locks.
+    const chunk = options.chunkSize ?? PRUNE_CHUNK;
+    for (;;) {
+      const rows = (await this.query<CountRow>(SQL.pruneChunk, [...params, chunk], true))?.rows ?? [];
+      countPruned(counts, rows);
+      if (rows.reduce((sum, row) => sum + row.n, 0) < chunk) return sortedPruned(counts);
+    }
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,42 @@ CREATE TABLE bucketbridge_objects (
 CREATE INDEX bucketbridge_objects_by_state ON bucketbridge_objects (connection, state, claimed_at);
 CREATE INDEX bucketbridge_objects_by_finish ON bucketbridge_objects (finished_at) WHERE finished_at IS NOT NULL;`,
   },
+  {
+    // Batch runs shared by many workers (postgres-shared-runs.ts): one row per run, one row per
+    // object the run's listing found, claimed by workers in small batches.
+    version: 2,
+    sql: `
+CREATE TABLE bucketbridge_runs (
+  run_id text PRIMARY KEY,
+  connection text NOT NULL,
+  run_key text NOT NULL,
+  bucket text NOT NULL,
+  started_at bigint NOT NULL,
+  listing_done boolean NOT NULL DEFAULT false,
+  last_listed_key text,
+  lister_id text,
+  lister_host text,
+  lister_pid integer,
+  lister_until bigint,
+  finished_at bigint
+);
+CREATE INDEX bucketbridge_runs_by_key ON bucketbridge_runs (connection, run_key, started_at);
+CREATE TABLE bucketbridge_run_objects (
+  run_id text NOT NULL REFERENCES bucketbridge_runs ON DELETE CASCADE,
+  key text NOT NULL,
+  etag text,
+  size bigint,
+  last_modified bigint,
+  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'claimed', 'settled')),
+  worker_id text,
+  worker_host text,
+  worker_pid integer,
+  lease_until bigint,
+  outcome text CHECK (outcome IN ('processed', 'skipped', 'failed')),
+  PRIMARY KEY (run_id, key)
+);
+CREATE INDEX bucketbridge_run_objects_by_state ON bucketbridge_run_objects (run_id, state, key);`,
+  },
 ];
 
 /** The newest schema this build knows. */

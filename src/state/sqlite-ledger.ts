@@ -28,8 +28,16 @@ import type {
   LedgerStats,
 } from './ledger.js';
 import { LedgerClaimLostError } from './ledger-claim-lost-error.js';
-import type { ConnectionSummary, LedgerMaintenance, PruneOptions } from './ledger-maintenance.js';
-import { pruneSqlite, summarizeSqlite } from './sqlite-ledger-maintenance.js';
+import {
+  type ConnectionSummary,
+  countPruned,
+  type LedgerMaintenance,
+  type PrunedCount,
+  type PruneOptions,
+  type SummarizeOptions,
+  sortedPruned,
+} from './ledger-maintenance.js';
+import { sqlitePruneStatements, summarizeSqlite } from './sqlite-ledger-maintenance.js';
 
 /** Options of the SQLite ledger. */
 export interface SqliteLedgerOptions {
@@ -279,12 +287,23 @@ export class SqliteLedger implements Ledger, LedgerMaintenance {
     });
   }
 
-  summarize(connection?: string): Promise<ConnectionSummary[]> {
-    return this.commits.submit(() => summarizeSqlite(this.db, connection));
+  summarize(options?: SummarizeOptions): Promise<ConnectionSummary[]> {
+    return this.commits.submit(() => summarizeSqlite(this.db, options));
   }
 
-  prune(options: PruneOptions): Promise<number> {
-    return this.commits.submit(() => pruneSqlite(this.db, options), true);
+  async prune(options: PruneOptions): Promise<PrunedCount[]> {
+    const statements = sqlitePruneStatements(this.db, options);
+    const counts = new Map<string, PrunedCount>();
+    if (options.dryRun) {
+      countPruned(counts, await this.commits.submit(statements.count));
+      return sortedPruned(counts);
+    }
+    // A chunk per commit: the write lock is let go between chunks, so workers keep claiming.
+    for (;;) {
+      const rows = await this.commits.submit(statements.deleteChunk, true);
+      countPruned(counts, rows);
+      if (rows.length < statements.chunk) return sortedPruned(counts);
+    }
   }
 
   async close(): Promise<void> {

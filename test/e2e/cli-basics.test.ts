@@ -23,6 +23,17 @@ describe('the bucketbridge binary', () => {
     expect(result.stderr).toContain("error: unknown command 'check'");
   });
 
+  it.each([[['--log-level', 'loud', 'config', 'validate']], [['config', 'validate', '--log-level', 'loud']]])(
+    'rejects an unknown --log-level before the command runs, wherever it stands: %j',
+    async (args) => {
+      const result = await runCli(args);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        'bucketbridge: --log-level: expected one of trace, debug, info, warn, error, fatal, silent, found "loud"',
+      );
+    },
+  );
+
   it('rejects an unknown option with exit code 2', async () => {
     const result = await runCli(['config', 'validate', '--strict']);
     expect(result.exitCode).toBe(2);

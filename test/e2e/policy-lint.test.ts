@@ -117,12 +117,12 @@ describe('policy lint on the files bucketbridge onboard generates', () => {
 
   it.each([
     // Only the warnings each configuration asks for: a canned ACL; the whole bucket and all buckets listed.
-    ['live', ['destination-bucket-policy.json 1 acl-permission', 'permissions-policy.json 3 acl-permission']],
+    ['live', ['destination-bucket-policy.json 2 acl-permission', 'permissions-policy.json 4 acl-permission']],
     [
       'batch',
       [
         'permissions-policy.json 0 list-without-prefix',
-        'permissions-policy.json 5 list-all-buckets',
+        'permissions-policy.json 6 list-all-buckets',
         'source-bucket-policy.json 0 list-without-prefix',
       ],
     ],

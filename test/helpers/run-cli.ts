@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's own launcher, as a user runs it after `npm ci`. */
@@ -29,6 +29,8 @@ export interface RunCliOptions {
   input?: string;
   /** Kill the process after this many milliseconds (a hung CLI fails the test rather than the run). */
   timeoutMs?: number;
+  /** Told of the process once started (a test that kills it, or reads its pid). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -17,6 +17,8 @@ export interface BatchActionFlags {
   concurrency?: number;
   json?: boolean;
   retryFailed?: boolean;
+  /** Shared runs (PostgreSQL ledger): claim and listing lease, in milliseconds. */
+  lease?: number;
 }
 
 /** Dry-run entries kept for the JSON document; the rest are counted (memory stays bounded). */
@@ -45,6 +47,7 @@ export async function runBatchCommand(flags: BatchActionFlags): Promise<void> {
       dryRun,
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       retryFailed: flags.retryFailed ?? false,
+      ...(flags.lease === undefined ? {} : { leaseMs: flags.lease }),
       logger,
       signal: stop.signal,
       onListed: () => progress?.listed(),

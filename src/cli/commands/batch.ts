@@ -3,6 +3,7 @@
  * work is lazy-imported in the action so `--help` never loads the AWS SDK.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { durationFlagMs } from './live.js';
 
 interface BatchFlags {
   config?: string;
@@ -11,6 +12,14 @@ interface BatchFlags {
   concurrency?: number;
   json?: boolean;
   retryFailed?: boolean;
+  lease?: number;
+}
+
+/** A lease: a duration of at least 3 seconds (renewed every third of it). */
+function parseLeaseMs(value: string): number {
+  const ms = durationFlagMs(value);
+  if (ms < 3000) throw new InvalidArgumentError(`expected a duration of at least 3s, found "${value}"`);
+  return ms;
 }
 
 function parseConcurrency(value: string): number {
@@ -39,6 +48,11 @@ export function registerBatchCommand(program: Command): void {
       parseConcurrency,
     )
     .option('--retry-failed', 'also process objects whose earlier attempt failed')
+    .option(
+      '--lease <duration>',
+      "PostgreSQL ledger: how long this worker's claims and the listing lease last unrenewed; another worker takes over a dead one's after it, at once on the same host (default: 2m)",
+      parseLeaseMs,
+    )
     .option('--json', 'print the final report as one JSON document on stdout')
     .action(async (flags: BatchFlags) => {
       const { runBatchCommand } = await import('./batch-action.js');

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { registerBatchCommand } from './batch.js';
 import { registerConfigCommands } from './config.js';
 import { registerDemoCommand } from './demo.js';
+import { registerDlqCommands } from './dlq.js';
 import { registerInitCommand } from './init.js';
+import { registerLedgerCommands } from './ledger.js';
 import { registerLiveCommand } from './live.js';
 import { registerOnboardCommand } from './onboard.js';
 import { registerPolicyCommands } from './policy.js';
@@ -24,6 +26,8 @@ export function registerCommands(program: Command): void {
   registerBatchCommand(program);
   registerLiveCommand(program);
   registerRunCommand(program);
+  registerDlqCommands(program);
+  registerLedgerCommands(program);
   registerSandboxCommand(program);
   registerDemoCommand(program);
 }

@@ -25,7 +25,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description(
-      'run every connection as a service: batches on their schedule, live connections on their queue, an HTTP endpoint with /metrics, /healthz, /readyz, /api/status and a status page (SIGHUP reloads the file; SIGINT/SIGTERM stop gracefully)',
+      'run every connection as a service: batches on their schedule, live connections on their queue, an HTTP endpoint with /metrics, /healthz, /readyz, /api/status and a status page, and the checks of verify again every service.verifyEvery (drift detection, default 6h) (SIGHUP reloads the file; SIGINT/SIGTERM stop gracefully)',
     )
     .option(
       '-c, --config <file>',

@@ -21,7 +21,10 @@ export function createApplyClients(settings: AwsSettings, context: OnboardingCon
     iam: createClient(IAMClient, { settings }),
     // The customer's buckets are in the connection's region; should one be elsewhere, the SDK
     // re-sends to the bucket's region on a redirect.
-    s3: new S3Client({ ...clientConfig({ settings, region: context.region }), followRegionRedirects: true }),
+    s3: new S3Client({
+      ...clientConfig({ settings, region: context.region, service: 's3' }),
+      followRegionRedirects: true,
+    }),
     sns: createClient(SNSClient, { settings, region: context.region }),
     sqs: createClient(SQSClient, { settings, region: queueRegion || context.region }),
     kms: (region) => createClient(KMSClient, { settings, region }),

@@ -1,7 +1,7 @@
 /**
  * Statements for the destination bucket's policy naming the role: write under the prefix (and set
- * the configured canned ACL, when there is one), and find the bucket's region. Nothing else: no
- * read, no list, no delete.
+ * the configured canned ACL, when there is one), remove verify's probe objects, and find the
+ * bucket's region. Nothing else: no read, no list, no other delete.
  */
 import type { OnboardingContext } from '../onboarding-context.js';
 import {
@@ -10,6 +10,7 @@ import {
   POLICY_VERSION,
   type PolicyDocument,
   type PolicyStatement,
+  probeObjectsArn,
   sidPart,
 } from './policy-document.js';
 
@@ -25,6 +26,13 @@ export function buildDestinationBucketPolicy(context: OnboardingContext): Policy
       Principal: principal,
       Action: 's3:PutObject',
       Resource: objects,
+    },
+    {
+      Sid: `${sid}CleanUpVerifyProbes`,
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 's3:DeleteObject',
+      Resource: probeObjectsArn(partition, destination.bucket, destination.policyPrefix),
     },
   ];
   if (destination.acl !== undefined) {

@@ -1,6 +1,7 @@
 /**
- * The role's permissions: exactly what the connection's workflow needs and nothing else. No delete,
- * no wildcard action, and `Resource: "*"` only for s3:ListAllMyBuckets (which has no narrower
+ * The role's permissions: exactly what the connection's workflow needs and nothing else. No delete
+ * (but of verify's own probe objects under `<destination prefix>.bucketbridge-verify/`), no
+ * wildcard action, and `Resource: "*"` only for s3:ListAllMyBuckets (which has no narrower
  * resource) when the connection explicitly allows it.
  */
 import type { OnboardingContext } from '../onboarding-context.js';
@@ -11,6 +12,7 @@ import {
   type PolicyCondition,
   type PolicyDocument,
   type PolicyStatement,
+  probeObjectsArn,
 } from './policy-document.js';
 
 /** The queue actions a live connection needs on the customer's own queue (sqs mode). */
@@ -57,6 +59,13 @@ export function buildPermissionsPolicy(context: OnboardingContext): PolicyDocume
     Effect: 'Allow',
     Action: 's3:PutObject',
     Resource: objectsArn(partition, destination.bucket, destination.policyPrefix),
+  });
+  // verify (and run's periodic verify) writes a probe object to prove it may write, then removes it.
+  statements.push({
+    Sid: 'CleanUpVerifyProbes',
+    Effect: 'Allow',
+    Action: 's3:DeleteObject',
+    Resource: probeObjectsArn(partition, destination.bucket, destination.policyPrefix),
   });
   if (destination.acl !== undefined) {
     // Writing an object with a canned ACL needs s3:PutObjectAcl too; the condition keeps the role

@@ -53,6 +53,14 @@ export function objectsArn(partition: string, bucket: string, policyPrefix: stri
   return `${bucketArn(partition, bucket)}/${policyPrefix}*`;
 }
 
+/** The folder of verify's probe objects under a destination prefix (the role's only delete). */
+export const PROBE_FOLDER = '.bucketbridge-verify/';
+
+/** The objects of verify's probe folder: `arn:aws:s3:::bucket/<prefix>.bucketbridge-verify/*`. */
+export function probeObjectsArn(partition: string, bucket: string, policyPrefix: string): string {
+  return objectsArn(partition, bucket, `${policyPrefix}${PROBE_FOLDER}`);
+}
+
 /**
  * A Sid-safe form of a connection name: IAM accepts only ASCII letters and digits in a Sid, so
  * `acme-videos_2` becomes `AcmeVideos2`.

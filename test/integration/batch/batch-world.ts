@@ -21,7 +21,7 @@ import { stringify } from 'yaml';
 import type { BatchJobOptions } from '../../../src/batch/batch-job.js';
 import { runBatchJob } from '../../../src/batch/batch-job.js';
 import type { BatchReport } from '../../../src/batch/batch-report.js';
-import { type CliResult, runCli } from '../../helpers/run-cli.js';
+import { type CliResult, type RunCliOptions, runCli } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';
 
@@ -33,6 +33,8 @@ export interface WorldOptions {
   /** Source keys the role may not read (an explicit Deny on s3:GetObject). */
   deniedKeys?: string[];
   concurrency?: number;
+  /** The configuration's `ledger`. Default: a SQLite file in the world's folder (`ledgerPath`). */
+  ledger?: string;
 }
 
 export interface BatchWorld {
@@ -51,7 +53,7 @@ export interface BatchWorld {
   ledgerCounts(): Record<string, number>;
   run(options?: Partial<BatchJobOptions>): Promise<BatchReport>;
   /** Runs `bucketbridge batch` as a separate process with the vendor's keys in its environment. */
-  cli(args: string[], options?: { timeoutMs?: number }): Promise<CliResult>;
+  cli(args: string[], options?: Pick<RunCliOptions, 'timeoutMs' | 'onSpawn'>): Promise<CliResult>;
   /** Environment a CLI process needs (vendor keys, no AWS config files). */
   cliEnv(): Record<string, string>;
   close(): void;
@@ -120,7 +122,7 @@ export async function createBatchWorld(
     version: 2,
     vendor: { accountId: vendorId, principals: [`arn:aws:iam::${vendorId}:root`] },
     aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 2 },
-    ledger: 'sqlite:./state/ledger.db',
+    ledger: options.ledger ?? 'sqlite:./state/ledger.db',
     connections: [
       {
         name: 'acme',
@@ -196,6 +198,7 @@ export async function createBatchWorld(
       return runCli(['batch', '--config', configPath, '--connection', 'acme', ...args], {
         env: world.cliEnv(),
         timeoutMs: cliOptions.timeoutMs ?? 120_000,
+        ...(cliOptions.onSpawn ? { onSpawn: cliOptions.onSpawn } : {}),
       });
     },
     cliEnv() {

@@ -64,6 +64,8 @@ export interface LiveWorldOptions {
    * named in the connection, with the generated key-policy statements merged.
    */
   kms?: boolean;
+  /** The configuration's `ledger`. Default: a SQLite file in the world's folder (what `ledger()` reads). */
+  ledger?: string;
 }
 
 export interface LedgerRow {
@@ -187,7 +189,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     version: 2,
     vendor: { accountId: vendorId, principals: [`arn:aws:iam::${vendorId}:root`] },
     aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 2 },
-    ledger: 'sqlite:./state/ledger.db',
+    ledger: options.ledger ?? 'sqlite:./state/ledger.db',
     connections: [connectionInput],
   };
   const config = parseConfig(configInput);

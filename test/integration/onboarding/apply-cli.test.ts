@@ -137,6 +137,7 @@ describe('onboard --apply from the command line', () => {
     expect((JSON.parse(Policy!) as { Statement: { Sid: string }[] }).Statement.map((s) => s.Sid)).toEqual([
       'Keep',
       'BucketBridgeAcmeWriteDestinationObjects',
+      'BucketBridgeAcmeCleanUpVerifyProbes',
       'BucketBridgeAcmeLocateDestinationBucket',
     ]);
   });

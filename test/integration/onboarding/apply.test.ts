@@ -218,6 +218,7 @@ describe('onboard --apply on an account that already has a bucket policy and a n
       'ListSourcePrefix',
       'ReadSourceObjects',
       'WriteDestinationObjects',
+      'CleanUpVerifyProbes',
       'LocateBuckets',
       'CheckSourceEncryption',
       'CheckSourceNotification',
@@ -481,6 +482,7 @@ describe('onboard --apply when source and destination are one bucket', () => {
       'BucketBridgeOneBucketLocateSourceBucket',
       'BucketBridgeOneBucketReadSourceObjects',
       'BucketBridgeOneBucketWriteDestinationObjects',
+      'BucketBridgeOneBucketCleanUpVerifyProbes',
       'BucketBridgeOneBucketLocateDestinationBucket',
     ]);
     const again = await applyOnboarding(context, clients, { say: () => undefined });

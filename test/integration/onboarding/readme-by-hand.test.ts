@@ -161,6 +161,7 @@ describe("the README's by-hand steps, pasted into a shell", () => {
     ]);
     expect(await sids(context.destination.bucket)).toEqual([
       'BucketBridgeAcmeWriteDestinationObjects',
+      'BucketBridgeAcmeCleanUpVerifyProbes',
       'BucketBridgeAcmeLocateDestinationBucket',
     ]);
   });

@@ -39,6 +39,10 @@ describe('verify after deploying the generated CloudFormation template with the 
       'subscription.state skip',
     ]);
     expect(report.ok).toBe(true);
+    // The template's role may delete verify's probe (CleanUpVerifyProbes), and only that.
+    expect(report.connections[0]!.checks.find((c) => c.id === 'destination.write')!.detail).toMatch(
+      /^wrote the probe object s3:\/\/[^/]+\/.*\.bucketbridge-verify\/[^ ]+-probe\.txt and deleted it$/,
+    );
   });
 
   it('for a live connection, fails only notification.config until the notification is merged', async () => {

@@ -6,7 +6,15 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -72,6 +80,13 @@ describe('the --faults grammar', () => {
         ],
       },
     ],
+    [
+      'sqs:ReceiveMessage=duplicate@0.3',
+      {
+        seed: 0,
+        rules: [{ service: 'sqs', operation: 'ReceiveMessage', effects: [{ type: 'duplicate', rate: 0.3 }] }],
+      },
+    ],
     ['', { seed: 0, rules: [] }],
   ])('"%s" parses', (text, expected) => {
     expect(parseFaultSpec(text)).toEqual(expected);
@@ -85,7 +100,11 @@ describe('the --faults grammar', () => {
     ],
     [
       's3:GetObject=404',
-      'fault effect "404" (for s3:GetObject) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, optionally followed by @RATE',
+      'fault effect "404" (for s3:GetObject) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, duplicate, optionally followed by @RATE',
+    ],
+    [
+      's3:GetObject=duplicate',
+      'fault effect "duplicate" (for s3:GetObject) applies to sqs:ReceiveMessage only (e.g. sqs:ReceiveMessage=duplicate@0.3)',
     ],
     ['s3=503@1.5', 'fault rate in "503@1.5" (for s3) must be a number from 0 to 1, e.g. @0.05'],
     ['seed=abc', 'seed must be a non-negative integer, got "abc"'],
@@ -218,7 +237,7 @@ describe('the admin endpoint', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
       error:
-        'fault effect "teapot" (for s3) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, optionally followed by @RATE',
+        'fault effect "teapot" (for s3) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, duplicate, optionally followed by @RATE',
     });
     expect(sandbox.server.faults()).toBe('s3:GetObject=503');
   });
@@ -251,5 +270,33 @@ describe('connections reset mid-body', () => {
 
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big' }));
     await expect(response.Body!.transformToByteArray()).rejects.toThrow();
+  });
+});
+
+describe('duplicate deliveries (SQS at-least-once)', () => {
+  test('a received message comes back with the same MessageId after it was deleted, once', async () => {
+    const sqs = new SQSClient(sandbox.sdkConfig('customer'));
+    try {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dup') }));
+      const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'hello' }));
+      sandbox.setFaults('sqs:ReceiveMessage=duplicate');
+      const receive = () => sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 30 }));
+      const first = (await receive()).Messages ?? [];
+      expect(first.map((m) => [m.MessageId, m.Body])).toEqual([[MessageId, 'hello']]);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first[0]!.ReceiptHandle }));
+      // The copy is delivered again although the original is deleted and still "in flight".
+      const again = (await receive()).Messages ?? [];
+      expect(again.map((m) => [m.MessageId, m.Body])).toEqual([[MessageId, 'hello']]);
+      expect(again[0]!.ReceiptHandle).not.toBe(first[0]!.ReceiptHandle);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: again[0]!.ReceiptHandle }));
+      // A copy leaves no copy of its own: the queue is empty now.
+      expect((await receive()).Messages ?? []).toEqual([]);
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
+    } finally {
+      sqs.destroy();
+    }
   });
 });

@@ -134,7 +134,7 @@ describe('bucketbridge sandbox as a process', () => {
     [['--port', 'abc'], 'sandbox: --port must be an integer from 0 to 65535, got "abc"'],
     [
       ['--faults', 's3=teapot'],
-      'sandbox: fault effect "teapot" (for s3) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, optionally followed by @RATE',
+      'sandbox: fault effect "teapot" (for s3) must be one of throttle, slowdown, 503, internal, 500, latency=<N>ms, reset=<bytes>, duplicate, optionally followed by @RATE',
     ],
     [['--accounts', 'partner=12'], 'sandbox: account "partner" needs a 12-digit id, got "12"'],
     [['--accounts', 'vendor=333333333333'], 'sandbox: account name "vendor" is used twice'],

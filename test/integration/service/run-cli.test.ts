@@ -132,6 +132,9 @@ describe('three connections in one process', () => {
       const page = await browser.newPage();
       await page.goto(`${await service.url()}/`);
       await page.waitForSelector('tr[data-connection="wrong"]');
+      // The first periodic verify runs once a connection has started (service.verifyEvery, default 6h).
+      await page.locator('tr[data-connection="wrong"]', { hasText: 'failing: role.assume' }).waitFor();
+      await page.locator('tr[data-connection="acme"]', { hasText: 'passed (' }).waitFor();
       const rows = await page.locator('tbody tr').allInnerTexts();
       expect(rows).toHaveLength(3);
       expect(rows.find((r) => r.startsWith('acme'))).toContain('running');

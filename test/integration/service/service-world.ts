@@ -9,7 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { type CliProcess, createLiveWorld, type LiveWorld, spawnVendorCli } from '../live/live-world.js';
+import {
+  type CliProcess,
+  createLiveWorld,
+  type LiveWorld,
+  type LiveWorldOptions,
+  spawnVendorCli,
+} from '../live/live-world.js';
 
 export interface ServiceWorld {
   live: LiveWorld;
@@ -27,6 +33,8 @@ export interface ServiceProcess extends CliProcess {
   /** The endpoint's base URL, from the `service: listening` log line. */
   url(): Promise<string>;
   status(): Promise<ServiceStatusDoc>;
+  /** `/metrics`, parsed ({@link parsePrometheusText}); {@link sample} reads one value. */
+  metrics(): Promise<Map<string, number>>;
   logs(msg: string): Array<Record<string, unknown>>;
 }
 
@@ -39,12 +47,17 @@ export interface ServiceStatusDoc {
     counters: Record<string, number>;
     lastError: { message: string; code?: string; at: string } | null;
     nextRunAt: string | null;
+    lastVerify: { at: string; passed: boolean; failedChecks: string[] } | null;
   }>;
 }
 
-export async function createServiceWorld(sandbox: TestSandbox): Promise<ServiceWorld> {
-  const live = await createLiveWorld(sandbox, { mode: 'sns' });
-  const batch = await createLiveWorld(sandbox, { mode: 'sqs' });
+/** `options` apply to both customer worlds (e.g. a short visibility timeout for crash tests). */
+export async function createServiceWorld(
+  sandbox: TestSandbox,
+  options: Omit<LiveWorldOptions, 'mode'> = {},
+): Promise<ServiceWorld> {
+  const live = await createLiveWorld(sandbox, { ...options, mode: 'sns' });
+  const batch = await createLiveWorld(sandbox, { ...options, mode: 'sqs' });
   const base = parse(readFileSync(live.configPath, 'utf8')) as Record<string, unknown> & {
     connections: Array<Record<string, unknown>>;
   };
@@ -94,6 +107,9 @@ export async function createServiceWorld(sandbox: TestSandbox): Promise<ServiceW
         async status() {
           const response = await fetch(`${await url()}/api/status`);
           return (await response.json()) as ServiceStatusDoc;
+        },
+        async metrics() {
+          return parsePrometheusText(await (await fetch(`${await url()}/metrics`)).text());
         },
       };
     },

@@ -34,13 +34,14 @@ describe('files generated from the schema', () => {
 
   it('the reference says dates and URLs in words, not as the regular expressions behind them', () => {
     const reference = renderConfigReference();
-    const row = (key: string) => reference.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    const rows = (key: string) => reference.split('\n').filter((line) => line.startsWith(`| \`${key}\` |`));
+    const row = (key: string) => rows(key)[0];
     for (const key of ['modifiedAfter', 'modifiedBefore']) {
       expect(row(key)).toContain(
         '| string | not set | an ISO-8601 date-time with a time zone, e.g. `2024-05-01T00:00:00Z` |',
       );
     }
-    expect(row('url')).toContain('| a URL |');
+    expect(rows('url').filter((line) => line.includes('| a URL |'))).toHaveLength(1);
     expect(reference).not.toContain('format date-time');
     expect(reference).not.toContain('02-29');
   });

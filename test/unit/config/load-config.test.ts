@@ -95,7 +95,7 @@ describe('every problem names file, line, column, key path, expected and found',
       'an unknown key far from any known one',
       withReplaced(VALID_CONFIG, 'aws:\n', 'aws:\n  colour: blue\n'),
       [
-        'bb.yaml:6:3: aws.colour: expected a known key, found `colour` (allowed here: `region`, `endpoint`, `maxAttempts`)',
+        'bb.yaml:6:3: aws.colour: expected a known key, found `colour` (allowed here: `region`, `endpoint`, `endpoints`, `useFipsEndpoint`, `useDualstackEndpoint`, `maxAttempts`)',
       ],
     ],
     [

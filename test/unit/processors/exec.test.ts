@@ -1,8 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExecProcessor } from '../../../src/processors/exec.js';
 import { ProcessorError } from '../../../src/processors/processor-error.js';
 import { STDERR_TAIL_BYTES } from '../../../src/processors/run-command.js';
 import { type FakeObject, fakeObject } from './fake-object.js';
+
+/** A process has ended when it is gone or a zombie (`Z`: dead, waiting for its parent to reap it). */
+function hasEnded(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+  } catch {
+    return true;
+  }
+}
 
 describe('the exec processor', () => {
   let fake: FakeObject;
@@ -54,6 +64,20 @@ describe('the exec processor', () => {
     await expect(processor.process(fake.input, fake.context)).rejects.toThrow(
       'exec: sleep was killed: timed out after 200ms',
     );
+  });
+
+  it('kills what the program started too, so a grandchild holding its output cannot keep the object waiting', async () => {
+    fake = fakeObject('data');
+    const processor = createExecProcessor({
+      command: 'sh',
+      // The background sleep inherits stdout; it prints its PID so the test can look for it.
+      args: ['-c', 'sleep 600 & echo "grandchild $!" >&2; wait'],
+      timeoutMs: 300,
+    });
+    const error = (await processor.process(fake.input, fake.context).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/^exec: sh was killed: timed out after 300ms; stderr: grandchild \d+$/);
+    const pid = Number(/grandchild (\d+)/.exec(error.message)?.[1]);
+    expect(hasEnded(pid)).toBe(true);
   });
 
   it('does not report success for a program that fails after writing output', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerKey, LedgerOwner } from '../../../src/state/ledger.js';
 import { LedgerClaimLostError } from '../../../src/state/ledger-claim-lost-error.js';
-import { type MaintainedLedger, pruneLedger } from '../../../src/state/ledger-maintenance.js';
+import type { MaintainedLedger } from '../../../src/state/ledger-maintenance.js';
 
 /** Test hooks every back end accepts. */
 export interface LedgerHooks {
@@ -199,7 +199,7 @@ export function describeLedgerContract(backend: string, factory: LedgerFactory):
         else await ledger.markFailed(key, owner, reason, 1);
       }
 
-      it('summarizes each connection: counts by state, the oldest claim, failures by reason', async () => {
+      it('summarizes each connection: counts by state, the oldest claim and its owner, failures by reason', async () => {
         await finish({ ...KEY, key: 'd1' }, RUN_A);
         await finish({ ...KEY, key: 'f1' }, RUN_A, 'AccessDenied');
         clock += 10;
@@ -207,14 +207,21 @@ export function describeLedgerContract(backend: string, factory: LedgerFactory):
         await finish({ ...KEY, key: 'f3' }, RUN_A, 'NoSuchKey');
         await ledger.claim({ ...KEY, key: 'c1' }, { owner: RUN_A, leaseMs: LEASE_MS });
         clock += 5;
-        await ledger.claim({ ...KEY, key: 'c2' }, { owner: RUN_A, leaseMs: LEASE_MS });
+        await ledger.claim({ ...KEY, key: 'c2' }, { owner: RUN_B, leaseMs: LEASE_MS });
         await finish({ ...KEY, connection: 'zeta', key: 'z' }, RUN_B);
         const expected = {
           connection: 'acme',
           claimed: 2,
           done: 1,
           failed: 3,
-          oldestClaimAt: new Date(1_000_010),
+          oldestClaim: {
+            bucket: 'src-bucket',
+            key: 'c1',
+            version: 'etag-1',
+            owner: RUN_A,
+            claimedAt: new Date(1_000_010),
+            leaseUntil: new Date(1_000_010 + LEASE_MS),
+          },
           failuresByReason: [
             { reason: 'AccessDenied', count: 2 },
             { reason: 'NoSuchKey', count: 1 },
@@ -222,31 +229,52 @@ export function describeLedgerContract(backend: string, factory: LedgerFactory):
         };
         const zeta = { connection: 'zeta', claimed: 0, done: 1, failed: 0, failuresByReason: [] };
         expect(await ledger.summarize()).toEqual([expected, zeta]);
-        expect(await ledger.summarize('acme')).toEqual([expected]);
-        expect(await ledger.summarize('nobody')).toEqual([]);
+        expect(await ledger.summarize({ connection: 'acme' })).toEqual([expected]);
+        expect(await ledger.summarize({ connection: 'acme', maxReasons: 1 })).toEqual([
+          { ...expected, failuresByReason: [{ reason: 'AccessDenied', count: 2 }] },
+        ]);
+        expect(await ledger.summarize({ connection: 'nobody' })).toEqual([]);
       });
 
       it('prunes entries finished before the cutoff, never claims, and counts without removing on a dry run', async () => {
         await finish({ ...KEY, key: 'old-done' }, RUN_A);
         await finish({ ...KEY, key: 'old-failed' }, RUN_A, 'boom');
+        await finish({ ...KEY, connection: 'zeta', key: 'old-z' }, RUN_A);
         await ledger.claim({ ...KEY, key: 'old-claim' }, { owner: RUN_A, leaseMs: LEASE_MS });
         clock += 1000;
         await finish({ ...KEY, key: 'new-done' }, RUN_A);
         const finishedBefore = new Date(clock);
-        expect(await ledger.prune({ finishedBefore, dryRun: true })).toBe(2);
-        expect((await ledger.summarize('acme'))[0]).toMatchObject({ claimed: 1, done: 2, failed: 1 });
-        expect(await ledger.prune({ finishedBefore })).toBe(2);
-        expect((await ledger.summarize('acme'))[0]).toMatchObject({ claimed: 1, done: 1, failed: 0 });
+        const both = [
+          { connection: 'acme', done: 1, failed: 1 },
+          { connection: 'zeta', done: 1, failed: 0 },
+        ];
+        expect(await ledger.prune({ finishedBefore, dryRun: true })).toEqual(both);
+        expect((await ledger.summarize({ connection: 'acme' }))[0]).toMatchObject({
+          claimed: 1,
+          done: 2,
+          failed: 1,
+        });
+        expect(await ledger.prune({ finishedBefore, keepConnections: ['acme'] })).toEqual([both[1]]);
+        expect(await ledger.prune({ finishedBefore, connection: 'acme' })).toEqual([both[0]]);
+        expect(await ledger.prune({ finishedBefore })).toEqual([]);
+        expect((await ledger.summarize({ connection: 'acme' }))[0]).toMatchObject({
+          claimed: 1,
+          done: 1,
+          failed: 0,
+        });
         expect(await ledger.get({ ...KEY, key: 'old-done' })).toBeUndefined();
         expect((await ledger.get({ ...KEY, key: 'old-claim' }))?.state).toBe('claimed');
       });
 
-      it('applies a retention period through pruneLedger', async () => {
-        await finish({ ...KEY, key: 'a' }, RUN_A);
-        clock += 90 * 86_400_000;
-        await finish({ ...KEY, key: 'b' }, RUN_A);
-        expect(await pruneLedger(ledger, 90 * 86_400_000 - 1, () => clock)).toBe(1);
-        expect(await ledger.get({ ...KEY, key: 'b' })).toBeDefined();
+      it('prunes in chunks until nothing is left', async () => {
+        const keys = Array.from({ length: 7 }, (_, i) => ({ ...KEY, key: `k${i}` }));
+        await Promise.all(keys.map((key) => ledger.claim(key, { owner: RUN_A, leaseMs: LEASE_MS })));
+        const done = { outputs: [], bytesIn: 1, bytesOut: 1, attempts: 1 };
+        await Promise.all(keys.map((key) => ledger.markDone(key, RUN_A, done)));
+        clock += 1;
+        const pruned = await ledger.prune({ finishedBefore: new Date(clock), chunkSize: 3 });
+        expect(pruned).toEqual([{ connection: 'acme', done: 7, failed: 0 }]);
+        expect(await ledger.summarize()).toEqual([]);
       });
     });
 

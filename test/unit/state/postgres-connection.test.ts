@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookupPgpass } from '../../../src/state/pgpass.js';
-import { poolConfigFor } from '../../../src/state/postgres-connection.js';
+import { parsePostgresUrl, poolConfigFor } from '../../../src/state/postgres-connection.js';
 
 describe('PostgreSQL connection settings from a ledger URL', () => {
   const dirs: string[] = [];
@@ -59,5 +59,18 @@ describe('PostgreSQL connection settings from a ledger URL', () => {
     const config = poolConfigFor(setting, {});
     if (flag === undefined) expect(config.connectionString).not.toContain('uselibpqcompat');
     else expect(config.connectionString).toContain(flag);
+  });
+
+  it('takes the connect timeout as libpq does: connect_timeout in the URL, else PGCONNECT_TIMEOUT, at least 2 s', () => {
+    const timeout = (setting: string, env: NodeJS.ProcessEnv = {}) =>
+      poolConfigFor(setting, env).connectionTimeoutMillis;
+    expect(timeout('postgres://db/ledger?connect_timeout=10')).toBe(10_000);
+    expect(timeout('postgres://db/ledger?connect_timeout=1')).toBe(2000);
+    expect(timeout('postgres://db/ledger?connect_timeout=0', { PGCONNECT_TIMEOUT: '5' })).toBeUndefined();
+    expect(timeout('postgres://db/ledger', { PGCONNECT_TIMEOUT: '7' })).toBe(7000);
+    expect(timeout('postgres://db/ledger')).toBeUndefined();
+    expect(() => parsePostgresUrl('postgres://db/ledger?connect_timeout=10s')).toThrow(
+      'connect_timeout must be a whole number of seconds, not "10s"',
+    );
   });
 });

@@ -160,6 +160,29 @@ describe('each rule fires on what it is about and on nothing else', () => {
       ['error delete-permission'],
     ],
     [
+      "DeleteObject on verify's probe folder only",
+      {
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: 'arn:aws:s3:::dst/out/.bucketbridge-verify/*',
+      },
+      [],
+    ],
+    [
+      'DeleteObject on the probe folder and elsewhere',
+      {
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: ['arn:aws:s3:::dst/out/.bucketbridge-verify/*', 'arn:aws:s3:::dst/out/*'],
+      },
+      ['error delete-permission'],
+    ],
+    [
+      'DeleteBucket on the probe folder',
+      { Effect: 'Allow', Action: 's3:DeleteBucket', Resource: 'arn:aws:s3:::dst/out/.bucketbridge-verify/*' },
+      ['error delete-permission'],
+    ],
+    [
       'sqs:DeleteQueue',
       { Effect: 'Allow', Action: 'sqs:DeleteQueue', Resource: 'arn:aws:sqs:us-east-1:1:q' },
       ['error delete-permission'],

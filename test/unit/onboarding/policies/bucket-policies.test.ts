@@ -60,7 +60,7 @@ describe('the source bucket policy', () => {
 });
 
 describe('the destination bucket policy', () => {
-  it('lets only the role write under the prefix and locate the bucket', () => {
+  it("lets only the role write under the prefix, delete verify's probes and locate the bucket", () => {
     expect(buildDestinationBucketPolicy(makeContext())).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -70,6 +70,13 @@ describe('the destination bucket policy', () => {
           Principal: role,
           Action: 's3:PutObject',
           Resource: 'arn:aws:s3:::acme-destination/videos/out/*',
+        },
+        {
+          Sid: 'BucketBridgeAcmeVideosCleanUpVerifyProbes',
+          Effect: 'Allow',
+          Principal: role,
+          Action: 's3:DeleteObject',
+          Resource: 'arn:aws:s3:::acme-destination/videos/out/.bucketbridge-verify/*',
         },
         {
           Sid: 'BucketBridgeAcmeVideosLocateDestinationBucket',
@@ -88,7 +95,7 @@ describe('the destination bucket policy', () => {
         destination: { bucket: 'acme-destination', prefix: 'videos/out/', acl: 'bucket-owner-read' },
       }),
     );
-    expect(policy.Statement[1]).toEqual({
+    expect(policy.Statement[2]).toEqual({
       Sid: 'BucketBridgeAcmeVideosSetDestinationObjectAcl',
       Effect: 'Allow',
       Principal: role,

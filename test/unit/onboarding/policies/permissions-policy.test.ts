@@ -35,6 +35,12 @@ describe('the permissions policy of a batch connection', () => {
           Resource: 'arn:aws:s3:::acme-destination/videos/out/*',
         },
         {
+          Sid: 'CleanUpVerifyProbes',
+          Effect: 'Allow',
+          Action: 's3:DeleteObject',
+          Resource: 'arn:aws:s3:::acme-destination/videos/out/.bucketbridge-verify/*',
+        },
+        {
           Sid: 'LocateBuckets',
           Effect: 'Allow',
           Action: 's3:GetBucketLocation',
@@ -188,6 +194,7 @@ describe('optional statements appear only when the connection asks for them', ()
       'ListSourcePrefix',
       'ReadSourceObjects',
       'WriteDestinationObjects',
+      'CleanUpVerifyProbes',
       'LocateBuckets',
       'CheckSourceEncryption',
     ];
@@ -221,8 +228,18 @@ describe('least privilege holds for every shape of connection', () => {
   it('never grants a wildcard action', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
-  it('never grants a delete (the queue message delete of sqs mode aside)', () => {
-    expect(actions.filter((a) => /:Delete/.test(a) && a !== 'sqs:DeleteMessage')).toEqual([]);
+  it("never grants a delete (the queue message delete of sqs mode and verify's probe folder aside)", () => {
+    expect(
+      actions.filter((a) => /:Delete/.test(a) && a !== 'sqs:DeleteMessage' && a !== 's3:DeleteObject'),
+    ).toEqual([]);
+    const objectDeletes = statements.filter((s) => [s.Action].flat().includes('s3:DeleteObject'));
+    expect(objectDeletes.map((s) => s.Resource)).toEqual([
+      'arn:aws:s3:::acme-destination/videos/out/.bucketbridge-verify/*',
+      'arn:aws:s3:::acme-destination/videos/out/.bucketbridge-verify/*',
+      'arn:aws:s3:::acme-destination/videos/out/.bucketbridge-verify/*',
+      'arn:aws:s3:::acme-destination/videos/out/.bucketbridge-verify/*',
+      'arn:aws:s3:::acme-destination/.bucketbridge-verify/*',
+    ]);
   });
   it('uses Resource "*" only for s3:ListAllMyBuckets', () => {
     const star = statements.filter((s) => [s.Resource].flat().includes('*'));

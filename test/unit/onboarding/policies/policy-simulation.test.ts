@@ -76,6 +76,13 @@ const NEEDED: [string, Request][] = [
     s3('s3:ListBucket', SOURCE, { 's3:prefix': 'videos/in/2024/' }),
   ],
   ['writing under the destination prefix', s3('s3:PutObject', `${DESTINATION}/videos/out/clip.mp4`)],
+  [
+    "deleting verify's probe object",
+    s3(
+      's3:DeleteObject',
+      `${DESTINATION}/videos/out/.bucketbridge-verify/2026-11-23T19-35-00-000Z-probe.txt`,
+    ),
+  ],
   ["finding the source bucket's region", s3('s3:GetBucketLocation', SOURCE)],
   ["finding the destination bucket's region", s3('s3:GetBucketLocation', DESTINATION)],
 ];
@@ -90,6 +97,10 @@ const FORBIDDEN: [string, Request][] = [
   ['reading from the destination', s3('s3:GetObject', `${DESTINATION}/videos/out/clip.mp4`)],
   ['deleting a source object', s3('s3:DeleteObject', `${SOURCE}/videos/in/clip.mp4`)],
   ['deleting a destination object', s3('s3:DeleteObject', `${DESTINATION}/videos/out/clip.mp4`)],
+  [
+    'deleting a look-alike of the probe folder outside the destination prefix',
+    s3('s3:DeleteObject', `${DESTINATION}/other/.bucketbridge-verify/x-probe.txt`),
+  ],
   ['writing into the source', s3('s3:PutObject', `${SOURCE}/videos/in/evil.mp4`)],
   ['writing outside the destination prefix', s3('s3:PutObject', `${DESTINATION}/other/clip.mp4`)],
   ['listing another prefix', s3('s3:ListBucket', SOURCE, { 's3:prefix': 'private/' })],
