@@ -4,7 +4,9 @@
  * and the new ID (the AWS CLI assumes it with each), a batch runs during the overlap, `verify` warns
  * that the old one is still trusted; `--retire-external-id --apply` makes the old one refused
  * (AccessDenied) and `verify --retired-external-id` proves it. Between a rotation and the
- * customer applying it, workers fall back to the old ID and warn, so nothing stops.
+ * customer applying it, workers fall back to the old ID and warn, so nothing stops; the README's
+ * by-hand command applies it. Through CloudFormation, the README's stack updates (AWS CLI v1)
+ * accept both IDs, then only the new one.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,17 +17,19 @@ import { runBatchJob } from '../../../src/batch/batch-job.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createLogger } from '../../../src/observe/logger.js';
 import { onboard } from '../../../src/onboarding/onboard.js';
+import type { OnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import {
   checkStatuses,
   findCheck,
   type OnboardedSetup,
+  onboardingConfigInput,
   onboardOnSandbox,
   replaceTrustPolicy,
   vendorCredentials,
   verifySetup,
 } from '../../helpers/onboarding.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { runAwsCli } from '../../helpers/witnesses.js';
+import { runAwsCli, runProcess } from '../../helpers/witnesses.js';
 
 const FALLBACK_WARNING =
   'AssumeRole with the current externalId was refused: the customer has not applied the rotated trust policy yet; using previousExternalIds until they do';
@@ -55,14 +59,14 @@ async function reloaded(setup: OnboardedSetup, configPath: string): Promise<Onbo
 }
 
 /** The AWS CLI v2, as the vendor, assuming the customer's role with an external ID. */
-function assumeWithCli(setup: OnboardedSetup, externalId: string) {
+function assumeWithCli(context: OnboardingContext, externalId: string) {
   return runAwsCli(
     'v2',
     [
       'sts',
       'assume-role',
       '--role-arn',
-      setup.context.roleArn,
+      context.roleArn,
       '--role-session-name',
       'witness',
       '--external-id',
@@ -73,18 +77,33 @@ function assumeWithCli(setup: OnboardedSetup, externalId: string) {
   );
 }
 
-async function expectAccepted(setup: OnboardedSetup, externalId: string): Promise<void> {
-  const result = await assumeWithCli(setup, externalId);
+async function expectAccepted(context: OnboardingContext, externalId: string): Promise<void> {
+  const result = await assumeWithCli(context, externalId);
   expect(result.exitCode, result.stderr).toBe(0);
   expect(JSON.parse(result.stdout).AssumedRoleUser.Arn).toBe(
-    `arn:aws:sts::${setup.context.accountId}:assumed-role/${setup.context.roleName}/witness`,
+    `arn:aws:sts::${context.accountId}:assumed-role/${context.roleName}/witness`,
   );
 }
 
-async function expectRefused(setup: OnboardedSetup, externalId: string): Promise<void> {
-  const result = await assumeWithCli(setup, externalId);
+async function expectRefused(context: OnboardingContext, externalId: string): Promise<void> {
+  const result = await assumeWithCli(context, externalId);
   expect(result.exitCode).not.toBe(0);
   expect(result.stderr).toContain('An error occurred (AccessDenied) when calling the AssumeRole operation');
+}
+
+/** The ```bash blocks of the README section whose heading starts with `heading`. */
+function readmeBlocks(readme: string, heading: string): string[] {
+  const section = readme.split(/\n(?=## )/).find((s) => s.startsWith(`## ${heading}`)) ?? '';
+  return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+/** Runs a README block as the customer pastes it (AWS CLI v1 on PATH, their administrator's keys). */
+async function runReadmeBlock(block: string, cwd: string): Promise<void> {
+  const result = await runProcess('bash', ['-e', '-o', 'pipefail', '-c', block], {
+    cwd,
+    env: sandbox.env('customer'),
+  });
+  expect(result.exitCode, `${block}\n${result.stderr}`).toBe(0);
 }
 
 /** A batch of the connection in `configPath`, with the warnings it logs. */
@@ -125,8 +144,8 @@ describe('external-ID rotation through --apply', () => {
     expect(rotated.applied?.changes.map((c) => `${c.kind} ${c.resource}`)).toContain(
       `update IAM role ${setup.context.roleName} trust policy`,
     );
-    await expectAccepted(setup, oldId);
-    await expectAccepted(setup, newId);
+    await expectAccepted(setup.context, oldId);
+    await expectAccepted(setup.context, newId);
 
     const overlap = await batch(configPath);
     expect(overlap.report).toMatchObject({ processed: 1, failed: 0 });
@@ -159,8 +178,8 @@ describe('external-ID rotation through --apply', () => {
     expect(parse(await readFile(configPath, 'utf8')).connections[0]).not.toHaveProperty(
       'previousExternalIds',
     );
-    await expectRefused(setup, oldId);
-    await expectAccepted(setup, newId);
+    await expectRefused(setup.context, oldId);
+    await expectAccepted(setup.context, newId);
 
     const after = await reloaded(setup, configPath);
     const report = await verifySetup(sandbox, after, { retiredExternalIds: [oldId] });
@@ -213,8 +232,8 @@ describe('between the rotation and the customer applying it', () => {
       say: () => undefined,
     });
     const newId = rotated.context.externalId;
-    await expectRefused(setup, newId);
-    await expectAccepted(setup, oldId);
+    await expectRefused(setup.context, newId);
+    await expectAccepted(setup.context, oldId);
 
     const pending = await batch(configPath);
     expect(pending.report).toMatchObject({ processed: 1, failed: 0 });
@@ -232,19 +251,52 @@ describe('between the rotation and the customer applying it', () => {
       `role ${setup.context.roleArn} still trusts the previous external ID ${oldId} (the rotation's overlap)`,
     );
 
-    // The customer applies the files: the new ID works, and workers use it without a warning.
-    await onboard({
-      configPath,
-      connectionName: 'acme',
-      apply: true,
-      clients: setup.clients,
-      env: {},
-      say: () => undefined,
-    });
-    await expectAccepted(setup, newId);
+    // The customer applies the files by hand, as the README's rotation section says: the new ID
+    // works, and workers use it without a warning.
+    const byHand = readmeBlocks(
+      await readFile(join(dir, 'pending-files', 'README.md'), 'utf8'),
+      'External ID rotation in progress',
+    );
+    expect(byHand[0]).toMatch(/^aws iam update-assume-role-policy /);
+    await runReadmeBlock(byHand[0]!, join(dir, 'pending-files'));
+    await expectAccepted(setup.context, newId);
     expect(checkStatuses(await verifySetup(sandbox, await reloaded(setup, configPath)))['role.assume']).toBe(
       'pass',
     );
     expect((await batch(configPath)).warnings).toEqual([]);
+  });
+});
+
+describe('external-ID rotation through CloudFormation, as the README says', () => {
+  it('a stack update accepts both IDs, the next one only the new ID', async () => {
+    const configInput = onboardingConfigInput(sandbox);
+    const configPath = join(dir, 'stack.yaml');
+    await writeFile(configPath, stringify(configInput));
+    const files = join(dir, 'stack-files');
+    const write = (flags: { rotateExternalId?: boolean; retireExternalId?: boolean }) =>
+      onboard({ configPath, connectionName: 'acme', outDir: files, env: {}, say: () => undefined, ...flags });
+    const readme = async () => readFile(join(files, 'README.md'), 'utf8');
+
+    const first = await write({});
+    const oldId = first.context.externalId;
+    await runReadmeBlock(readmeBlocks(await readme(), 'Step 1, option A')[0]!, files);
+    await expectAccepted(first.context, oldId);
+
+    const rotated = await write({ rotateExternalId: true });
+    const newId = rotated.context.externalId;
+    const rotateBlocks = readmeBlocks(await readme(), 'External ID rotation in progress');
+    expect(rotateBlocks[1]).toContain(
+      `--parameter-overrides ExternalId=${newId} PreviousExternalId1=${oldId}`,
+    );
+    await runReadmeBlock(rotateBlocks[1]!, files);
+    await expectAccepted(rotated.context, oldId);
+    await expectAccepted(rotated.context, newId);
+
+    const retired = await write({ retireExternalId: true });
+    const retireBlocks = readmeBlocks(await readme(), 'When we rotate the external ID');
+    expect(retireBlocks[1]).toContain(`--parameter-overrides ExternalId=${newId}\n`);
+    await runReadmeBlock(retireBlocks[1]!, files);
+    await expectRefused(retired.context, oldId);
+    await expectAccepted(retired.context, newId);
   });
 });
