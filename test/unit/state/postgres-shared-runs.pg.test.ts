@@ -144,7 +144,7 @@ describe('claiming pending objects', () => {
     expect(await runs.totals(runId)).toMatchObject({ listed: 100, processed: 100, pending: 0, claimed: 0 });
   });
 
-  it('returns what the listing recorded, and takes over a claim whose lease ended', async () => {
+  it('returns what the listing recorded, and takes over claims whose lease ended', async () => {
     const runs = open();
     const runId = await listedRun(runs, 3);
     const mine = await runs.claim(runId, worker(1), 2, 10_000);
@@ -155,6 +155,9 @@ describe('claiming pending objects', () => {
     expect((await runs.claim(runId, worker(2), 10, 10_000)).map((o) => o.key)).toEqual(['k0002']);
     expect(await runs.claim(runId, worker(2), 10, 10_000)).toEqual([]);
     nowMs += 10_001;
+    // Abandoned claims go back to pending when a worker finds nothing pending.
+    expect(await runs.claim(runId, worker(2), 10, 10_000)).toEqual([]);
+    expect(await runs.releaseAbandoned(runId, worker(2))).toBe(3);
     expect((await runs.claim(runId, worker(2), 10, 10_000)).map((o) => o.key)).toEqual([
       'k0000',
       'k0001',
@@ -170,14 +173,14 @@ describe('claiming pending objects', () => {
     const runId = await listedRun(runs, 6);
     await runs.claim(runId, worker(1), 2, 120_000);
     await runs.claim(runId, worker(3), 2, 120_000);
-    expect(await runs.releaseDeadLocalWorkers(runId, worker(2))).toBe(0);
+    expect(await runs.releaseAbandoned(runId, worker(2))).toBe(0);
     dead.add(worker(1).pid);
-    expect(await runs.releaseDeadLocalWorkers(runId, worker(2))).toBe(2);
+    expect(await runs.releaseAbandoned(runId, worker(2))).toBe(2);
     await runs.release(runId, worker(3));
     expect(await runs.totals(runId)).toMatchObject({ pending: 6, claimed: 0 });
     // A worker on another host cannot be checked: its claims wait for their lease.
     await runs.claim(runId, { id: 'far', host: 'host-b', pid: 1001 }, 2, 120_000);
-    expect(await runs.releaseDeadLocalWorkers(runId, worker(2))).toBe(0);
+    expect(await runs.releaseAbandoned(runId, worker(2))).toBe(0);
   });
 
   it('finishes the run only when the listing is complete and every object settled', async () => {
