@@ -14,7 +14,8 @@ import { partitionOfRegion } from './arn.js';
 export type ConnectionAuth = Pick<
   Connection,
   'name' | 'assumeRoleFlag' | 'assumeRoleArn' | 'externalId' | 'sessionName' | 'stsCredsExpirationSec'
->;
+> &
+  Partial<Pick<Connection, 'previousExternalIds'>>;
 
 /** How a connection authenticates. */
 export type AuthVariant =
@@ -27,6 +28,12 @@ export type AuthVariant =
       roleArns: readonly string[];
       /** Sent on every hop (AWS ignores it where the trust policy does not ask for it). */
       externalId: string | undefined;
+      /**
+       * Tried, in order, only when AssumeRole with `externalId` is refused (AccessDenied): during an
+       * external-ID rotation the customer may not have applied the trust policy that names the new
+       * one yet. Empty when no rotation is in progress.
+       */
+      previousExternalIds: readonly string[];
       /** RoleSessionName on every hop; shows in the customer's CloudTrail. */
       sessionName: string;
       /** DurationSeconds on every hop. */
@@ -43,6 +50,7 @@ export function authVariantOf(connection: ConnectionAuth): AuthVariant {
     kind: 'assume-role',
     roleArns: connection.assumeRoleArn,
     externalId: connection.externalId,
+    previousExternalIds: connection.externalId === undefined ? [] : (connection.previousExternalIds ?? []),
     sessionName: connection.sessionName,
     durationSec: connection.stsCredsExpirationSec,
   };

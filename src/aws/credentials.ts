@@ -12,6 +12,11 @@
  * shape (a vendor-side intermediate role then the customer's role, or two customer roles),
  * while guessing which hop is "the customer's" by account ID would break the unusual ones.
  *
+ * External-ID rotation: while `previousExternalIds` is set, an AssumeRole refused (AccessDenied)
+ * with the current `externalId` is tried again with each previous ID, and a success is logged as a
+ * warning: the customer has not applied the rotated trust policy yet. So a rotation never stops the
+ * workers, and they use the new ID from the first refresh after the customer has applied it.
+ *
  * Credentials are cached and refreshed shortly before they expire with the SDK's
  * `memoizeIdentityProvider`: the cached value is reused until it is within `EXPIRATION_MS`
  * (5 minutes) of its expiration, never fetched per request; concurrent callers share one fetch.
@@ -24,6 +29,7 @@ import { registerSecret } from '../observe/redact.js';
 import { authVariantOf, type ConnectionAuth, stsRegionFor } from './auth-variant.js';
 import { type AwsSettings, clientConfig } from './client-factory.js';
 import { describeAssumeRoleFailure, describeCredentialFailure } from './describe-failure.js';
+import { awsErrorCode } from './errors.js';
 
 /** Options for {@link fromConnection}. */
 export interface ConnectionCredentialsOptions {
@@ -102,30 +108,50 @@ export function fromConnection(options: ConnectionCredentialsOptions): AwsCreden
   const arns = auth.roleArns;
   arns.forEach((roleArn, hop) => {
     const master = previous;
-    const assume = fromTemporaryCredentials({
-      params: {
-        RoleArn: roleArn,
-        RoleSessionName: sessionName,
-        DurationSeconds: durationSec,
-        ...(externalId === undefined ? {} : { ExternalId: externalId }),
-      },
-      masterCredentials: master,
-      clientConfig: clientConfig({
-        settings,
-        region: stsRegionFor(roleArn, settings.region),
-        service: 'sts',
-      }),
-    });
-    const fetchHop = async (): Promise<AwsCredentialIdentity> => {
-      try {
-        let assumed: AwsCredentialIdentity;
+    const assumeWith = (id: string | undefined) =>
+      fromTemporaryCredentials({
+        params: {
+          RoleArn: roleArn,
+          RoleSessionName: sessionName,
+          DurationSeconds: durationSec,
+          ...(id === undefined ? {} : { ExternalId: id }),
+        },
+        masterCredentials: master,
+        clientConfig: clientConfig({
+          settings,
+          region: stsRegionFor(roleArn, settings.region),
+          service: 'sts',
+        }),
+      });
+    const attempts = [externalId, ...auth.previousExternalIds].map((id) => assumeWith(id));
+    /** The current ID first; a previous one only after AccessDenied (a rotation not applied yet). */
+    const assume = async (): Promise<AwsCredentialIdentity> => {
+      let refusal: unknown;
+      for (const [index, attempt] of attempts.entries()) {
         try {
-          assumed = await assume();
+          const assumed = await attempt();
+          tell(options.onAssumeRole, 'success');
+          if (index > 0) {
+            logger?.warn(
+              { connection: connection.name, roleArn, hop: hop + 1, previousExternalId: index },
+              'AssumeRole with the current externalId was refused: the customer has not applied the rotated trust policy yet; using previousExternalIds until they do',
+            );
+          }
+          return assumed;
         } catch (error) {
           tell(options.onAssumeRole, 'failure');
-          throw error;
+          refusal ??= error;
+          const code = awsErrorCode(error);
+          if (code !== 'AccessDenied' && code !== 'AccessDeniedException')
+            throw index === 0 ? error : refusal;
         }
-        tell(options.onAssumeRole, 'success');
+      }
+      // Every ID was refused: the current ID's refusal is the one to explain.
+      throw refusal;
+    };
+    const fetchHop = async (): Promise<AwsCredentialIdentity> => {
+      try {
+        const assumed = await assume();
         const credentials = registerCredentialSecrets(assumed);
         logger?.debug(
           {

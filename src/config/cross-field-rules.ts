@@ -6,6 +6,7 @@
 import { describeValue } from './describe-value.js';
 import { parseDurationMs } from './duration.js';
 import type { RawProblem } from './raw-problem.js';
+import { previousExternalIdsProblems } from './schema-external-ids.js';
 import { MAX_CHAINED_STS_DURATION_SEC } from './schema-primitives.js';
 
 type Obj = Record<string, unknown>;
@@ -139,7 +140,7 @@ export function crossFieldProblems(raw: unknown): RawProblem[] {
         });
       }
     }
-    problems.push(...connectionRules(c, i));
+    problems.push(...connectionRules(c, i), ...previousExternalIdsProblems(c, i));
   });
   return problems;
 }

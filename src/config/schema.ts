@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { awsSchema } from './schema-aws.js';
+import { previousExternalIdsSchema } from './schema-external-ids.js';
 import { ledgerSchema } from './schema-ledger.js';
 import {
   accountIdSchema,
@@ -218,6 +219,7 @@ export const connectionSchema = z
       .default([])
       .describe('Role ARNs assumed in order (role chaining); at least one when assumeRoleFlag is true.'),
     externalId: externalIdSchema.optional().describe("External ID the customer's trust policy requires."),
+    previousExternalIds: previousExternalIdsSchema,
     sessionName: sessionNameSchema
       .optional()
       .describe("Role session name shown in the customer's CloudTrail. Default `bucketbridge-<name>`."),

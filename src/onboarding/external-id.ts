@@ -42,16 +42,12 @@ function insertExternalId(text: string, document: Document, connection: YAMLMap,
   return document.toString();
 }
 
-/**
- * Sets `externalId` on the connection called `connectionName` in the YAML file at `configPath`,
- * right after its `accountId` key, with a comment saying where it came from. Returns the external
- * ID the file now holds: an ID already there (written meanwhile) is kept, never replaced.
- */
-export async function writeExternalIdToConfig(
+/** The configuration file's text and document, and the mapping of the connection called `connectionName`. */
+export async function readConnectionNode(
   configPath: string,
   connectionName: string,
-  externalId: string,
-): Promise<string> {
+  key: string,
+): Promise<{ text: string; document: Document; connection: YAMLMap }> {
   const text = await readFile(configPath, 'utf8');
   const document = parseDocument(text);
   const connections = document.get('connections', true);
@@ -63,11 +59,25 @@ export async function writeExternalIdToConfig(
       {
         file: configPath,
         path: 'connections',
-        expected: `a connection named "${connectionName}" to write its new externalId to`,
+        expected: `a connection named "${connectionName}" to write its new ${key} to`,
         found: 'none (the file changed while onboard ran)',
       },
     ]);
   }
+  return { text, document, connection };
+}
+
+/**
+ * Sets `externalId` on the connection called `connectionName` in the YAML file at `configPath`,
+ * right after its `accountId` key, with a comment saying where it came from. Returns the external
+ * ID the file now holds: an ID already there (written meanwhile) is kept, never replaced.
+ */
+export async function writeExternalIdToConfig(
+  configPath: string,
+  connectionName: string,
+  externalId: string,
+): Promise<string> {
+  const { text, document, connection } = await readConnectionNode(configPath, connectionName, 'externalId');
   const existing = connection.get('externalId');
   if (typeof existing === 'string' && existing !== '') return existing;
 

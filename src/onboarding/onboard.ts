@@ -31,6 +31,7 @@ import { buildTrustPolicy } from './policies/trust-policy.js';
 import { renderCloudFormation } from './render-cloudformation.js';
 import { renderReadme } from './render-readme.js';
 import { renderTerraform } from './render-terraform.js';
+import { rotateOrRetire } from './rotate-external-id.js';
 import { processingRegionFor } from './verify/bucket-regions-check.js';
 
 export interface OnboardOptions {
@@ -47,6 +48,13 @@ export interface OnboardOptions {
   apply?: boolean;
   /** With `apply`: show the changes, write nothing (no files, no configuration change). */
   dryRun?: boolean;
+  /**
+   * Rotate the external ID: a new one in `externalId`, the old one kept in `previousExternalIds`,
+   * both trusted by the files written. Not with `retireExternalId`.
+   */
+  rotateExternalId?: boolean;
+  /** Retire `previousExternalIds`: removed from the file; the trust policy names only `externalId`. */
+  retireExternalId?: boolean;
   /** Clients for `apply` (default: built from the configuration's `aws` settings and the default credential chain). */
   clients?: ApplyClients;
   /** Environment for configuration overrides. Default: process.env. */
@@ -63,6 +71,8 @@ export interface OnboardResult {
   externalIdGenerated: boolean;
   /** What `apply` changed (or, in a dry run, would change). */
   applied?: ApplyResult;
+  /** The external IDs `retireExternalId` retired (for `verify --retired-external-id`). */
+  retiredExternalIds: string[];
 }
 
 /** The documents for one connection, by file name (a contract: the names never change). */
@@ -176,6 +186,11 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
       '--out DIR is required (the folder to write the onboarding files to), unless --apply is given',
     );
   }
+  if (options.rotateExternalId && options.retireExternalId) {
+    throw new UsageError(
+      '--rotate-external-id and --retire-external-id are two steps: rotate, let the customer apply, then retire',
+    );
+  }
   const dryRun = options.dryRun === true;
   const outDir = dryRun ? undefined : options.outDir;
   const loaded = await loadConfig(options.configPath, options.env ? { env: options.env } : {});
@@ -183,6 +198,17 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   const index = loaded.config.connections.indexOf(connection);
   if (outDir !== undefined) await prepareOutDir(outDir);
 
+  let retiredExternalIds: string[] = [];
+  if (options.rotateExternalId || options.retireExternalId) {
+    const rotation = await rotateOrRetire(connection, {
+      configPath: options.configPath,
+      step: options.rotateExternalId ? 'rotate' : 'retire',
+      dryRun,
+      say,
+    });
+    connection = rotation.connection;
+    retiredExternalIds = rotation.retiredExternalIds;
+  }
   let externalIdGenerated = false;
   if (connection.externalId === undefined) {
     const generated = generateExternalId();
@@ -221,7 +247,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
       written.push(path);
     }
   }
-  const result: OnboardResult = { context, files: written, externalIdGenerated };
+  const result: OnboardResult = { context, files: written, externalIdGenerated, retiredExternalIds };
   if (options.apply) {
     // Loaded only here: plain `onboard` never loads the AWS SDK.
     const { applyOnboarding } = await import('./apply/apply-onboarding.js');

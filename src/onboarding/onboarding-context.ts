@@ -62,6 +62,11 @@ export interface OnboardingContext {
   /** Principals the trust policy names, in configuration order. */
   vendorPrincipals: string[];
   externalId: string;
+  /**
+   * External IDs replaced by a rotation and still trusted until retired (`previousExternalIds`;
+   * empty when no rotation is in progress). The trust policy accepts these and `externalId`.
+   */
+  previousExternalIds: string[];
   roleName: string;
   roleArn: string;
   /** The session length the connection asks STS for, in seconds. */
@@ -118,6 +123,7 @@ export function resolveOnboardingContext(config: Config, connection: Connection)
     vendorAccountId: config.vendor.accountId,
     vendorPrincipals: [...config.vendor.principals],
     externalId: connection.externalId,
+    previousExternalIds: [...(connection.previousExternalIds ?? [])],
     roleName: connection.onboarding.roleName,
     roleArn: buildArn({
       partition,

@@ -28,6 +28,7 @@ const PLACEHOLDERS = {
   region: '${AWS::Region}',
   vendorAccountId: '${VendorAccountId}',
   externalId: '${ExternalId}',
+  previousExternalId: (n: number) => `\${PreviousExternalId${n}}`,
   roleName: '${RoleName}',
   roleArn: '${AccessRole.Arn}',
   sourceBucket: '${SourceBucket}',
@@ -77,6 +78,9 @@ function toTemplatePolicy(document: PolicyDocument): Json {
   return { Version: document.Version, Statement: statements };
 }
 
+/** What STS accepts as an external ID, as a CloudFormation AllowedPattern. */
+const EXTERNAL_ID_PATTERN = '[\\w+=,.@:/-]{2,1224}';
+
 function stringParameter(description: string, value: string, extra: Record<string, Json> = {}): Json {
   return { Type: 'String', Description: description, Default: value, ...extra };
 }
@@ -91,7 +95,17 @@ export function renderCloudFormation(context: OnboardingContext): string {
     ExternalId: stringParameter(
       'External ID the vendor must present to assume the role (the trust policy requires it).',
       context.externalId,
-      { AllowedPattern: '[\\w+=,.@:/-]{2,1224}' },
+      { AllowedPattern: EXTERNAL_ID_PATTERN },
+    ),
+    ...Object.fromEntries(
+      context.previousExternalIds.map((id, i) => [
+        `PreviousExternalId${i + 1}`,
+        stringParameter(
+          'An external ID replaced by a rotation, still accepted until bucketbridge onboard --retire-external-id drops this parameter.',
+          id,
+          { AllowedPattern: EXTERNAL_ID_PATTERN },
+        ),
+      ]),
     ),
     VendorPrincipals: {
       Type: 'CommaDelimitedList',

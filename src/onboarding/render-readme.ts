@@ -109,6 +109,53 @@ use these commands or ${code('bucketbridge onboard --apply')}.
 ${steps.join('\n\n')}`;
 }
 
+/**
+ * What the customer does in each step of an external-ID rotation: while one is in progress, apply
+ * the trust policy that accepts both IDs; otherwise, what the two steps will ask when one comes.
+ * `aws cloudformation deploy` keeps a stack's previous parameter values unless overridden, so the
+ * update names the ID parameters explicitly.
+ */
+function rotationSteps(context: OnboardingContext, stack: string): string {
+  const idParameters = [
+    `ExternalId=${context.externalId}`,
+    ...context.previousExternalIds.map((id, i) => `PreviousExternalId${i + 1}=${id}`),
+  ];
+  const apply = `\`\`\`bash
+aws iam update-assume-role-policy --role-name ${context.roleName} --policy-document file://trust-policy.json
+\`\`\`
+
+or, if you deployed the template, update the stack with the new template and these IDs (a stack
+update otherwise keeps the parameter values it had):
+
+\`\`\`bash
+aws cloudformation deploy --template-file cloudformation.yaml --stack-name ${stack} \\
+  --capabilities CAPABILITY_NAMED_IAM --region ${context.region} \\
+  --parameter-overrides ${idParameters.join(' ')}
+\`\`\`
+
+or ${code('terraform apply')} with this folder's ${code('main.tf.json')}. Only the trust policy changes; the
+role's permissions stay as they are. Or let ${code('bucketbridge onboard --apply')} do it.`;
+  if (context.previousExternalIds.length > 0) {
+    return `## External ID rotation in progress
+
+We are changing the external ID to ${code(context.externalId)}. Until you have applied these
+files, we keep using the previous one (${context.previousExternalIds.map(code).join(', ')}), so nothing stops:
+the trust policy here accepts the new ID **and** the previous one. Apply it (only the trust policy changes):
+
+${apply}
+
+Tell us when it is done. We then retire the previous ID and send you files whose trust policy names
+only ${code(context.externalId)}; apply them the same way, and the previous ID stops working.`;
+  }
+  return `## When we rotate the external ID
+
+We may change the external ID without interrupting the service, in two steps. First you receive
+files whose trust policy accepts the new ID and the old one; later, files whose trust policy names
+only the new one. Apply each the same way:
+
+${apply}`;
+}
+
 export function renderReadme(context: OnboardingContext): string {
   const { source, destination, live } = context;
   const stack = `bucketbridge-${context.connectionName}`;
@@ -242,6 +289,8 @@ If S3 answers "Configurations overlap", an existing rule already sends ObjectCre
 keys this rule also matches (overlapping prefixes and suffixes): S3 delivers each event to one
 rule only. Narrow or remove that rule first, or ask us to use a distinct prefix.${live.mode === 'sqs' ? `\n\nYour queue's policy must let S3 send to it: merge ${code('queue-policy.json')} into it the same way as a bucket policy (${code('aws sqs get-queue-attributes --attribute-names Policy')}).` : ''}`);
   }
+
+  sections.push(rotationSteps(context, stack));
 
   sections.push(`## What each permission is for
 

@@ -25,6 +25,7 @@ const PLACEHOLDERS = {
   region: '${data.aws_region.current.name}',
   vendorAccountId: '${var.vendor_account_id}',
   externalId: '${var.external_id}',
+  previousExternalId: (n: number) => `\${var.previous_external_id_${n}}`,
   roleName: '${var.role_name}',
   roleArn: '${aws_iam_role.access.arn}',
   sourceBucket: '${var.source_bucket}',
@@ -90,6 +91,15 @@ export function renderTerraform(context: OnboardingContext): string {
   const variables: Record<string, TerraformVariable> = {
     role_name: variable('Name of the role bucketbridge assumes.', context.roleName),
     external_id: variable('External ID the vendor must present to assume the role.', context.externalId),
+    ...Object.fromEntries(
+      context.previousExternalIds.map((id, i) => [
+        `previous_external_id_${i + 1}`,
+        variable(
+          'An external ID replaced by a rotation, still accepted until bucketbridge onboard --retire-external-id drops this variable.',
+          id,
+        ),
+      ]),
+    ),
     vendor_principals: variable(
       "The vendor's IAM principals allowed to assume the role.",
       [...context.vendorPrincipals],

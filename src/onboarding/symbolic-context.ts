@@ -15,6 +15,8 @@ export interface Placeholders {
   region: string;
   vendorAccountId: string;
   externalId: string;
+  /** The placeholder of the n-th previous external ID (1-based), one parameter each. */
+  previousExternalId: (n: number) => string;
   roleName: string;
   roleArn: string;
   sourceBucket: string;
@@ -43,6 +45,7 @@ export function symbolicContext(context: OnboardingContext, p: Placeholders): On
     vendorAccountId: p.vendorAccountId,
     vendorPrincipals: [VENDOR_PRINCIPALS_MARK],
     externalId: p.externalId,
+    previousExternalIds: context.previousExternalIds.map((_, i) => p.previousExternalId(i + 1)),
     roleName: p.roleName,
     roleArn: p.roleArn,
     source: {

@@ -348,7 +348,7 @@ export async function customerEventQueue(sandbox: TestSandbox, bucket: string): 
 export function verifySetup(
   sandbox: TestSandbox,
   setup: OnboardedSetup,
-  options: { now?: Date } = {},
+  options: { now?: Date; retiredExternalIds?: string[] } = {},
 ): Promise<VerifyReport> {
   return verifyConnections({
     config: setup.config,

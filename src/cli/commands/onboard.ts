@@ -13,6 +13,8 @@ interface OnboardFlags {
   out?: string;
   apply?: boolean;
   dryRun?: boolean;
+  rotateExternalId?: boolean;
+  retireExternalId?: boolean;
   json?: boolean;
 }
 
@@ -34,6 +36,14 @@ export function registerOnboardCommand(program: Command): void {
     )
     .option('--dry-run', 'with --apply: show every change as a diff and write nothing')
     .option(
+      '--rotate-external-id',
+      'rotate the external ID with no downtime: a new externalId, the old one kept in previousExternalIds (written into the configuration); the trust policy written or applied accepts both, and workers fall back to the old one until the customer has applied it',
+    )
+    .option(
+      '--retire-external-id',
+      'after a rotation has been applied: remove previousExternalIds from the configuration; the trust policy written or applied accepts only the current externalId (then check with verify --retired-external-id ID)',
+    )
+    .option(
       '--json',
       'print the result (files, role ARN, external ID, changes) as one JSON document on stdout',
     )
@@ -46,6 +56,8 @@ export function registerOnboardCommand(program: Command): void {
         ...(flags.out !== undefined ? { outDir: flags.out } : {}),
         apply: flags.apply === true,
         dryRun: flags.dryRun === true,
+        rotateExternalId: flags.rotateExternalId === true,
+        retireExternalId: flags.retireExternalId === true,
       });
       const { context } = result;
       if (result.files.length > 0) {
@@ -63,6 +75,8 @@ export function registerOnboardCommand(program: Command): void {
           roleArn: context.roleArn,
           externalId: context.externalId,
           externalIdGenerated: result.externalIdGenerated,
+          previousExternalIds: context.previousExternalIds,
+          retiredExternalIds: result.retiredExternalIds,
           ...(context.live?.mode === 'sns' ? { topicArn: context.live.topicArn } : {}),
           ...(result.applied
             ? {

@@ -1,13 +1,16 @@
 /**
  * The role's trust policy: only the vendor's principals may assume it, and only when they present
- * this connection's external ID (the confused-deputy guard the seed guide's policy lacks).
+ * this connection's external ID (the confused-deputy guard the seed guide's policy lacks). During
+ * a rotation the condition lists the current ID and the previous ones (StringEquals with a list
+ * matches any of them), so workers keep working whichever the customer has applied.
  */
 import type { OnboardingContext } from '../onboarding-context.js';
 import { POLICY_VERSION, type PolicyDocument } from './policy-document.js';
 
 export function buildTrustPolicy(
-  context: Pick<OnboardingContext, 'vendorPrincipals' | 'externalId'>,
+  context: Pick<OnboardingContext, 'vendorPrincipals' | 'externalId' | 'previousExternalIds'>,
 ): PolicyDocument {
+  const previous = context.previousExternalIds;
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -16,7 +19,11 @@ export function buildTrustPolicy(
         Effect: 'Allow',
         Principal: { AWS: [...context.vendorPrincipals] },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'sts:ExternalId': context.externalId } },
+        Condition: {
+          StringEquals: {
+            'sts:ExternalId': previous.length === 0 ? context.externalId : [context.externalId, ...previous],
+          },
+        },
       },
     ],
   };

@@ -7,6 +7,8 @@ import { notificationCheck } from './notification-check.js';
 import { roleAssumeCheck } from './role-assume-check.js';
 import { roleDurationCheck } from './role-duration-check.js';
 import { roleExternalIdCheck } from './role-external-id-check.js';
+import { rolePreviousExternalIdsCheck } from './role-previous-external-ids-check.js';
+import { roleRetiredExternalIdsCheck } from './role-retired-external-ids-check.js';
 import { sourceEncryptionCheck } from './source-encryption-check.js';
 import { sourceListCheck } from './source-list-check.js';
 import { sourceReadCheck } from './source-read-check.js';
@@ -17,6 +19,8 @@ import type { Check } from './verify-types.js';
 export const CHECKS: readonly Check[] = [
   roleAssumeCheck,
   roleExternalIdCheck,
+  rolePreviousExternalIdsCheck,
+  roleRetiredExternalIdsCheck,
   roleDurationCheck,
   identityCheck,
   bucketRegionsCheck,

@@ -17,14 +17,19 @@ export const roleAssumeCheck: Check = {
       await shortSessionChain(context)();
     } catch (error) {
       const denied = error instanceof AssumeRoleError && error.reason === 'access-denied';
+      const rotating = (context.connection.previousExternalIds ?? []).length > 0;
       return fail(
         messageOf(error),
-        denied
-          ? `In the trust policy of ${error.roleArn}, allow sts:AssumeRole to the vendor principals (${context.config.vendor.principals.join(', ')}) ` +
+        denied && rotating
+          ? 'An external-ID rotation is in progress (previousExternalIds): the customer has not applied the trust policy that accepts the new externalId yet ' +
+              '(workers fall back to a previous ID meanwhile; role.previous-external-ids says which still works). ' +
+              "`bucketbridge onboard --apply` with their administrator, or their README's rotation step, applies it."
+          : denied
+            ? `In the trust policy of ${error.roleArn}, allow sts:AssumeRole to the vendor principals (${context.config.vendor.principals.join(', ')}) ` +
               `with the condition StringEquals sts:ExternalId = ${externalId ?? '<the connection externalId>'} ` +
               '(`bucketbridge onboard --apply` or the generated template does this); if the trust policy is right, ' +
               "correct the connection's externalId to the value the customer's trust policy holds."
-          : 'Fix the cause named above, then run verify again.',
+            : 'Fix the cause named above, then run verify again.',
       );
     }
     return pass(

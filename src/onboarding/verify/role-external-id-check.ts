@@ -4,14 +4,8 @@
  * trusted (the confused-deputy problem the external ID exists to prevent).
  */
 import { randomBytes } from 'node:crypto';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { stsRegionFor } from '../../aws/auth-variant.js';
-import { createClient } from '../../aws/client-factory.js';
-import { awsErrorCode, messageOf } from '../../aws/errors.js';
-import { customerRoleArn, lastHopCaller, noRoleReason } from './role-probe.js';
+import { customerRoleArn, customerRoleAttempts, noRoleReason } from './role-probe.js';
 import { type Check, type CheckOutcome, fail, pass, warn } from './verify-types.js';
-
-type Attempt = 'accepted' | 'denied' | { error: string };
 
 export const roleExternalIdCheck: Check = {
   id: 'role.external-id-enforced',
@@ -19,28 +13,7 @@ export const roleExternalIdCheck: Check = {
   notApplicable: noRoleReason,
   async run(context): Promise<CheckOutcome> {
     const roleArn = customerRoleArn(context);
-    const sts = createClient(STSClient, {
-      settings: context.config.aws,
-      region: stsRegionFor(roleArn, context.config.aws.region),
-      credentials: lastHopCaller(context),
-    });
-    const attempt = async (externalId: string | undefined): Promise<Attempt> => {
-      try {
-        await sts.send(
-          new AssumeRoleCommand({
-            RoleArn: roleArn,
-            RoleSessionName: 'bucketbridge-verify',
-            DurationSeconds: 900,
-            ...(externalId === undefined ? {} : { ExternalId: externalId }),
-          }),
-        );
-        return 'accepted';
-      } catch (error) {
-        const code = awsErrorCode(error);
-        if (code === 'AccessDenied' || code === 'AccessDeniedException') return 'denied';
-        return { error: `${code ?? 'Error'}: ${messageOf(error)}` };
-      }
-    };
+    const attempt = customerRoleAttempts(context);
     const wrongId = `bucketbridge-verify-wrong-${randomBytes(6).toString('hex')}`;
     const without = await attempt(undefined);
     const wrong = await attempt(wrongId);

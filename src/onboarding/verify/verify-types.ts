@@ -48,6 +48,8 @@ export interface VerifyContext {
   facts: VerifyFacts;
   /** The time the run started, used in the probe object's name. */
   now: Date;
+  /** External IDs retired by `onboard --retire-external-id` that the role must now refuse (`--retired-external-id`). */
+  retiredExternalIds?: readonly string[];
 }
 
 /** One check: its id, the checks whose failure makes it pointless, and the work. */
@@ -57,6 +59,11 @@ export interface Check {
   dependsOn: readonly string[];
   /** Runs only when this returns a reason string: the check is skipped with it (e.g. batch connections for live checks). */
   notApplicable?(context: VerifyContext): string | undefined;
+  /**
+   * Reported at all only when this returns true: checks of a step few connections are in (an
+   * external-ID rotation), so that every other report keeps its shape.
+   */
+  onlyWhen?(context: VerifyContext): boolean;
   run(context: VerifyContext): Promise<CheckOutcome>;
 }
 

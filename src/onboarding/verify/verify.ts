@@ -10,7 +10,7 @@ import type { Config, Connection } from '../../config/resolved-config.js';
 import { UsageError } from '../../errors/index.js';
 import { CHECKS } from './checks.js';
 import { runChecks } from './run-checks.js';
-import type { ConnectionReport, VerifyReport } from './verify-types.js';
+import type { ConnectionReport, VerifyContext, VerifyReport } from './verify-types.js';
 
 /** Options of {@link verifyConnections}. */
 export interface VerifyOptions {
@@ -20,25 +20,56 @@ export interface VerifyOptions {
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
   /** The run's time (names the probe object). Default: now. */
   now?: Date | undefined;
+  /** External IDs retired by `onboard --retire-external-id` that the role must refuse (`role.retired-external-ids`). */
+  retiredExternalIds?: readonly string[] | undefined;
+}
+
+/**
+ * `--retired-external-id` names IDs of one connection that it no longer trusts: refused for several
+ * connections, or for an ID the connection still uses.
+ */
+function checkRetiredIds(connections: readonly Connection[], retired: readonly string[]): void {
+  if (retired.length === 0) return;
+  const [connection, ...others] = connections;
+  if (connection === undefined || others.length > 0) {
+    throw new UsageError(
+      '--retired-external-id needs --connection NAME: a retired external ID belongs to one connection',
+    );
+  }
+  for (const id of retired) {
+    if (id === connection.externalId) {
+      throw new UsageError(
+        `--retired-external-id ${id}: that is connection "${connection.name}"'s current externalId, which it must accept`,
+      );
+    }
+    if ((connection.previousExternalIds ?? []).includes(id)) {
+      throw new UsageError(
+        `--retired-external-id ${id}: connection "${connection.name}" still lists it in previousExternalIds; retire it first with bucketbridge onboard --connection ${connection.name} --retire-external-id`,
+      );
+    }
+  }
 }
 
 /** Runs every check for each connection, one connection after the other. */
 export async function verifyConnections(options: VerifyOptions): Promise<VerifyReport> {
+  const retiredExternalIds = options.retiredExternalIds ?? [];
+  checkRetiredIds(options.connections, retiredExternalIds);
   const vendorCredentials = options.vendorCredentials ?? sharedVendorChain();
   const now = options.now ?? new Date();
   const reports: ConnectionReport[] = [];
   for (const connection of options.connections) {
     const access = createConnectionAccess({ config: options.config, connection, vendorCredentials });
-    reports.push(
-      await runChecks(CHECKS, {
-        config: options.config,
-        connection,
-        access,
-        vendorCredentials,
-        facts: { bucketRegions: new Map() },
-        now,
-      }),
-    );
+    const context: VerifyContext = {
+      config: options.config,
+      connection,
+      access,
+      vendorCredentials,
+      facts: { bucketRegions: new Map() },
+      now,
+      retiredExternalIds,
+    };
+    const checks = CHECKS.filter((check) => check.onlyWhen?.(context) ?? true);
+    reports.push(await runChecks(checks, context));
   }
   return {
     connections: reports,
@@ -51,6 +82,7 @@ export async function verifyFromFile(options: {
   configPath: string;
   connectionName?: string | undefined;
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
+  retiredExternalIds?: readonly string[] | undefined;
 }): Promise<VerifyReport> {
   const { config } = await loadConfig(options.configPath);
   let connections: Connection[];
@@ -64,5 +96,10 @@ export async function verifyFromFile(options: {
       );
     }
   }
-  return verifyConnections({ config, connections, vendorCredentials: options.vendorCredentials });
+  return verifyConnections({
+    config,
+    connections,
+    vendorCredentials: options.vendorCredentials,
+    retiredExternalIds: options.retiredExternalIds,
+  });
 }

@@ -42,11 +42,12 @@ describe('bucketbridge ledger on a SQLite file it cannot use', () => {
       });
       expect(prune.stdout).toContain('Removed 0 entries finished more than 30d ago.\n');
       expect(prune.exitCode).toBe(0);
-      const migrate = await runCli(['ledger', 'status', '-c', 'bb.yaml', '--json'], {
+      const json = await runCli(['ledger', 'status', '-c', 'bb.yaml', '--json'], {
         cwd: dir,
         env: CLEAN_ENV,
       });
-      expect(JSON.parse(migrate.stdout)).toEqual({
+      expect(existsSync(join(dir, 'never'))).toBe(false);
+      expect(JSON.parse(json.stdout)).toEqual({
         ledger: 'sqlite:./never/ledger.db',
         backend: 'sqlite',
         connections: [],

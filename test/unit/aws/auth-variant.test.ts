@@ -16,8 +16,16 @@ describe('authVariantOf', () => {
       kind: 'assume-role',
       roleArns: [ROLE_A, ROLE_B],
       externalId: 'bb-3f9c2a71d0e84b5c',
+      previousExternalIds: [],
       sessionName: 'bucketbridge-acme',
       durationSec: 1800,
+    });
+  });
+
+  it('carries the previous external IDs of a rotation in progress, in order', () => {
+    expect(authVariantOf(connection({ previousExternalIds: ['bb-old', 'bb-older'] }))).toMatchObject({
+      externalId: 'bb-3f9c2a71d0e84b5c',
+      previousExternalIds: ['bb-old', 'bb-older'],
     });
   });
 

@@ -52,6 +52,10 @@ const SHAPES: [string, RawConnection][] = [
     'every option together',
     { workflow: 'live', onboarding: { allowListAllBuckets: true, roleName: 'X', topicName: 'Y' } },
   ],
+  [
+    'a rotation in progress (two previous external IDs still trusted)',
+    { externalId: 'bb-new-id', previousExternalIds: ['bb-old-id', 'bb-older-id'] },
+  ],
 ];
 
 function environment(context: OnboardingContext) {

@@ -40,6 +40,10 @@ const SHAPES: [string, RawConnection][] = [
     'allowListAllBuckets and custom names',
     { workflow: 'live', onboarding: { allowListAllBuckets: true, roleName: 'R', topicName: 'T' } },
   ],
+  [
+    'a rotation in progress (two previous external IDs still trusted)',
+    { externalId: 'bb-new-id', previousExternalIds: ['bb-old-id', 'bb-older-id'] },
+  ],
 ];
 
 function references(context: OnboardingContext): Record<string, string> {

@@ -24,4 +24,13 @@ describe('the trust policy', () => {
     context.vendorPrincipals.push('arn:aws:iam::999999999999:root');
     expect(policy.Statement[0]?.Principal).toEqual({ AWS: VENDOR_PRINCIPALS });
   });
+
+  it('during a rotation accepts the current external ID and every previous one, current first', () => {
+    const policy = buildTrustPolicy(
+      makeContext({ externalId: 'bb-new-id', previousExternalIds: ['bb-old-id', 'bb-older-id'] }),
+    );
+    expect(policy.Statement[0]?.Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': ['bb-new-id', 'bb-old-id', 'bb-older-id'] },
+    });
+  });
 });
