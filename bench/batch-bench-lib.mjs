@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import pLimit from 'p-limit';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SANDBOX = join(ROOT, 'dist/sandbox/main.js');
@@ -53,6 +54,36 @@ export async function startSandbox({ faults } = {}) {
   };
 }
 
+/**
+ * Creates the buckets `bench-src` and `bench-dst` and uploads `count` objects of `size` bytes to
+ * `bench-src/in/000000.bin`...; logs how long the upload took. Resolves the client it used.
+ */
+export async function seedObjects(sandbox, count, size) {
+  const s3 = sandbox.client();
+  await s3.send(new CreateBucketCommand({ Bucket: 'bench-src' }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'bench-dst' }));
+  const body = Buffer.alloc(size, 'x');
+  const limit = pLimit(64);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      limit(() =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: 'bench-src',
+            Key: `in/${String(i).padStart(6, '0')}.bin`,
+            Body: body,
+          }),
+        ),
+      ),
+    ),
+  );
+  console.log(
+    `uploaded ${count} objects of ${size} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return s3;
+}
+
 /** Environment for the AWS CLI, rclone and bucketbridge: the customer's keys, nothing from the machine. */
 export function toolEnv(sandbox, concurrency) {
   const dir = mkdtempSync(join(tmpdir(), 'bb-bench-'));
@@ -90,8 +121,11 @@ export function toolEnv(sandbox, concurrency) {
   };
 }
 
-/** A bucketbridge configuration for one connection with the customer's own keys (no role). */
-export function writeConfig(dir, sandbox, { source, destination, processor, concurrency }) {
+/**
+ * A bucketbridge configuration for one connection with the customer's own keys (no role); the
+ * ledger is a SQLite file beside it unless `ledger` says otherwise.
+ */
+export function writeConfig(dir, sandbox, { source, destination, processor, concurrency, ledger }) {
   const path = join(dir, `bucketbridge-${destination.prefix.replace(/\W/g, '')}.yaml`);
   writeFileSync(
     path,
@@ -99,7 +133,7 @@ export function writeConfig(dir, sandbox, { source, destination, processor, conc
       version: 2,
       vendor: { accountId: '111111111111', principals: ['arn:aws:iam::111111111111:root'] },
       aws: { region: sandbox.region, endpoint: sandbox.endpoint },
-      ledger: `sqlite:./ledger-${destination.prefix.replace(/\W/g, '')}.db`,
+      ledger: ledger ?? `sqlite:./ledger-${destination.prefix.replace(/\W/g, '')}.db`,
       connections: [
         { name: 'bench', accountId: sandbox.accountId, source, destination, processor, concurrency },
       ],

@@ -9,9 +9,16 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
-import { BIN, printTable, ROOT, startSandbox, timed, toolEnv, writeConfig } from './batch-bench-lib.mjs';
+import {
+  BIN,
+  printTable,
+  ROOT,
+  seedObjects,
+  startSandbox,
+  timed,
+  toolEnv,
+  writeConfig,
+} from './batch-bench-lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -34,26 +41,7 @@ const SIZE = 4 * 1024;
 
 const sandbox = await startSandbox({ faults: values.faults });
 try {
-  const s3 = sandbox.client();
-  await s3.send(new CreateBucketCommand({ Bucket: 'bench-src' }));
-  await s3.send(new CreateBucketCommand({ Bucket: 'bench-dst' }));
-  const body = Buffer.alloc(SIZE, 'x');
-  const limit = pLimit(64);
-  const setupStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: OBJECTS }, (_, i) =>
-      limit(() =>
-        s3.send(
-          new PutObjectCommand({
-            Bucket: 'bench-src',
-            Key: `in/${String(i).padStart(6, '0')}.bin`,
-            Body: body,
-          }),
-        ),
-      ),
-    ),
-  );
-  console.log(`uploaded ${OBJECTS} objects in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+  await seedObjects(sandbox, OBJECTS, SIZE);
   const { dir, env } = toolEnv(sandbox, CONCURRENCY);
   const config = (prefix, processor) =>
     writeConfig(dir, sandbox, {

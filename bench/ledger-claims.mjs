@@ -9,60 +9,19 @@
 // its own pool, as separate worker processes would be; each claims one object after another, so
 // N claimers keep N claims in flight. SQLite: one ledger file and one process (its claimers share
 // the process's ledger, as a batch's concurrent objects do). Each figure is a fresh database.
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PostgresLedger } from '../dist/src/state/postgres-ledger.js';
 import { SqliteLedger } from '../dist/src/state/sqlite-ledger.js';
+import { startPostgres } from './postgres-bench-lib.mjs';
 
 const { values } = parseArgs({ options: { claims: { type: 'string', default: '3000' } } });
 const CLAIMS = Number(values.claims);
 const CONCURRENCY = [1, 4, 16];
 const OWNER = { runId: 'bench', host: 'bench-host', pid: process.pid };
-const PG_BIN = process.env.BUCKETBRIDGE_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** initdb and pg_ctl refuse root: as root they run as the postgres user. */
-function pgTool(tool, args) {
-  const asRoot = process.getuid?.() === 0;
-  const [cmd, full] = asRoot
-    ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, tool), ...args]]
-    : [join(PG_BIN, tool), args];
-  execFileSync(cmd, full, { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-async function startPostgres() {
-  const root = mkdtempSync(join(tmpdir(), 'bb-bench-pg-'));
-  if (process.getuid?.() === 0) {
-    const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(root, id('-u'), id('-g'));
-  }
-  const data = join(root, 'data');
-  const port = await freePort();
-  pgTool('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
-  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=100`;
-  pgTool('pg_ctl', ['start', '-D', data, '-w', '-l', join(root, 'log'), '-o', options]);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop() {
-      pgTool('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w']);
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
-}
 
 /** `claimers` ledgers claim CLAIMS new objects between them; resolves claims per second. */
 async function measure(ledgers) {

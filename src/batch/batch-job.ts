@@ -89,6 +89,8 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
       ...(shared ? { leaseMs } : {}),
     });
     const { access, pipeline } = built;
+    // Joining a shared run is the first use of a PostgreSQL ledger: a database that cannot be
+    // reached stops the run like a failing claim does (exit 1 with the reason), not as a bug.
     source = await openBatchSource({
       ledger: loaded.config.ledger,
       dryRun,
@@ -104,7 +106,11 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
       onFiltered: (_object, verdict) => report.filtered(verdict),
       startedAtMs: options.startedAtMs ?? Date.now(),
       ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      report.stop(describeStop(error));
+      return undefined;
     });
+    if (source === undefined) return report.finish();
     if (dryRun) {
       await planBatch(source.objects, pipeline, ledger, options, report);
     } else {

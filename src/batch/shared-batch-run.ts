@@ -70,7 +70,8 @@ export class SharedBatchRun {
 
   /**
    * The objects this worker claims, until the listing is complete and nothing is left to claim.
-   * Claims of a dead worker on this host are returned to pending on the way.
+   * Once nothing is pending, abandoned claims (lease ended, or a dead worker on this host) return
+   * to pending and are claimed too.
    */
   async *objects(signal?: AbortSignal): AsyncGenerator<SourceObject> {
     if (this.joined.finished) return;
@@ -82,7 +83,7 @@ export class SharedBatchRun {
       const claimed = await runs.claim(runId, worker, claimBatchSize, leaseMs);
       for (const object of claimed) yield { bucket: this.options.bucket, ...object };
       if (claimed.length > 0) continue;
-      if ((await runs.releaseDeadLocalWorkers(runId, worker)) > 0) continue;
+      if ((await runs.releaseAbandoned(runId, worker)) > 0) continue;
       this.throwIfListingFailed();
       const totals = await runs.totals(runId);
       // The rest is held by live workers, which settle it (or, if they die, a later run does).

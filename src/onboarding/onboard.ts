@@ -2,7 +2,8 @@
  * `bucketbridge onboard`: everything the customer needs to grant one connection access, written to a
  * folder: the policies as JSON, the CloudFormation template, the Terraform file and a README. A
  * connection without an external ID gets a new random one, written back into the configuration
- * first, so the files never name an ID the configuration does not hold.
+ * first, so the files never name an ID the configuration does not hold. `rotateExternalId` and
+ * `retireExternalId` change the ID in the file first too (rotate-external-id.ts).
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

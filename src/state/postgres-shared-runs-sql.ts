@@ -1,9 +1,6 @@
 /** The statements of shared batch runs (postgres-shared-runs.ts), in one place. */
 import { nowMs } from './postgres-ledger-sql.js';
 
-/** Claimable: pending, or claimed by a worker whose lease ended. */
-const CLAIMABLE = `(state = 'pending' OR (state = 'claimed' AND lease_until < ${nowMs(6)}))`;
-
 export const RUN_SQL = {
   /** Serialises joins of one (connection, run key): class id "bbru" plus a hash of the pair. */
   lockRunKey: `SELECT pg_advisory_xact_lock(${0x62_62_72_75}, hashtext($1 || E'\\n' || $2))`,
@@ -31,8 +28,10 @@ export const RUN_SQL = {
     ON CONFLICT DO NOTHING`,
   finishListing: `UPDATE bucketbridge_runs SET listing_done = true, lister_id = NULL, lister_until = NULL
     WHERE run_id = $1 AND lister_id = $2`,
+  // Pending rows only, in key order along the (run_id, state, key) index, so a claim reads about
+  // as many rows as it takes however long the run is; abandoned claims go back to pending first.
   claim: `WITH picked AS (
-      SELECT key FROM bucketbridge_run_objects WHERE run_id = $1 AND ${CLAIMABLE}
+      SELECT key FROM bucketbridge_run_objects WHERE run_id = $1 AND state = 'pending'
       ORDER BY key LIMIT $7 FOR UPDATE SKIP LOCKED)
     UPDATE bucketbridge_run_objects o SET state = 'claimed', worker_id = $2, worker_host = $3,
       worker_pid = $4, lease_until = ${nowMs(6)} + $5
@@ -49,6 +48,9 @@ export const RUN_SQL = {
     WHERE run_id = $1 AND worker_id = $2 AND state = 'claimed'`,
   releaseListing: `UPDATE bucketbridge_runs SET lister_id = NULL, lister_until = NULL
     WHERE run_id = $1 AND lister_id = $2`,
+  releaseExpired: `UPDATE bucketbridge_run_objects SET state = 'pending', worker_id = NULL,
+      worker_host = NULL, worker_pid = NULL, lease_until = NULL
+    WHERE run_id = $1 AND state = 'claimed' AND lease_until < ${nowMs(2)}`,
   localWorkers: `SELECT DISTINCT worker_id, worker_pid FROM bucketbridge_run_objects
     WHERE run_id = $1 AND state = 'claimed' AND worker_host = $2 AND worker_id <> $3`,
   /** Finishes the run once its listing is complete and every object settled. */

@@ -191,7 +191,7 @@ export class PostgresSharedRuns {
     return (await this.query(SQL.finishListing, [runId, worker.id])).rowCount === 1;
   }
 
-  /** Claims up to `limit` pending objects (or ones whose worker's lease ended), in key order. */
+  /** Claims up to `limit` pending objects, in key order (see {@link releaseAbandoned} for the others). */
   async claim(runId: string, worker: RunWorker, limit: number, leaseMs: number): Promise<RunObject[]> {
     type Claimed = { key: string; etag: string | null; size: number | null; last_modified: number | null };
     const result = await this.query<Claimed>(SQL.claim, [
@@ -231,11 +231,14 @@ export class PostgresSharedRuns {
     await this.query(SQL.releaseListing, [runId, worker.id]);
   }
 
-  /** Returns to pending the claims of workers on this host whose process is gone; how many. */
-  async releaseDeadLocalWorkers(runId: string, worker: RunWorker): Promise<number> {
+  /**
+   * Returns to pending the claims whose lease ended and those of workers on this host whose
+   * process is gone; resolves how many.
+   */
+  async releaseAbandoned(runId: string, worker: RunWorker): Promise<number> {
+    let released = (await this.query(SQL.releaseExpired, [runId, this.clock()])).rowCount ?? 0;
     type Local = { worker_id: string; worker_pid: number };
     const local = await this.query<Local>(SQL.localWorkers, [runId, worker.host, worker.id]);
-    let released = 0;
     for (const other of local.rows) {
       if (this.isOwnerAlive(worker.host, other.worker_pid)) continue;
       released += (await this.query(SQL.releaseObjects, [runId, other.worker_id])).rowCount ?? 0;

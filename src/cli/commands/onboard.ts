@@ -45,7 +45,7 @@ export function registerOnboardCommand(program: Command): void {
     )
     .option(
       '--json',
-      'print the result (files, role ARN, external ID, changes) as one JSON document on stdout',
+      'print the result (files, role ARN, external ID, previous and retired external IDs, changes) as one JSON document on stdout',
     )
     .action(async (flags: OnboardFlags) => {
       const { resolveConfigPath } = await import('../../config/config-path.js');

@@ -60,6 +60,14 @@ describe('the batch command', () => {
       "error: option '--concurrency <n>' argument '0' is invalid. expected an integer from 1 to 1000, found \"0\"",
     ],
     [['--connection', 'nope'], 'bucketbridge: no connection named "nope": known connections: acme'],
+    [
+      ['--lease', '1s'],
+      "error: option '--lease <duration>' argument '1s' is invalid. expected a duration of at least 3s, found \"1s\"",
+    ],
+    [
+      ['--lease', 'soon'],
+      "error: option '--lease <duration>' argument 'soon' is invalid. expected a duration such as 30s, 2m or 500ms, found \"soon\"",
+    ],
   ])('exits 2 for bad usage %j', async (args, message) => {
     world = await createBatchWorld(sandbox);
     const result = await world.cli(args);

@@ -129,6 +129,24 @@ describe('external-ID rotation through --apply', () => {
     const oldId = setup.connection.externalId!;
     const say = () => undefined;
 
+    // A dry run shows the trust policy change and writes nothing: no file, no AWS change.
+    const before = await readFile(configPath, 'utf8');
+    const dry = await onboard({
+      configPath,
+      connectionName: 'acme',
+      apply: true,
+      dryRun: true,
+      rotateExternalId: true,
+      clients: setup.clients,
+      env: {},
+      say,
+    });
+    expect(dry.applied?.changes.filter((c) => c.kind !== 'unchanged').map((c) => c.resource)).toEqual([
+      `IAM role ${setup.context.roleName} trust policy`,
+    ]);
+    expect(await readFile(configPath, 'utf8')).toBe(before);
+    await expectRefused(setup.context, dry.context.externalId);
+
     const rotated = await onboard({
       configPath,
       connectionName: 'acme',
@@ -151,7 +169,8 @@ describe('external-ID rotation through --apply', () => {
     expect(overlap.report).toMatchObject({ processed: 1, failed: 0 });
     expect(overlap.warnings).toEqual([]);
 
-    const during = await verifySetup(sandbox, await reloaded(setup, configPath));
+    const overlapSetup = await reloaded(setup, configPath);
+    const during = await verifySetup(sandbox, overlapSetup);
     expect(checkStatuses(during)).toMatchObject({
       'role.assume': 'pass',
       'role.external-id-enforced': 'pass',
@@ -193,6 +212,16 @@ describe('external-ID rotation through --apply', () => {
     );
     expect(report.ok).toBe(true);
     expect((await batch(configPath)).report).toMatchObject({ failed: 0 });
+
+    // A configuration that still lists the old ID after the customer dropped it: verify says so.
+    const stale = findCheck(await verifySetup(sandbox, overlapSetup), 'role.previous-external-ids');
+    expect(stale).toMatchObject({
+      status: 'warn',
+      detail: `role ${setup.context.roleArn} refuses the previous external ID ${oldId}: the trust policy no longer names it`,
+    });
+    expect(stale.remediation).toMatch(
+      /^If role\.assume passes, the customer already trusts only the current externalId/,
+    );
 
     // A customer who puts the old ID back into the trust policy is caught.
     await replaceTrustPolicy(
