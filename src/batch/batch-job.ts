@@ -39,6 +39,8 @@ export interface BatchJobOptions {
   leaseMs?: number;
   /** Called for each object this process listed that passes the filters. */
   onListed?: (object: SourceObject) => void;
+  /** The run's start in epoch milliseconds, which `source.ignoreOlderThan` counts back from. Default: now. */
+  startedAtMs?: number;
   /** Called with each object's outcome (progress display). */
   onOutcome?: (outcome: ObjectOutcome) => void;
   /** Dry run: called with what would happen to each object. */
@@ -102,6 +104,7 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
         options.onListed?.(object);
       },
       onFiltered: (_object, verdict) => report.filtered(verdict),
+      startedAtMs: options.startedAtMs ?? Date.now(),
       ...(options.signal ? { signal: options.signal } : {}),
     }).catch((error: unknown) => {
       report.stop(describeStop(error));

@@ -21,6 +21,8 @@ export interface BatchReport {
   listed: number;
   /** Objects the listing returned that the filters left out (folder markers included). */
   filteredOut: number;
+  /** Of `filteredOut`: last modified before the run's start minus `source.ignoreOlderThan`. */
+  ignoredOlder: number;
   processed: number;
   /** Dry run: objects that would be processed (0 in a real run). */
   wouldProcess: number;
@@ -66,6 +68,7 @@ export class BatchReportBuilder {
       dryRun,
       listed: 0,
       filteredOut: 0,
+      ignoredOlder: 0,
       processed: 0,
       wouldProcess: 0,
       skipped: 0,
@@ -90,8 +93,9 @@ export class BatchReportBuilder {
     this.report.wouldProcess++;
   }
 
-  filtered(_verdict: Exclude<FilterVerdict, undefined>): void {
+  filtered(verdict: Exclude<FilterVerdict, undefined>): void {
     this.report.filteredOut++;
+    if (verdict === 'ignored-older') this.report.ignoredOlder++;
   }
 
   add(outcome: ObjectOutcome): void {
@@ -160,7 +164,7 @@ export function formatBytes(bytes: number): string {
 export function formatBatchReport(report: BatchReport): string {
   const lines = [
     `${report.dryRun ? 'Dry run' : 'Batch'} of connection ${report.connection}${report.stopped ? ' (stopped early)' : ''}`,
-    `  listed:    ${report.listed} (${report.filteredOut} left out by filters)`,
+    `  listed:    ${report.listed} (${report.filteredOut} left out by filters${report.ignoredOlder > 0 ? `, ${report.ignoredOlder} of them older than source.ignoreOlderThan` : ''})`,
     report.dryRun ? `  would process: ${report.wouldProcess}` : `  processed: ${report.processed}`,
     `  skipped:   ${report.skipped} (done earlier ${report.skippedByReason.done}, failed earlier ${report.skippedByReason['failed-earlier']}, in progress elsewhere ${report.skippedByReason['in-progress-elsewhere']})`,
     `  failed:    ${report.failed}`,

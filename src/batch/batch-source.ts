@@ -41,6 +41,8 @@ export interface BatchSourceOptions {
   onListed?: (object: SourceObject) => void;
   /** Called for each object this process listed that the filters leave out. */
   onFiltered?: (object: SourceObject, verdict: Exclude<FilterVerdict, undefined>) => void;
+  /** The run's start in epoch milliseconds: `source.ignoreOlderThan` counts back from it. */
+  startedAtMs: number;
   signal?: AbortSignal;
 }
 
@@ -64,7 +66,7 @@ export async function openBatchSource(options: BatchSourceOptions): Promise<Batc
     s3: options.s3,
     bucket: connection.source.bucket,
     prefix: connection.source.prefix,
-    filter: createObjectFilter(connection.source),
+    filter: createObjectFilter(connection.source, { now: () => options.startedAtMs }),
     ...(options.onFiltered ? { onFiltered: options.onFiltered } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };

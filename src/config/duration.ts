@@ -4,10 +4,10 @@
  * downstream holds numbers whose names carry the unit (`visibilityTimeoutSec`, `graceMs`).
  */
 
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
 /**
- * Parses `1h`, `90m`, `3600s`, `1h30m`, `500ms` (units largest first, each at most once) or a
+ * Parses `30d`, `1h`, `90m`, `3600s`, `1h30m`, `500ms` (units largest first, each at most once) or a
  * plain number of seconds (`900`, or the number 900) into milliseconds. Returns undefined when
  * the value is not a duration (empty, negative, fractional, an unknown unit).
  */
@@ -17,15 +17,16 @@ export function parseDurationMs(value: string | number): number | undefined {
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const match = DURATION.exec(text);
   if (!match || text === '') return undefined;
-  const [, h = '0', m = '0', s = '0', ms = '0'] = match;
-  return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(ms);
+  const [, d = '0', h = '0', m = '0', s = '0', ms = '0'] = match;
+  return (((Number(d) * 24 + Number(h)) * 60 + Number(m)) * 60 + Number(s)) * 1000 + Number(ms);
 }
 
-/** Seconds as the shortest of `12h`, `90m` → `1h30m`, `45s`, `61` → `1m1s`; `0s` for zero. */
+/** Seconds as the shortest of `30d`, `12h`, `90m` → `1h30m`, `45s`, `61` → `1m1s`; `0s` for zero. */
 export function formatDurationSec(totalSec: number): string {
-  const h = Math.floor(totalSec / 3600);
+  const d = Math.floor(totalSec / 86_400);
+  const h = Math.floor((totalSec % 86_400) / 3600);
   const m = Math.floor((totalSec % 3600) / 60);
   const s = totalSec % 60;
-  const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  const text = `${d ? `${d}d` : ''}${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
   return text === '' ? '0s' : text;
 }

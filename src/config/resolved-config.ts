@@ -35,9 +35,19 @@ type WithTimeoutMs<T> = T extends { timeout: unknown }
 /** A connection's processor settings, defaults applied; `exec` and `video` carry `timeoutMs`. */
 export type ProcessorSettings = WithTimeoutMs<ProcessorSettingsFile>;
 
+/** A connection's `source` block, resolved. */
+export interface SourceSettings extends Omit<ConnectionFile['source'], 'ignoreOlderThan'> {
+  /** Skip objects last modified longer ago than this, in milliseconds (from `source.ignoreOlderThan`). */
+  ignoreOlderThanMs?: number | undefined;
+}
+
 /** One customer integration, resolved. */
 export interface Connection
-  extends Omit<ConnectionFile, 'region' | 'stsCredsExpirationTime' | 'sessionName' | 'live' | 'processor'> {
+  extends Omit<
+    ConnectionFile,
+    'region' | 'stsCredsExpirationTime' | 'sessionName' | 'live' | 'processor' | 'source'
+  > {
+  source: SourceSettings;
   /** The customer's region (buckets, topic, stack): `connections[].region`, default `aws.region`. */
   region: string;
   /** STS session duration asked for on every hop, in seconds (from `stsCredsExpirationTime`, default 1h). */
@@ -104,9 +114,16 @@ function resolveLive(live: LiveSettingsFile | undefined): LiveSettings {
 
 /** One connection of a validated file, resolved against the file's `aws` settings. */
 export function resolveConnection(connection: ConnectionFile, aws: { region: string }): Connection {
-  const { region, stsCredsExpirationTime, sessionName, live, processor, ...rest } = connection;
+  const { region, stsCredsExpirationTime, sessionName, live, processor, source, ...rest } = connection;
+  const { ignoreOlderThan, ...sourceRest } = source;
   return {
     ...rest,
+    source: {
+      ...sourceRest,
+      ...(ignoreOlderThan === undefined
+        ? {}
+        : { ignoreOlderThanMs: durationMs(ignoreOlderThan, 'source.ignoreOlderThan') }),
+    },
     region: region ?? aws.region,
     stsCredsExpirationSec: durationMs(stsCredsExpirationTime, 'stsCredsExpirationTime') / 1000,
     sessionName: sessionName ?? defaultSessionName(connection.name),

@@ -19,14 +19,10 @@ export const RETENTION_EXPECTED = `a duration of at least ${MIN_RETENTION_DAYS}d
 
 /** Milliseconds of `90d`, `2d12h`, `400h`; undefined when it is not a duration or below the minimum. */
 export function parseRetentionMs(text: string): number | undefined {
-  const match = /^(\d+)d(.*)$/.exec(text.trim());
-  const daysMs = match ? Number(match[1]) * DAY_MS : 0;
-  const rest = match ? match[2]! : text.trim();
-  // After days only units may follow (2d12h), not a bare number of seconds (2d5).
-  const restMs = rest === '' && match ? 0 : /^\d+$/.test(rest) && match ? undefined : parseDurationMs(rest);
-  if (restMs === undefined) return undefined;
-  const ms = daysMs + restMs;
-  return ms >= MIN_RETENTION_DAYS * DAY_MS ? ms : undefined;
+  // Units are required (a bare number would read as seconds, never what a retention means).
+  if (!RETENTION_TEXT.test(text)) return undefined;
+  const ms = parseDurationMs(text.trim());
+  return ms !== undefined && ms >= MIN_RETENTION_DAYS * DAY_MS ? ms : undefined;
 }
 
 /** A retention in whole days where it is one (`90d`), else hours. For messages and reports. */

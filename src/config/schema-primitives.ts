@@ -90,8 +90,8 @@ export const sessionNameSchema = z
   .string()
   .regex(SESSION_NAME, '2 to 64 characters of letters, digits and _+=,.@-');
 
-/** The text form of a duration: `90`, `1h`, `90m`, `3600s`, `1h30m`. */
-export const DURATION_TEXT = /^(?:\d+|(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?)$/;
+/** The text form of a duration: `90`, `30d`, `1h`, `90m`, `3600s`, `1h30m`. */
+export const DURATION_TEXT = /^(?:\d+|(?=\d)(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?)$/;
 
 /** What a duration value must look like, in the words every duration error uses. */
 export const DURATION_EXPECTED = 'a duration such as 1h, 90m, 3600s or a number of seconds';

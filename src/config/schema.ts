@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { awsSchema } from './schema-aws.js';
+
 import { previousExternalIdsSchema } from './schema-external-ids.js';
 import { ledgerSchema } from './schema-ledger.js';
 import {
@@ -27,6 +28,9 @@ import {
 } from './schema-primitives.js';
 import { processorSchema } from './schema-processors.js';
 import { scheduleSchema, serviceSchema } from './schema-service.js';
+
+/** `source.ignoreOlderThan` at most ten years: a longer bound ignores nothing. */
+const MAX_IGNORE_OLDER_THAN_SEC = 3650 * 86_400;
 
 export {
   BUCKET_NAME,
@@ -84,6 +88,11 @@ const sourceLocation = z
       .datetime({ offset: true, error: 'an ISO-8601 time such as 2024-01-31T00:00:00Z' })
       .optional()
       .describe('Only objects last modified before this ISO-8601 time.'),
+    ignoreOlderThan: durationSchema({ minSec: 1, maxSec: MAX_IGNORE_OLDER_THAN_SEC })
+      .optional()
+      .describe(
+        "Skip objects last modified longer ago than this, e.g. `30d` (as Filebeat's `ignore_older`): in a batch, counted from the run's start; in live, from when the event is handled. With `modifiedAfter` too, the later bound wins. Skipped objects are counted (`ignoredOlder` in the batch report, the live counters) and their events acknowledged.",
+      ),
     kmsKeyArn: kmsKeyArn
       .optional()
       .describe(

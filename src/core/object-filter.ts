@@ -1,7 +1,7 @@
 /**
  * Which objects a connection processes: the source prefix, include/exclude globs relative to it,
- * the suffix, size and last-modified bounds; folder markers are never processed. Used by the
- * batch lister and the live event consumer alike.
+ * the suffix, size and last-modified bounds (absolute, and `ignoreOlderThan` relative to now);
+ * folder markers are never processed. Used by the batch lister and the live event consumer alike.
  */
 import picomatch from 'picomatch';
 import type { Connection } from '../config/resolved-config.js';
@@ -18,12 +18,27 @@ export type FilterVerdict =
   | 'too-large'
   | 'modified-too-early'
   | 'modified-too-late'
+  | 'ignored-older'
   | undefined;
 
 export type ObjectFilter = (object: SourceObject) => FilterVerdict;
 
+export interface ObjectFilterOptions {
+  /**
+   * What `ignoreOlderThan` counts back from, in epoch milliseconds, asked at each object. Default:
+   * the time the filter was built, so a batch judges every object against its run's start; live
+   * passes `Date.now` so an event is judged when it is handled, as Filebeat's `ignore_older` is.
+   */
+  now?: () => number;
+}
+
 /** Builds the filter for a connection's `source` settings. */
-export function createObjectFilter(source: Connection['source']): ObjectFilter {
+export function createObjectFilter(
+  source: Connection['source'],
+  options: ObjectFilterOptions = {},
+): ObjectFilter {
+  const builtAt = Date.now();
+  const now = options.now ?? (() => builtAt);
   // `dot: true` so that `*.gz` also matches `.hidden.gz`: users filter by shape, not by dotfile rules.
   const globOptions = { dot: true };
   const include = source.include.length > 0 ? picomatch(source.include, globOptions) : undefined;
@@ -45,6 +60,8 @@ export function createObjectFilter(source: Connection['source']): ObjectFilter {
     if (lastModified !== undefined) {
       if (after !== undefined && lastModified.getTime() < after) return 'modified-too-early';
       if (before !== undefined && lastModified.getTime() >= before) return 'modified-too-late';
+      const maxAgeMs = source.ignoreOlderThanMs;
+      if (maxAgeMs !== undefined && lastModified.getTime() < now() - maxAgeMs) return 'ignored-older';
     }
     return undefined;
   };

@@ -128,7 +128,8 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
   });
   const handler = createMessageHandler({
     bucket: connection.source.bucket,
-    filter: createObjectFilter(connection.source),
+    // An event is judged when it is handled: a backlog's old events age out of ignoreOlderThan.
+    filter: createObjectFilter(connection.source, { now: Date.now }),
     includeRemoved: live.includeRemoved,
     topicArn: wiring.topicArn,
     process,

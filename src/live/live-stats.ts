@@ -18,6 +18,8 @@ export interface LiveStatsSnapshot {
    * version, filtered out, removed, or other events.
    */
   skipped: number;
+  /** Of `skipped`: objects last modified before `source.ignoreOlderThan` (their events acknowledged). */
+  ignoredOlder: number;
   /** Objects whose failure is recorded in the ledger (permanent, or the object was gone). */
   failed: number;
   /** Messages that could not be parsed (each receive counts; the queue moves them to the DLQ). */
@@ -34,7 +36,7 @@ export interface LiveStatsSnapshot {
   lastError: { message: string; at: string } | undefined;
 }
 
-export type ObjectTally = 'processed' | 'skipped' | 'failed';
+export type ObjectTally = 'processed' | 'skipped' | 'ignoredOlder' | 'failed';
 
 export class LiveStats {
   private readonly counts = {
@@ -42,6 +44,7 @@ export class LiveStats {
     messagesDone: 0,
     processed: 0,
     skipped: 0,
+    ignoredOlder: 0,
     failed: 0,
     malformed: 0,
     retried: 0,

@@ -119,6 +119,7 @@ async function confirm(options: MessageHandlerOptions, messageId: string, topicA
 
 function noteIgnored(options: MessageHandlerOptions, messageId: string, event: ObjectEvent, reason: string) {
   options.stats.object('skipped');
+  if (reason === 'filter:ignored-older') options.stats.object('ignoredOlder');
   const fields = { messageId, bucket: event.bucket, key: event.key, eventName: event.eventName, reason };
   if (reason === 'removed' && options.includeRemoved)
     options.log.info(fields, 'object removed at the source');

@@ -80,6 +80,8 @@ function batchWork(context: WorkContext, connection: Connection): UnitWork {
         s3: await access.s3ForBucket(connection.source.bucket),
         owner: pipeline.owner,
         ...(tick === undefined ? {} : { runKey: `tick:${tick.toISOString()}`, once: true }),
+        // Each scheduled run counts source.ignoreOlderThan back from its own start.
+        startedAtMs: Date.now(),
         signal,
       });
       const timed = {

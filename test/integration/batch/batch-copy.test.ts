@@ -109,3 +109,23 @@ describe('copying a prefix across accounts', () => {
     expect(await world.run({ retryFailed: true })).toMatchObject({ processed: 0, failed: 1 });
   });
 });
+
+describe('source.ignoreOlderThan', () => {
+  let world: BatchWorld;
+  afterEach(() => world.close());
+
+  it('leaves out objects older than the bound before the run started, counts them, and loses none', async () => {
+    world = await createBatchWorld(sandbox, { source: { ignoreOlderThan: '30d' } });
+    await world.put('in/a.txt', 'a');
+    await world.put('in/b.txt', 'b');
+    // A run that starts 31 days from now sees both objects as 31 days old.
+    const later = await world.run({ startedAtMs: Date.now() + 31 * 86_400_000 });
+    expect(later).toMatchObject({ listed: 0, filteredOut: 2, ignoredOlder: 2, processed: 0 });
+    expect(await world.listKeys(world.destinationBucket)).toEqual([]);
+    expect(world.ledgerCounts()).toEqual({});
+    // Left out is not done: a run inside the bound processes them.
+    const now = await world.run();
+    expect(now).toMatchObject({ listed: 2, filteredOut: 0, ignoredOlder: 0, processed: 2 });
+    expect(world.ledgerCounts()).toEqual({ done: 2 });
+  });
+});

@@ -35,6 +35,8 @@ export interface WorldOptions {
   concurrency?: number;
   /** The configuration's `ledger`. Default: a SQLite file in the world's folder (`ledgerPath`). */
   ledger?: string;
+  /** More `source` settings of the connection (filters such as `ignoreOlderThan`). */
+  source?: Record<string, unknown>;
 }
 
 export interface BatchWorld {
@@ -130,7 +132,7 @@ export async function createBatchWorld(
         assumeRoleFlag: true,
         assumeRoleArn: [Role!.Arn!],
         externalId,
-        source: { bucket: sourceBucket, prefix: options.sourcePrefix ?? 'in/' },
+        source: { bucket: sourceBucket, prefix: options.sourcePrefix ?? 'in/', ...options.source },
         destination: {
           bucket: destinationBucket,
           prefix: options.destinationPrefix ?? 'out/',

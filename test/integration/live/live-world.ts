@@ -66,6 +66,8 @@ export interface LiveWorldOptions {
   kms?: boolean;
   /** The configuration's `ledger`. Default: a SQLite file in the world's folder (what `ledger()` reads). */
   ledger?: string;
+  /** More `source` settings of the connection (filters such as `ignoreOlderThan`). */
+  source?: Record<string, unknown>;
 }
 
 export interface LedgerRow {
@@ -176,7 +178,12 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       concurrency: options.concurrency ?? 8,
     },
     onboarding: { roleName, topicName: uniqueName('BbTopic') },
-    source: { bucket: sourceBucket, prefix: 'in/', ...(keys ? { kmsKeyArn: keys.source } : {}) },
+    source: {
+      bucket: sourceBucket,
+      prefix: 'in/',
+      ...(keys ? { kmsKeyArn: keys.source } : {}),
+      ...options.source,
+    },
     destination: {
       bucket: destinationBucket,
       prefix: 'out/',

@@ -166,6 +166,7 @@ describe('the batch report', () => {
       dryRun: false,
       listed: 4,
       filteredOut: 1,
+      ignoredOlder: 0,
       processed: 2,
       wouldProcess: 0,
       skipped: 1,
@@ -192,6 +193,18 @@ describe('the batch report', () => {
         '  s3://b/bad key: AccessDenied: no (1 attempt(s))',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('says how many objects source.ignoreOlderThan left out, only when it left some out', () => {
+    const builder = new BatchReportBuilder('acme', false, () => 0);
+    builder.filtered('ignored-older');
+    builder.filtered('ignored-older');
+    builder.filtered('suffix');
+    const report = builder.finish();
+    expect(report).toMatchObject({ filteredOut: 3, ignoredOlder: 2 });
+    expect(formatBatchReport(report)).toContain(
+      '  listed:    0 (3 left out by filters, 2 of them older than source.ignoreOlderThan)\n',
     );
   });
 });

@@ -182,6 +182,20 @@ describe('every problem names file, line, column, key path, expected and found',
       ],
     ],
     [
+      'an ignoreOlderThan that is not a duration',
+      withReplaced(VALID_CONFIG, 'prefix: "incoming/" }', 'prefix: "incoming/", ignoreOlderThan: a month }'),
+      [
+        'bb.yaml:19:71: connections[0].source.ignoreOlderThan: expected a duration such as 1h, 90m, 3600s or a number of seconds, found "a month"',
+      ],
+    ],
+    [
+      'an ignoreOlderThan of zero, which would ignore everything',
+      withReplaced(VALID_CONFIG, 'prefix: "incoming/" }', 'prefix: "incoming/", ignoreOlderThan: 0s }'),
+      [
+        'bb.yaml:19:71: connections[0].source.ignoreOlderThan: expected a duration from 1s to 3650d, found "0s"',
+      ],
+    ],
+    [
       'an external ID with a space',
       withReplaced(VALID_CONFIG, '"bb-3f9c2a71d0e84b5c"', '"bb 3f9c"'),
       [

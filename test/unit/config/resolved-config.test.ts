@@ -33,6 +33,16 @@ describe('the configuration resolved once', () => {
   });
 
   it.each([
+    ['30d', 30 * 86_400_000],
+    ['90m', 5_400_000],
+    [3600, 3_600_000],
+  ])('source.ignoreOlderThan %j is source.ignoreOlderThanMs %i', (value, ms) => {
+    const { source } = connectionOf({ source: { bucket: 'acme-src', ignoreOlderThan: value } });
+    expect(source.ignoreOlderThanMs).toBe(ms);
+    expect(source).not.toHaveProperty('ignoreOlderThan');
+  });
+
+  it.each([
     [{}, 'us-east-1', 'us-east-1'],
     [{}, 'eu-central-1', 'eu-central-1'],
     [{ region: 'eu-west-2' }, 'us-east-1', 'eu-west-2'],

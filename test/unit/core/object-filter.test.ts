@@ -59,3 +59,45 @@ describe('which objects a connection processes', () => {
     expect(filter({ bucket: 'src', key: 'anything/at/all' })).toBeUndefined();
   });
 });
+
+describe('source.ignoreOlderThan', () => {
+  const day = 86_400_000;
+  const start = Date.parse('2026-12-04T12:00:00Z');
+  const object = (iso: string) => ({ bucket: 'src', key: 'logs/a', lastModified: at(iso) });
+
+  it.each([
+    ['older than the bound', '2026-11-04T11:59:59Z', 'ignored-older'],
+    ['exactly at the bound', '2026-11-04T12:00:00Z', undefined],
+    ['newer than the bound', '2026-12-01T00:00:00Z', undefined],
+  ] as const)('with 30d, counted back from the given start: an object %s', (_name, modified, verdict) => {
+    const filter = createObjectFilter({ ...base, ignoreOlderThanMs: 30 * day }, { now: () => start });
+    expect(filter(object(modified))).toBe(verdict);
+  });
+
+  it('lets the later bound win when modifiedAfter is set too', () => {
+    const later = createObjectFilter(
+      { ...base, ignoreOlderThanMs: 30 * day, modifiedAfter: '2026-11-20T00:00:00Z' },
+      { now: () => start },
+    );
+    expect(later(object('2026-11-10T00:00:00Z'))).toBe('modified-too-early');
+    const earlier = createObjectFilter(
+      { ...base, ignoreOlderThanMs: 30 * day, modifiedAfter: '2026-01-01T00:00:00Z' },
+      { now: () => start },
+    );
+    expect(earlier(object('2026-10-01T00:00:00Z'))).toBe('ignored-older');
+    expect(earlier(object('2026-11-10T00:00:00Z'))).toBeUndefined();
+  });
+
+  it('judges each object against the clock it is given: fixed for a batch run, moving for live', () => {
+    let clock = start;
+    const moving = createObjectFilter({ ...base, ignoreOlderThanMs: day }, { now: () => clock });
+    expect(moving(object('2026-12-04T00:00:00Z'))).toBeUndefined();
+    clock += day;
+    expect(moving(object('2026-12-04T00:00:00Z'))).toBe('ignored-older');
+  });
+
+  it('keeps an object whose time is unknown (the listing or event gave none)', () => {
+    const filter = createObjectFilter({ ...base, ignoreOlderThanMs: 1 }, { now: () => start });
+    expect(filter({ bucket: 'src', key: 'logs/a' })).toBeUndefined();
+  });
+});
