@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { type CliProcess, createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
+import {
+  type CliProcess,
+  createLiveWorld,
+  type LiveWorld,
+  logsOf as logs,
+  queueDepth,
+} from './live-world.js';
 
 let sandbox: TestSandbox;
 const worlds: LiveWorld[] = [];
@@ -27,16 +33,6 @@ async function world(options: Parameters<typeof createLiveWorld>[1]): Promise<Li
   const created = await createLiveWorld(sandbox, options);
   worlds.push(created);
   return created;
-}
-
-/** The JSON log lines of a CLI process with the given message. */
-function logs(cli: CliProcess, msg: string): Array<Record<string, unknown>> {
-  return cli
-    .stderr()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((entry) => entry.msg === msg);
 }
 
 async function started(cli: CliProcess): Promise<void> {

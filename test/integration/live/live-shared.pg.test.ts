@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { type CliProcess, createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
+import {
+  type CliProcess,
+  createLiveWorld,
+  type LiveWorld,
+  logsOf as logs,
+  queueDepth,
+} from './live-world.js';
 
 const COUNT = 30;
 let sandbox: TestSandbox;
@@ -30,16 +36,6 @@ afterAll(async () => {
   await sandbox.close();
   await database.drop();
 });
-
-/** The JSON log lines of a CLI process with the given message. */
-function logs(cli: CliProcess, msg: string): Array<Record<string, unknown>> {
-  return cli
-    .stderr()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((entry) => entry.msg === msg);
-}
 
 describe('two live processes on one queue with a PostgreSQL ledger', () => {
   it('process every object once although SQS delivers messages twice', async () => {

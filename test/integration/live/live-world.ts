@@ -351,6 +351,16 @@ export function spawnVendorCli(sandbox: TestSandbox, args: string[]): CliProcess
   return { child, stderr: () => stderr, exited };
 }
 
+/** The JSON log lines (debug logs on stderr) of a CLI process with the given message. */
+export function logsOf(cli: Pick<CliProcess, 'stderr'>, msg: string): Array<Record<string, unknown>> {
+  return cli
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => entry.msg === msg);
+}
+
 export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),

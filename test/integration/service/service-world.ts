@@ -14,6 +14,7 @@ import {
   createLiveWorld,
   type LiveWorld,
   type LiveWorldOptions,
+  logsOf,
   spawnVendorCli,
 } from '../live/live-world.js';
 
@@ -89,13 +90,7 @@ export async function createServiceWorld(
         ...args,
       ]);
       processes.push(cli.child);
-      const logs = (msg: string) =>
-        cli
-          .stderr()
-          .split('\n')
-          .filter((line) => line.startsWith('{'))
-          .map((line) => JSON.parse(line) as Record<string, unknown>)
-          .filter((entry) => entry.msg === msg);
+      const logs = (msg: string) => logsOf(cli, msg);
       const url = async () => {
         await waitFor('the endpoint to listen', () => logs('service: listening').length > 0);
         return logs('service: listening')[0]!.address as string;
