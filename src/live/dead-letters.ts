@@ -214,7 +214,8 @@ async function describe(message: Message, connection: string, ledger: Ledger): P
   }
   if (parsed.kind !== 'objects') return letter;
   for (const event of parsed.events) {
-    const version = event.versionId ?? unquoteEtag(event.eTag) ?? null;
+    // The ledger keys by ETag, as the pipeline does (the version ID would miss every entry).
+    const version = unquoteEtag(event.eTag) ?? null;
     const entry =
       version === null
         ? undefined

@@ -248,7 +248,6 @@ export class ObjectPipeline {
       bucket: object.bucket,
       key: object.key,
       relativeKey: keyParts(object.key, connection.source.prefix).relkey,
-      ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
       ...(object.etag === undefined ? {} : { etag: object.etag }),
       ...(object.size === undefined ? {} : { size: object.size }),
       ...(object.lastModified === undefined ? {} : { lastModified: object.lastModified }),

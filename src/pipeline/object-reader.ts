@@ -51,9 +51,8 @@ export function createProcessorInput(options: ObjectReaderOptions): ProcessorInp
   const getInput = {
     Bucket: object.bucket,
     Key: object.key,
-    VersionId: object.versionId,
     // Exactly the version that was claimed in the ledger: a newer one fails with 412 instead.
-    IfMatch: object.versionId === undefined ? object.etag : undefined,
+    IfMatch: object.etag,
   };
   const open = async (): Promise<OpenedObject> => {
     const response = await s3.send(new GetObjectCommand(getInput), { abortSignal: signal });

@@ -26,7 +26,7 @@ const COPY_PART_CONCURRENCY = 4;
 export interface ServerSideCopyOptions {
   /** A client that can read the source and write the destination (the same credentials). */
   s3: S3Client;
-  source: { bucket: string; key: string; versionId?: string; etag?: string };
+  source: { bucket: string; key: string; etag?: string };
   destination: { bucket: string; key: string };
   metadata: Record<string, string>;
   settings: DestinationSettings;
@@ -39,11 +39,10 @@ export interface ServerSideCopyOptions {
   partSizeBytes?: number;
 }
 
-/** S3 wants `bucket/key` URL-encoded, slashes kept, `?versionId=` appended for a version. */
+/** S3 wants `bucket/key` URL-encoded, slashes kept (the version is pinned by CopySourceIfMatch). */
 export function copySourceOf(source: ServerSideCopyOptions['source']): string {
   const key = encodeURIComponent(source.key).replace(/%2F/g, '/');
-  const version = source.versionId === undefined ? '' : `?versionId=${encodeURIComponent(source.versionId)}`;
-  return `${source.bucket}/${key}${version}`;
+  return `${source.bucket}/${key}`;
 }
 
 /** Copies the source version to the destination; resolves with the bytes copied. */
@@ -53,7 +52,6 @@ export async function serverSideCopy(options: ServerSideCopyOptions): Promise<nu
     new HeadObjectCommand({
       Bucket: source.bucket,
       Key: source.key,
-      VersionId: source.versionId,
       IfMatch: source.etag,
     }),
     { abortSignal: signal },

@@ -15,7 +15,6 @@ export interface ProcessorObject {
   key: string;
   /** The key below the connection's source prefix. */
   relativeKey: string;
-  versionId?: string;
   /** ETag without quotes. */
   etag?: string;
   /** Size in bytes, when known before reading. */

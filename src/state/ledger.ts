@@ -2,7 +2,7 @@
  * The ledger: what has been processed, so that re-runs, redeliveries and crashes are harmless.
  *
  * One entry per object version: (connection, bucket, key, version), where `version` is the
- * object's version ID on a versioned bucket and its ETag otherwise. An entry moves
+ * object's ETag, on versioned buckets too (see `core/source-object.ts` for why). An entry moves
  * `claimed → done` or `claimed → failed`; a claim belongs to one run (its owner) and holds a
  * lease, so a crashed run's claims can be taken over by the next run instead of blocking forever.
  *
@@ -15,7 +15,7 @@ export interface LedgerKey {
   connection: string;
   bucket: string;
   key: string;
-  /** The object's version ID on a versioned bucket, else its ETag without quotes. */
+  /** The object's ETag without quotes (on versioned buckets too). */
   version: string;
 }
 

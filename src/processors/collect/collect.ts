@@ -99,7 +99,7 @@ export function createCollectProcessor(options: CollectProcessorOptions): Proces
         const records = await toDestination(input, context, options);
         return { details: { records } };
       }
-      const version = input.versionId ?? input.etag ?? '';
+      const version = input.etag ?? '';
       let batch: TaggedRecord[] = [];
       let index = 0;
       let records = 0;

@@ -56,4 +56,24 @@ describe('S3 requests per object in a batch', () => {
       's3:PutObject': OBJECTS,
     });
   });
+
+  it('under permanent 503s costs at most SDK attempts x pipeline attempts GETs per object, then records it failed', async () => {
+    // The world's aws.maxAttempts is 2 (the SDK's own retries of one request); the pipeline gives
+    // each object 3 attempts. The bound of docs/processors.md: 2 x 3 = 6 GETs, never more.
+    world = await createBatchWorld(sandbox, { processor: { type: 'gzip' } });
+    for (let i = 0; i < OBJECTS; i++) await world.put(`in/${i}.log`, `line ${i}\n`);
+    sandbox.server.requestCounts(true);
+    sandbox.setFaults('s3:GetObject=503');
+    try {
+      const report = await world.run({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+      expect(report).toMatchObject({ processed: 0, failed: OBJECTS });
+      expect(report.failures.every((f) => f.attempts === 3)).toBe(true);
+    } finally {
+      sandbox.setFaults('');
+    }
+    expect(perObjectRequests(sandbox.server.requestCounts(true))).toEqual({
+      's3:GetObject': OBJECTS * 2 * 3,
+    });
+    expect(world.ledgerCounts()).toEqual({ failed: OBJECTS });
+  });
 });
