@@ -17,6 +17,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { isAuthFailure } from '../aws/index.js';
+import { exponentialDelayMs, sleepMs } from '../core/retry.js';
 import { DeleteBatcher } from './delete-batcher.js';
 import { VisibilityKeepalive } from './visibility-keepalive.js';
 
@@ -62,8 +63,9 @@ export interface SqsConsumerEvents {
   deleteError(message: Message, code: string): void;
 }
 
+/** A failed message's redelivery delay: 2^receiveCount seconds, at most 15 minutes. */
 export const defaultFailureBackoffSec = (receiveCount: number): number =>
-  Math.min(15 * 60, 2 ** Math.max(0, Math.min(receiveCount, 10)));
+  exponentialDelayMs(Math.max(0, receiveCount) + 1, { baseDelayMs: 1000, maxDelayMs: 15 * 60_000 }) / 1000;
 
 interface InFlight {
   message: Message;
@@ -156,7 +158,9 @@ export class SqsConsumer {
   }
 
   private async receiveLoop(): Promise<void> {
-    let errorPauseMs = this.options.receiveErrorBackoffMs ?? 1000;
+    // Consecutive failed receives: the pause doubles from receiveErrorBackoffMs up to a minute.
+    let failedReceives = 0;
+    const errorPause = { baseDelayMs: this.options.receiveErrorBackoffMs ?? 1000, maxDelayMs: 60_000 };
     while (!this.stopReceiving.signal.aborted) {
       const free = this.concurrency - this.inFlight.size;
       if (free <= 0) {
@@ -181,7 +185,7 @@ export class SqsConsumer {
           }),
           { abortSignal: this.hardStop.signal },
         );
-        errorPauseMs = this.options.receiveErrorBackoffMs ?? 1000;
+        failedReceives = 0;
         this.emit('receiveSucceeded');
         const messages = response.Messages ?? [];
         if (messages.length > 0) this.emit('received', messages.length);
@@ -192,27 +196,19 @@ export class SqsConsumer {
         for (const message of messages) this.dispatch(message);
       } catch (error) {
         if (this.stopReceiving.signal.aborted) break;
-        const pauseMs = isAuthFailure(error) ? (this.options.authErrorBackoffMs ?? 30_000) : errorPauseMs;
+        failedReceives++;
+        const pauseMs = isAuthFailure(error)
+          ? (this.options.authErrorBackoffMs ?? 30_000)
+          : exponentialDelayMs(failedReceives, errorPause);
         this.emit('receiveError', error, pauseMs);
         await this.pause(pauseMs);
-        errorPauseMs = Math.min(60_000, errorPauseMs * 2);
       }
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.stopReceiving.signal;
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  /** Waits `ms`, or less when the consumer stops receiving. */
+  private async pause(ms: number): Promise<void> {
+    await sleepMs(ms, this.stopReceiving.signal).catch(() => undefined);
   }
 
   private dispatch(message: Message): void {

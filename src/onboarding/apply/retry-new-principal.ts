@@ -3,6 +3,7 @@
  * naming the new role with "MalformedPolicy: Invalid principal in policy". That one error is
  * retried, a bounded number of times with growing pauses; every other error is returned at once.
  */
+import { exponentialDelayMs, sleepMs } from '../../core/retry.js';
 
 export interface NewPrincipalRetryOptions {
   /** Attempts in total. Default 8. */
@@ -28,15 +29,14 @@ export async function retryNewPrincipal<T>(
   options: NewPrincipalRetryOptions = {},
 ): Promise<T> {
   const attempts = options.attempts ?? 8;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let delayMs = options.firstDelayMs ?? 1000;
+  const sleep = options.sleep ?? ((ms: number) => sleepMs(ms));
+  const backoff = { baseDelayMs: options.firstDelayMs ?? 1000, maxDelayMs: 8000 };
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
       if (attempt >= attempts || !isUnpropagatedPrincipal(error)) throw error;
-      await sleep(delayMs);
-      delayMs = Math.min(delayMs * 2, 8000);
+      await sleep(exponentialDelayMs(attempt, backoff));
     }
   }
 }

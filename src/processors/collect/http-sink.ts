@@ -3,6 +3,8 @@
  * failures with backoff. Each POST carries an `Idempotency-Key` (bucket, key, version, batch index)
  * so that a receiver can drop a batch it already has when a response was lost and the batch sent again.
  */
+
+import { backoffDelayMs, sleepMs } from '../../core/retry.js';
 import { ProcessorError } from '../processor-error.js';
 import { type RecordSink, toNdjson } from './record-sink.js';
 
@@ -28,7 +30,7 @@ export function createHttpSink(options: HttpSinkOptions): RecordSink {
       const idempotencyKey = `${batch.bucket}/${batch.key}@${batch.version}#${batch.index}`;
       let lastProblem = '';
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        if (attempt > 1) await delay(Math.random() * baseDelayMs * 2 ** (attempt - 2), signal);
+        if (attempt > 1) await sleepMs(backoffDelayMs(attempt - 1, { baseDelayMs }), signal);
         let status: number;
         try {
           const response = await fetch(options.url, {
@@ -65,22 +67,3 @@ export function createHttpSink(options: HttpSinkOptions): RecordSink {
 }
 
 /** Waits `ms`, or rejects when the signal aborts; leaves no listener behind on the signal either way. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    // The signal lives as long as the object's processing, across every retry of every batch:
-    // a listener left behind per wait soon exceeds Node's limit of ten.
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

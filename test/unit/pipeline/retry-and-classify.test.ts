@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, sleepMs } from '../../../src/core/retry.js';
+import { backoffDelayMs, exponentialDelayMs, sleepMs } from '../../../src/core/retry.js';
 import { classifyFailure, describeFailure } from '../../../src/pipeline/classify-failure.js';
 import { OutputKeyError } from '../../../src/pipeline/key-template.js';
 import { ProcessorError } from '../../../src/processors/processor-error.js';
+import { defaultFailureBackoffSec } from '../../../src/sources/sqs-consumer.js';
 import { LedgerClaimLostError } from '../../../src/state/ledger-claim-lost-error.js';
 
 function awsError(name: string, status: number, message = `${name} happened`) {
@@ -20,6 +21,30 @@ describe('backoff with full jitter', () => {
   ])('retry %i with random %f waits %i ms', (retry, random, expected) => {
     expect(backoffDelayMs(retry, {}, () => random)).toBe(expected);
   });
+
+  it.each([
+    [1, 1000],
+    [2, 2000],
+    [4, 8000],
+    [5, 8000],
+    [2000, 8000],
+  ])('without jitter, retry %i waits %i ms (1 s doubling, at most 8 s)', (retry, expected) => {
+    expect(exponentialDelayMs(retry, { baseDelayMs: 1000, maxDelayMs: 8000 })).toBe(expected);
+  });
+
+  it.each([
+    [0, 1],
+    [1, 2],
+    [3, 8],
+    [9, 512],
+    [10, 900],
+    [500, 900],
+  ])(
+    "a message received %i times is made visible again after %i s (the queue's redelivery backoff)",
+    (receiveCount, seconds) => {
+      expect(defaultFailureBackoffSec(receiveCount)).toBe(seconds);
+    },
+  );
 
   it('honours custom bounds', () => {
     expect(backoffDelayMs(3, { baseDelayMs: 10, maxDelayMs: 25 }, () => 0.999)).toBe(24);
