@@ -85,9 +85,9 @@ export class SharedBatchRun {
       if (claimed.length > 0) continue;
       if ((await runs.releaseAbandoned(runId, worker)) > 0) continue;
       this.throwIfListingFailed();
-      const totals = await runs.totals(runId);
+      const progress = await runs.progress(runId);
       // The rest is held by live workers, which settle it (or, if they die, a later run does).
-      if (totals.listingDone && totals.pending === 0) return;
+      if (progress.listingDone && !progress.pending) return;
       await this.idle(signal);
     }
   }

@@ -57,6 +57,10 @@ export const RUN_SQL = {
   finish: `UPDATE bucketbridge_runs SET finished_at = ${nowMs(2)}, lister_id = NULL
     WHERE run_id = $1 AND listing_done AND finished_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM bucketbridge_run_objects WHERE run_id = $1 AND state <> 'settled')`,
+  /** Cheap (an index probe) however long the run: polled by idle workers. */
+  progress: `SELECT listing_done, EXISTS (SELECT 1 FROM bucketbridge_run_objects
+      WHERE run_id = $1 AND state = 'pending') AS pending
+    FROM bucketbridge_runs WHERE run_id = $1`,
   run: `SELECT listing_done, finished_at FROM bucketbridge_runs WHERE run_id = $1`,
   counts: `SELECT state, outcome, count(*)::integer AS n
     FROM bucketbridge_run_objects WHERE run_id = $1 GROUP BY state, outcome`,

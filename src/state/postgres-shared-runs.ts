@@ -253,6 +253,13 @@ export class PostgresSharedRuns {
     return run !== undefined && run.finished_at !== null;
   }
 
+  /** Whether the listing is complete and whether any object is still pending. */
+  async progress(runId: string): Promise<{ listingDone: boolean; pending: boolean }> {
+    type Progress = { listing_done: boolean; pending: boolean };
+    const row = (await this.query<Progress>(SQL.progress, [runId])).rows[0];
+    return { listingDone: row?.listing_done ?? true, pending: row?.pending ?? false };
+  }
+
   async totals(runId: string): Promise<RunTotals> {
     type Run = { listing_done: boolean; finished_at: string | null };
     const run = (await this.query<Run>(SQL.run, [runId])).rows[0];

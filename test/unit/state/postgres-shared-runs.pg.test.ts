@@ -178,6 +178,7 @@ describe('claiming pending objects', () => {
     expect(await runs.releaseAbandoned(runId, worker(2))).toBe(2);
     await runs.release(runId, worker(3));
     expect(await runs.totals(runId)).toMatchObject({ pending: 6, claimed: 0 });
+    expect(await runs.progress(runId)).toEqual({ listingDone: true, pending: true });
     // A worker on another host cannot be checked: its claims wait for their lease.
     await runs.claim(runId, { id: 'far', host: 'host-b', pid: 1001 }, 2, 120_000);
     expect(await runs.releaseAbandoned(runId, worker(2))).toBe(0);
@@ -192,7 +193,9 @@ describe('claiming pending objects', () => {
       await runs.settle(runId, worker(1), o.key, o.key === 'k0000' ? 'processed' : 'failed');
     }
     expect(await runs.tryFinish(runId)).toBe(false);
+    expect(await runs.progress(runId)).toEqual({ listingDone: false, pending: false });
     await runs.finishListing(runId, worker(1));
+    expect(await runs.progress(runId)).toEqual({ listingDone: true, pending: false });
     expect(await runs.tryFinish(runId)).toBe(true);
     expect(await runs.totals(runId)).toEqual({
       runId,
