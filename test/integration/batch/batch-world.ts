@@ -21,6 +21,7 @@ import { stringify } from 'yaml';
 import type { BatchJobOptions } from '../../../src/batch/batch-job.js';
 import { runBatchJob } from '../../../src/batch/batch-job.js';
 import type { BatchReport } from '../../../src/batch/batch-report.js';
+import { createObjectLockBucket } from '../../helpers/object-lock.js';
 import { type CliResult, type RunCliOptions, runCli } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';
@@ -37,6 +38,8 @@ export interface WorldOptions {
   ledger?: string;
   /** More `source` settings of the connection (filters such as `ignoreOlderThan`). */
   source?: Record<string, unknown>;
+  /** The destination has S3 Object Lock with a default retention (every upload needs a checksum). */
+  objectLockDestination?: boolean;
 }
 
 export interface BatchWorld {
@@ -71,7 +74,8 @@ export async function createBatchWorld(
   const sourceBucket = uniqueName('bb-src');
   const destinationBucket = uniqueName('bb-dst');
   await s3.send(new CreateBucketCommand({ Bucket: sourceBucket }));
-  await s3.send(new CreateBucketCommand({ Bucket: destinationBucket }));
+  if (options.objectLockDestination) await createObjectLockBucket(s3, destinationBucket);
+  else await s3.send(new CreateBucketCommand({ Bucket: destinationBucket }));
   const externalId = `ext-${uniqueName('id')}`;
   const roleName = uniqueName('bb-batch-role');
   const vendorId = sandbox.accounts.vendor.id;
