@@ -19,6 +19,7 @@ import {
 import { isAuthFailure } from '../aws/index.js';
 import { exponentialDelayMs, sleepMs } from '../core/retry.js';
 import { DeleteBatcher } from './delete-batcher.js';
+import { validateConsumerOptions } from './validate-consumer-options.js';
 import { VisibilityKeepalive } from './visibility-keepalive.js';
 
 export interface SqsConsumerOptions {
@@ -86,6 +87,7 @@ export class SqsConsumer {
   private readonly pendingDeletes = new Set<Promise<void>>();
 
   constructor(private readonly options: SqsConsumerOptions) {
+    validateConsumerOptions(options);
     this.concurrency = options.concurrency ?? 8;
     this.visibilityTimeoutSec = options.visibilityTimeoutSec ?? 300;
     this.deletes = new DeleteBatcher({ sqs: options.sqs, queueUrl: options.queueUrl });
