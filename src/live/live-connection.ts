@@ -114,7 +114,8 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
   });
   const { access, pipeline } = built;
   // With worker threads the queue, the ledger and the statistics stay here; objects go to them.
-  // They start while the queue is wired (their start is mostly loading modules on other cores).
+  // They start in the background (loading modules on other cores) while the queue is wired and
+  // read; the first objects wait for them. Their setup was proven by the pipeline built above.
   const workers = workersFor(connection, options.workers ?? 1);
   const starting =
     workers > 1
@@ -130,20 +131,21 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
           workers,
         })
       : undefined;
-  // Awaited below; this keeps a failed start from being an unhandled rejection while wiring fails.
+  // Awaited by every object and at stop; this keeps a failed start from being unhandled meanwhile.
   starting?.catch(() => undefined);
-  let wiring: Wiring;
-  try {
-    wiring = await wire(config, options.configPath, connection, live, access, log);
-  } catch (error) {
-    await starting?.then(
-      (pool) => pool.close(),
-      () => undefined,
-    );
-    throw error;
-  }
-  const pool = await starting;
-  const objectProcessor = pool ?? pipeline;
+  const objectProcessor = {
+    process: async (object: SourceObject, signal: AbortSignal) =>
+      starting ? (await starting).process(object, signal) : pipeline.process(object, signal),
+  };
+  const wiring = await wire(config, options.configPath, connection, live, access, log).catch(
+    async (error: unknown) => {
+      await starting?.then(
+        (pool) => pool.close(),
+        () => undefined,
+      );
+      throw error;
+    },
+  );
   const { visibilityTimeoutSec } = live;
   log.info({ queueUrl: wiring.queueUrl, mode: live.mode }, 'queue ready');
 
@@ -262,7 +264,10 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
         await Promise.all([consumer.stop(graceMs), backfill?.stop(graceMs)]);
         await refreshDeadLetters();
         log.info({ stats: stats.snapshot() }, 'stopped following the queue');
-        await pool?.close();
+        await starting?.then(
+          (pool) => pool.close(),
+          () => undefined,
+        );
         await built.close();
       })();
       return stopping;
