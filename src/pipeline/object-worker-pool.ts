@@ -8,7 +8,8 @@
  *
  * A worker that dies fails what it held as transient: each object it was processing gets a failed
  * outcome naming the crash, and each ledger claim it held is marked failed, so nothing is lost and
- * nothing is left claimed by a thread that is gone. The other workers go on.
+ * nothing is left claimed by a thread that is gone. An object it had already recorded done (its
+ * outputs durable) is reported processed, as the ledger says. The other workers go on.
  */
 import { Worker } from 'node:worker_threads';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -56,8 +57,8 @@ interface WorkerSlot {
   index: number;
   worker: Worker;
   tasks: Map<number, Task>;
-  /** Ledger claims the worker holds and has not finished, by ledger key. */
-  held: Map<string, { key: LedgerKey; owner: LedgerOwner }>;
+  /** Ledger claims the worker took this run, by object (bucket and key); `finished` once it asked to record them. */
+  claims: Map<string, { key: LedgerKey; owner: LedgerOwner; finished: boolean }>;
   alive: boolean;
   /** The uncaught error that ended the thread, if any. */
   error?: unknown;
@@ -178,7 +179,7 @@ export class ObjectWorkerPool {
       index,
       worker,
       tasks: new Map(),
-      held: new Map(),
+      claims: new Map(),
       alive: true,
       exited: new Promise((resolve) => {
         exit = resolve;
@@ -212,6 +213,8 @@ export class ObjectWorkerPool {
     if (message.type === 'outcome' || message.type === 'stopped') {
       const task = slot.tasks.get(message.id);
       slot.tasks.delete(message.id);
+      // Settled: its claim, if any, is finished (kept only while it may be needed after a crash).
+      if (task) slot.claims.delete(objectId(task.object));
       if (message.type === 'outcome') task?.resolve(message.outcome);
       else task?.reject(new RemoteFailure(message.failure));
     } else if (message.type === 'call') {
@@ -233,26 +236,37 @@ export class ObjectWorkerPool {
     if (!REMOTE_LEDGER_METHODS.includes(message.method))
       throw new Error(`unknown ledger method ${message.method}`);
     const key = message.args[0] as LedgerKey;
-    if (message.method === 'markDone' || message.method === 'markFailed') slot.held.delete(ledgerKeyId(key));
+    const claim = slot.claims.get(objectId(key));
+    if (claim && (message.method === 'markDone' || message.method === 'markFailed')) claim.finished = true;
     const method = ledger[message.method] as (...args: unknown[]) => Promise<unknown>;
     const value = await method.apply(ledger, message.args);
     if (message.method === 'claim' && (value as { outcome: string }).outcome === 'claimed') {
       const owner = (message.args[1] as ClaimOptions).owner;
-      slot.held.set(ledgerKeyId(key), { key, owner });
+      slot.claims.set(objectId(key), { key, owner, finished: false });
       // Claimed for a worker that died meanwhile: fail it now rather than leave it claimed.
-      if (!slot.alive) await this.failHeld(slot, this.crashReason(slot, 1));
+      if (!slot.alive) await this.failUnfinished(slot, this.crashReason(slot, 1));
     }
     return value;
   }
 
   private async onExit(slot: WorkerSlot, code: number): Promise<void> {
-    if (this.closing && slot.tasks.size === 0 && slot.held.size === 0 && slot.error === undefined) return;
+    const unfinished = [...slot.claims.values()].some((claim) => !claim.finished);
+    if (this.closing && slot.tasks.size === 0 && !unfinished && slot.error === undefined) return;
     const reason = this.crashReason(slot, code);
     this.options.logger?.error({ worker: slot.index, reason }, 'a worker thread stopped unexpectedly');
-    await this.failHeld(slot, reason);
-    for (const [id, task] of slot.tasks) {
-      slot.tasks.delete(id);
-      task.resolve(failedOutcome(task.object, 1, 'transient', reason, undefined));
+    const tasks = [...slot.tasks.values()];
+    slot.tasks.clear();
+    const finished = new Map([...slot.claims].filter(([, claim]) => claim.finished));
+    await this.failUnfinished(slot, reason);
+    for (const task of tasks) {
+      const claim = finished.get(objectId(task.object));
+      const entry = claim ? await this.options.ledger.get(claim.key).catch(() => undefined) : undefined;
+      if (entry?.state === 'done') {
+        const { outputs, bytesIn, bytesOut } = entry;
+        task.resolve({ status: 'processed', object: task.object, attempts: 1, bytesIn, bytesOut, outputs });
+      } else {
+        task.resolve(failedOutcome(task.object, 1, 'transient', reason, undefined));
+      }
     }
   }
 
@@ -260,9 +274,11 @@ export class ObjectWorkerPool {
     return `worker thread ${slot.index} stopped unexpectedly (${describeExit(slot.error, code)}); the object was not finished and is processed again by the next run with --retry-failed`;
   }
 
-  private async failHeld(slot: WorkerSlot, reason: string): Promise<void> {
-    for (const [id, { key, owner }] of slot.held) {
-      slot.held.delete(id);
+  /** Marks failed the claims the worker took and did not finish, so none stays claimed by a dead thread. */
+  private async failUnfinished(slot: WorkerSlot, reason: string): Promise<void> {
+    for (const [id, { key, owner, finished }] of slot.claims) {
+      slot.claims.delete(id);
+      if (finished) continue;
       await this.options.ledger.markFailed(key, owner, reason, 1).catch((error: unknown) => {
         // Left claimed: the next run takes over a claim whose process is gone.
         this.options.logger?.warn(
@@ -274,8 +290,9 @@ export class ObjectWorkerPool {
   }
 }
 
-function ledgerKeyId(key: LedgerKey): string {
-  return JSON.stringify([key.connection, key.bucket, key.key, key.version]);
+/** An object's identity within one worker's claims: a worker processes one version of a key at a time. */
+function objectId(object: { bucket: string; key: string }): string {
+  return JSON.stringify([object.bucket, object.key]);
 }
 
 function describeExit(error: unknown, code: number): string {

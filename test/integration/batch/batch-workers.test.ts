@@ -82,7 +82,7 @@ describe('batch --workers', () => {
     const again = await world.cli(['--workers', '2', '--json']);
     expect(sandbox.server.requestCounts(true)['s3:CopyObject']).toBeUndefined();
     expect(JSON.parse(again.stdout)).toMatchObject({ processed: 0, failed: 0, skipped: OBJECTS + 1 });
-  });
+  }, 240_000);
 
   it('fails the objects of a worker thread that dies as transient, goes on with the others, and a --retry-failed re-run finishes them', async () => {
     const world = await createBatchWorld(sandbox, { concurrency: 4 });
@@ -139,7 +139,7 @@ export default function createCrashOnce(options) {
     expect((await world.listKeys(world.destinationBucket)).sort()).toEqual(
       [...keys, 'in/crash.txt', 'in/denied.txt'].map((key) => key.replace('in/', 'out/')).sort(),
     );
-  });
+  }, 180_000);
 
   it.each(['0', '65', 'two', '1.5'])('exits 2 for --workers %s, naming the flag', async (value) => {
     const world = await createBatchWorld(sandbox);
