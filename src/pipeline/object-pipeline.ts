@@ -14,7 +14,7 @@ import type { Processor, ProcessorContext, ProcessorLog, WrittenOutput } from '.
 import type { Ledger, LedgerKey, LedgerOwner } from '../state/ledger.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';
 import { abortAbandonedUploads } from './abort-abandoned-uploads.js';
-import { classifyFailure, describeFailure } from './classify-failure.js';
+import { classifyFailure, describeFailure, isChangedSinceListed } from './classify-failure.js';
 import { assertStorableKey, keyParts, renderOutputKey } from './key-template.js';
 import { AttemptScratch, createProcessorInput } from './object-reader.js';
 import { type DestinationSettings, sourceMetadata, uploadStream } from './output-writer.js';
@@ -46,7 +46,12 @@ export interface ObjectPipelineOptions {
   random?: () => number;
 }
 
-export type SkipReason = 'done' | 'failed-earlier' | 'in-progress-elsewhere';
+/**
+ * Why an object was not processed: a run already did it, an earlier failure is not retried without
+ * `--retry-failed`, another run holds it, or it changed after it was listed (the version listed no
+ * longer exists; the new one has its own listing entry or event).
+ */
+export type SkipReason = 'done' | 'failed-earlier' | 'in-progress-elsewhere' | 'changed-since-listed';
 
 /** What became of one object. */
 export type ObjectOutcome =
@@ -216,6 +221,14 @@ export class ObjectPipeline {
         // Stopping the run is not a failure of the object: its claim is taken over by the next run.
         if (signal.aborted && !(signal.reason instanceof LedgerClaimLostError)) throw error;
         const failure = signal.reason instanceof LedgerClaimLostError ? signal.reason : error;
+        if (isChangedSinceListed(failure)) {
+          await ledger.release(ledgerKey, this.owner);
+          this.log.info(
+            { key: object.key, etag: object.etag },
+            'skipped: the object changed after it was listed',
+          );
+          return { status: 'skipped', object, reason: 'changed-since-listed' };
+        }
         const kind = classifyFailure(failure);
         if (kind === 'misconfiguration') throw failure;
         const reason = describeFailure(failure);
@@ -303,7 +316,6 @@ export class ObjectPipeline {
           s3: destinationS3,
           source: processorObject,
           destination: { bucket: destination.bucket, key: target },
-          metadata,
           settings,
           signal,
         });
