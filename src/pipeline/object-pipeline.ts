@@ -18,7 +18,7 @@ import { classifyFailure, describeFailure, isChangedSinceListed } from './classi
 import { assertStorableKey, keyParts, renderOutputKey } from './key-template.js';
 import { AttemptScratch, createProcessorInput } from './object-reader.js';
 import { type DestinationSettings, sourceMetadata, uploadStream } from './output-writer.js';
-import { serverSideCopy } from './server-side-copy.js';
+import { copiesInOneRequest, serverSideCopy } from './server-side-copy.js';
 
 /** Options of the object pipeline. */
 export interface ObjectPipelineOptions {
@@ -279,10 +279,14 @@ export class ObjectPipeline {
         sourceContentType ??= opened.contentType;
       },
     });
-    const prepareOutput = async (key: string | undefined) => {
+    const prepareOutput = async (key: string | undefined, atomicWrite = false) => {
       const target = key ?? outputKey;
       if (key !== undefined) assertStorableKey(key, object.key);
-      await ledger.notePendingOutput(ledgerKey, this.owner, { bucket: destination.bucket, key: target });
+      // Noted so that a crash mid-upload leaves the next run a multipart upload to abort; a write
+      // in one request is whole or absent, so there is nothing to note.
+      if (!atomicWrite) {
+        await ledger.notePendingOutput(ledgerKey, this.owner, { bucket: destination.bucket, key: target });
+      }
       return target;
     };
     const context: ProcessorContext = {
@@ -311,7 +315,7 @@ export class ObjectPipeline {
       },
       copyInput: async (key) => {
         if (this.options.serverSideCopy === false) return undefined;
-        const target = await prepareOutput(key);
+        const target = await prepareOutput(key, copiesInOneRequest(processorObject));
         const bytes = await serverSideCopy({
           s3: destinationS3,
           source: processorObject,

@@ -48,6 +48,17 @@ export function copySourceOf(source: ServerSideCopyOptions['source']): string {
 }
 
 /**
+ * Whether the copy is one CopyObject: nothing of it can be left behind half-written, so there is
+ * no pending upload to note in the ledger first.
+ */
+export function copiesInOneRequest(
+  source: ServerSideCopyOptions['source'],
+  maxSingleCopyBytes = MAX_COPY_OBJECT_BYTES,
+): boolean {
+  return source.size !== undefined && source.etag !== undefined && source.size <= maxSingleCopyBytes;
+}
+
+/**
  * Copies the source version to the destination; resolves with the bytes copied.
  *
  * When the caller knows the size (a listing or an event gives it) and it fits one CopyObject, that
@@ -58,7 +69,8 @@ export function copySourceOf(source: ServerSideCopyOptions['source']): string {
 export async function serverSideCopy(options: ServerSideCopyOptions): Promise<number> {
   const { s3, source, destination, signal } = options;
   const maxSingleCopyBytes = options.maxSingleCopyBytes ?? MAX_COPY_OBJECT_BYTES;
-  if (source.size !== undefined && source.etag !== undefined && source.size <= maxSingleCopyBytes) {
+  if (copiesInOneRequest(source, maxSingleCopyBytes)) {
+    // Known by copiesInOneRequest.
     await s3.send(
       new CopyObjectCommand({
         Bucket: destination.bucket,
@@ -71,7 +83,7 @@ export async function serverSideCopy(options: ServerSideCopyOptions): Promise<nu
       }),
       { abortSignal: signal },
     );
-    return source.size;
+    return source.size!;
   }
   const head = await s3.send(
     new HeadObjectCommand({
