@@ -39,6 +39,7 @@ export type ConsumerTuning = Partial<
   Pick<
     SqsConsumerOptions,
     | 'waitTimeSec'
+    | 'prefetch'
     | 'heartbeatIntervalSec'
     | 'failureBackoffSec'
     | 'receiveErrorBackoffMs'
