@@ -3,15 +3,11 @@
  * empty objects, folder markers, metadata on outputs, re-runs that skip what is done, dry runs.
  */
 import { existsSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTestSandbox } from '../../helpers/sandbox.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 const longName = `${'l'.repeat(993)}.txt`; // with `in/`, a 1,000-byte key
 const awkwardKeys = [
