@@ -38,6 +38,8 @@ export async function startSandbox({ faults } = {}) {
     region: ready.region,
     accountId: customer.id,
     credentials,
+    /** The sandbox process's id (its CPU time is in /proc/<pid>/stat). */
+    pid: child.pid,
     client: (maxSockets = 64) =>
       new S3Client({
         endpoint: ready.endpoint,

@@ -190,6 +190,7 @@ function readOnlyEmptyLedger(): Ledger {
     notePendingOutput: refuse,
     markDone: refuse,
     markFailed: refuse,
+    release: refuse,
     get: async () => undefined,
     listFailed: async () => [],
     stats: async () => ({ claimed: 0, done: 0, failed: 0, bytesIn: 0, bytesOut: 0 }),

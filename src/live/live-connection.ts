@@ -38,6 +38,7 @@ export type ConsumerTuning = Partial<
   Pick<
     SqsConsumerOptions,
     | 'waitTimeSec'
+    | 'prefetch'
     | 'heartbeatIntervalSec'
     | 'failureBackoffSec'
     | 'receiveErrorBackoffMs'

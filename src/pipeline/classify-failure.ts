@@ -28,6 +28,15 @@ export function classifyFailure(error: unknown): FailureKind {
   return classifyAwsError(error);
 }
 
+/**
+ * Whether a read or copy of the source failed its `If-Match` on the listed ETag: the object was
+ * overwritten (or deleted and written again) after it was listed or announced. Not a failure of
+ * the object: the version listed is gone, and its successor is listed or announced on its own.
+ */
+export function isChangedSinceListed(error: unknown): boolean {
+  return awsErrorCode(error) === 'PreconditionFailed' || httpStatusOf(error) === 412;
+}
+
 /** A one-line reason for the report and the ledger: the AWS error code (or kind) and message. */
 export function describeFailure(error: unknown): string {
   if (

@@ -14,11 +14,11 @@ import type { Processor, ProcessorContext, ProcessorLog, WrittenOutput } from '.
 import type { Ledger, LedgerKey, LedgerOwner } from '../state/ledger.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';
 import { abortAbandonedUploads } from './abort-abandoned-uploads.js';
-import { classifyFailure, describeFailure } from './classify-failure.js';
+import { classifyFailure, describeFailure, isChangedSinceListed } from './classify-failure.js';
 import { assertStorableKey, keyParts, renderOutputKey } from './key-template.js';
 import { AttemptScratch, createProcessorInput } from './object-reader.js';
 import { type DestinationSettings, sourceMetadata, uploadStream } from './output-writer.js';
-import { serverSideCopy } from './server-side-copy.js';
+import { copiesInOneRequest, serverSideCopy } from './server-side-copy.js';
 
 /** Options of the object pipeline. */
 export interface ObjectPipelineOptions {
@@ -46,7 +46,12 @@ export interface ObjectPipelineOptions {
   random?: () => number;
 }
 
-export type SkipReason = 'done' | 'failed-earlier' | 'in-progress-elsewhere';
+/**
+ * Why an object was not processed: a run already did it, an earlier failure is not retried without
+ * `--retry-failed`, another run holds it, or it changed after it was listed (the version listed no
+ * longer exists; the new one has its own listing entry or event).
+ */
+export type SkipReason = 'done' | 'failed-earlier' | 'in-progress-elsewhere' | 'changed-since-listed';
 
 /** What became of one object. */
 export type ObjectOutcome =
@@ -216,6 +221,14 @@ export class ObjectPipeline {
         // Stopping the run is not a failure of the object: its claim is taken over by the next run.
         if (signal.aborted && !(signal.reason instanceof LedgerClaimLostError)) throw error;
         const failure = signal.reason instanceof LedgerClaimLostError ? signal.reason : error;
+        if (isChangedSinceListed(failure)) {
+          await ledger.release(ledgerKey, this.owner);
+          this.log.info(
+            { key: object.key, etag: object.etag },
+            'skipped: the object changed after it was listed',
+          );
+          return { status: 'skipped', object, reason: 'changed-since-listed' };
+        }
         const kind = classifyFailure(failure);
         if (kind === 'misconfiguration') throw failure;
         const reason = describeFailure(failure);
@@ -266,10 +279,14 @@ export class ObjectPipeline {
         sourceContentType ??= opened.contentType;
       },
     });
-    const prepareOutput = async (key: string | undefined) => {
+    const prepareOutput = async (key: string | undefined, atomicWrite = false) => {
       const target = key ?? outputKey;
       if (key !== undefined) assertStorableKey(key, object.key);
-      await ledger.notePendingOutput(ledgerKey, this.owner, { bucket: destination.bucket, key: target });
+      // Noted so that a crash mid-upload leaves the next run a multipart upload to abort; a write
+      // in one request is whole or absent, so there is nothing to note.
+      if (!atomicWrite) {
+        await ledger.notePendingOutput(ledgerKey, this.owner, { bucket: destination.bucket, key: target });
+      }
       return target;
     };
     const context: ProcessorContext = {
@@ -298,12 +315,11 @@ export class ObjectPipeline {
       },
       copyInput: async (key) => {
         if (this.options.serverSideCopy === false) return undefined;
-        const target = await prepareOutput(key);
+        const target = await prepareOutput(key, copiesInOneRequest(processorObject));
         const bytes = await serverSideCopy({
           s3: destinationS3,
           source: processorObject,
           destination: { bucket: destination.bucket, key: target },
-          metadata,
           settings,
           signal,
         });
