@@ -309,6 +309,7 @@ export class ObjectPipeline {
           metadata: { ...request.metadata, ...metadata },
           destination: settings,
           signal,
+          expectedBytes: request.expectedBytes ?? object.size,
         });
         const written = { bucket: destination.bucket, key, bytes };
         outputs.push(written);
