@@ -25,7 +25,7 @@ const STATUS_CODES: Record<number, string> = {
  */
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof RemoteFailure) return error.kind;
-  if (error instanceof ProcessorError) return error.retryable ? 'transient' : 'permanent';
+  if (error instanceof ProcessorError) return error.kind;
   if (error instanceof OutputKeyError || error instanceof LedgerClaimLostError) return 'permanent';
   return classifyAwsError(error);
 }
