@@ -3,9 +3,10 @@
  * class and size, as many as `x-amz-object-attributes` asks for, without its body. Parts are paged
  * with `x-amz-max-parts` and `x-amz-part-number-marker`, as ListParts pages them.
  */
+
+import { checksumField } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { checksumField } from './checksums.js';
 import { readableVersion } from './object-reads.js';
 import { authorizedBucket, header, type S3Call } from './s3-access.js';
 import type { ObjectRecord } from './s3-state.js';

@@ -4,9 +4,9 @@
  * makes the parts the object's body without copying them.
  */
 import { createHash } from 'node:crypto';
+import { checksumField, createDigester, digestBase64 } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceResponse } from '../core/types.js';
-import { checksumField, createDigester, digestBase64 } from './checksums.js';
 import { findUpload } from './multipart-uploads.js';
 import { objectOwner } from './object-attributes.js';
 import { commitObject } from './object-commit.js';

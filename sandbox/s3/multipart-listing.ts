@@ -1,7 +1,8 @@
 /** ListParts and ListMultipartUploads. */
+
+import { checksumField } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceResponse } from '../core/types.js';
-import { checksumField } from './checksums.js';
 import { findUpload } from './multipart-uploads.js';
 import { canonicalUserId } from './owner-ids.js';
 import { authorizedBucket, type S3Call } from './s3-access.js';

@@ -3,11 +3,11 @@
  * UploadPartCopy (with `x-amz-copy-source-range`) and AbortMultipartUpload.
  */
 import { randomBytes } from 'node:crypto';
+import { checksumField, checksumHeader, parseChecksumAlgorithm } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceResponse } from '../core/types.js';
 import type { IngestResult } from './blob-store.js';
 import { receiveBody } from './body-ingest.js';
-import { checksumField, checksumHeader, parseChecksumAlgorithm } from './checksums.js';
 import { attributesFromRequest, authorizedWrite, encryptionHeaders } from './object-attributes.js';
 import { resolveCopySource } from './object-copy.js';
 import { assertIntegrityChecksum } from './object-lock.js';

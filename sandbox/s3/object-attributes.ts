@@ -3,11 +3,12 @@
  * metadata, storage class, server-side encryption, canned ACL, tags) and the response headers
  * GetObject/HeadObject return for them.
  */
+
+import { type ChecksumAlgorithm, checksumHeader } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest } from '../core/types.js';
 import type { IngestResult } from './blob-store.js';
 import { CANNED_ACLS } from './buckets.js';
-import { type ChecksumAlgorithm, checksumHeader } from './checksums.js';
 import { lockFromRequest } from './object-lock.js';
 import { authorizedBucket, header, type S3Call, type S3Env, writeConditionContext } from './s3-access.js';
 import type { BucketRecord, ObjectAttributes, ObjectRecord } from './s3-state.js';

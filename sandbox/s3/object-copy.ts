@@ -2,9 +2,10 @@
  * CopyObject (also across buckets and accounts) and the copy-source resolution UploadPartCopy shares:
  * the caller needs s3:GetObject on the source and s3:PutObject on the destination.
  */
+
+import { checksumField, parseChecksumAlgorithm } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { checksumField, parseChecksumAlgorithm } from './checksums.js';
 import {
   attributesFromRequest,
   authorizedWrite,

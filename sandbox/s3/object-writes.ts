@@ -1,10 +1,10 @@
 /** PutObject, DeleteObject and DeleteObjects. */
 
 import { createHash } from 'node:crypto';
+import { checksumHeader } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceResponse } from '../core/types.js';
 import { receiveBody } from './body-ingest.js';
-import { checksumHeader } from './checksums.js';
 import {
   attributesFromRequest,
   authorizedWrite,

@@ -23,7 +23,7 @@ const STATUS_CODES: Record<number, string> = {
  * socket and stream codes). Never by message text.
  */
 export function classifyFailure(error: unknown): FailureKind {
-  if (error instanceof ProcessorError) return error.retryable ? 'transient' : 'permanent';
+  if (error instanceof ProcessorError) return error.kind;
   if (error instanceof OutputKeyError || error instanceof LedgerClaimLostError) return 'permanent';
   return classifyAwsError(error);
 }
