@@ -5,8 +5,7 @@
  * duration rules, role chaining, and AWS's denial messages.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateRoleCommand,
@@ -21,25 +20,13 @@ import {
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startTestSandbox,
-  type TestCredentials,
-  type TestSandbox,
-  uniqueName,
-} from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { startTestSandbox, type TestCredentials, uniqueName } from '../../helpers/sandbox.js';
+import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { defineIamStsConformance } from './iam-sts-conformance.js';
 
-let sandbox: TestSandbox;
-let workDir: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  workDir = mkdtempSync(join(tmpdir(), 'bb-iam-sts-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const workDir = useTempDir('bb-iam-sts-');
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
@@ -254,7 +241,7 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
     execFile(
       command,
       args,
-      { env: { PATH: process.env.PATH ?? '', HOME: workDir, ...env }, timeout: 60_000 },
+      { env: { PATH: process.env.PATH ?? '', HOME: workDir(), ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -273,7 +260,7 @@ describe.each([
 
   it('creates the role, attaches a policy and reads both back', async () => {
     const name = uniqueName('cli-role');
-    const trustFile = join(workDir, `${name}-trust.json`);
+    const trustFile = join(workDir(), `${name}-trust.json`);
     writeFileSync(trustFile, vendorTrust());
     const created = await cli(
       'customer',
@@ -410,7 +397,7 @@ except sts.exceptions.ClientError as error:
 
 describe('state across a restart (--state)', () => {
   it('keeps roles, their policies and issued sessions', async () => {
-    const stateDir = join(workDir, uniqueName('state'));
+    const stateDir = join(workDir(), uniqueName('state'));
     const first = await startTestSandbox({ stateDir });
     const name = uniqueName('kept');
     let roleId: string | undefined;

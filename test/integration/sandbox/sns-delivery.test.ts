@@ -25,8 +25,9 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signer, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { Signer } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import {
   receiveMessages,
   snsClient,
@@ -35,11 +36,7 @@ import {
   uniqueQueueName,
 } from './sqs-sns-conformance.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 const sns = (signer: Signer): SNSClient => snsClient({ ...sandbox.sdkConfig(signer), accountId: '' });
 const sqs = (signer: Signer): SQSClient => sqsClient({ ...sandbox.sdkConfig(signer), accountId: '' });
