@@ -26,15 +26,10 @@ import {
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 import type { Signer } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
-import {
-  receiveMessages,
-  snsClient,
-  sqsClient,
-  topicDeliveryPolicy,
-  uniqueQueueName,
-} from './sqs-sns-conformance.js';
+import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
 
 const sandbox = useTestSandbox();
 

@@ -15,14 +15,9 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 import { startTestSandbox } from '../../helpers/sandbox.js';
-import {
-  receiveMessages,
-  snsClient,
-  sqsClient,
-  topicDeliveryPolicy,
-  uniqueQueueName,
-} from './sqs-sns-conformance.js';
+import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'bb-sqs-sns-state-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));

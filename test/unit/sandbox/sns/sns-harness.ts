@@ -8,6 +8,7 @@ import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
 import { createSigningIdentity, type SigningIdentity } from '../../../../sandbox/sns/signing-certificate.js';
 import { createSnsService, type SnsService } from '../../../../sandbox/sns/sns-service.js';
 import { createSqsService, type SqsService } from '../../../../sandbox/sqs/sqs-service.js';
+import { servicePolicy } from '../../../fixtures/queue-policies.js';
 import {
   CUSTOMER,
   FakeClock,
@@ -33,19 +34,8 @@ export function xmlValue(xml: string, element: string): string {
 }
 
 /** A queue policy letting one topic deliver. */
-export function queuePolicyAllowingTopic(queueArn: string, topicArn: string) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
-      },
-    ],
-  };
+export function queuePolicyAllowingTopic(queueArn: string, topicArn: string): object {
+  return servicePolicy(queueArn, 'sns.amazonaws.com', 'sqs:SendMessage', topicArn);
 }
 
 export interface SnsHarness {
