@@ -27,6 +27,7 @@ import {
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
+import { NOTIFICATION_FIELDS } from '../../fixtures/sns-envelopes.js';
 import type { Signer } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
@@ -112,19 +113,7 @@ describe('delivery to a queue', () => {
     );
     const [m] = await receiveMessages(sqs('vendor'), q.url);
     const envelope = JSON.parse(m!.Body!) as Record<string, unknown>;
-    expect(Object.keys(envelope)).toEqual([
-      'Type',
-      'MessageId',
-      'TopicArn',
-      'Subject',
-      'Message',
-      'Timestamp',
-      'SignatureVersion',
-      'Signature',
-      'SigningCertURL',
-      'UnsubscribeURL',
-      'MessageAttributes',
-    ]);
+    expect(Object.keys(envelope)).toEqual(NOTIFICATION_FIELDS);
     expect(envelope).toMatchObject({
       Type: 'Notification',
       MessageId: published.MessageId,
