@@ -7,7 +7,7 @@ import {
   GetQueueAttributesCommand,
   type QueueAttributeName,
   SetQueueAttributesCommand,
-  type SQSClient,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import { bucketEventsQueuePolicy, type SourceArnOperator } from '../fixtures/queue-policies.js';
 import { type SandboxSdkConfig, type Signer, type TestSandbox, uniqueName } from './sandbox.js';
@@ -68,4 +68,30 @@ export async function queueForBucketEvents(
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy } }));
   }
   return { url: QueueUrl!, arn };
+}
+
+/** SQS as the sandbox's queue suites drive it; see `sandboxQueues`. */
+export interface SandboxQueues {
+  /** A single-attempt SQS client signed as `signer` (default the suite's). */
+  client(signer?: Signer): SQSClient;
+  /** Creates the queue `name` with `attributes` as `signer`; returns its URL. */
+  createQueue(name: string, attributes?: Record<string, string>, signer?: Signer): Promise<string>;
+  /** The ARN of `account`'s queue `name` in the sandbox's region. */
+  queueArn(account: string, name: string): string;
+}
+
+/** Queue helpers for a suite whose queues belong by default to `defaultSigner`. */
+export function sandboxQueues(sandbox: TestSandbox, defaultSigner: Signer = 'vendor'): SandboxQueues {
+  const client = (signer: Signer = defaultSigner) =>
+    new SQSClient({ ...sandbox.sdkConfig(signer), maxAttempts: 1 });
+  return {
+    client,
+    async createQueue(name, attributes = {}, signer = defaultSigner) {
+      const res = await client(signer).send(
+        new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+      );
+      return res.QueueUrl!;
+    },
+    queueArn: (account, name) => `arn:aws:sqs:${sandbox.region}:${account}:${name}`,
+  };
 }

@@ -9,9 +9,4 @@ import { defineIamStsConformance } from './iam-sts-conformance.js';
 
 const moto = useMoto();
 
-defineIamStsConformance('moto', () => ({
-  endpoint: moto.endpoint,
-  region: moto.region,
-  credentials: moto.credentials,
-  accountId: moto.accountId,
-}));
+defineIamStsConformance('moto', () => moto);

@@ -8,8 +8,4 @@ import { defineS3Conformance } from './s3-conformance.js';
 
 const moto = useMoto();
 
-defineS3Conformance('moto', () => ({
-  endpoint: moto.endpoint,
-  region: moto.region,
-  credentials: moto.credentials,
-}));
+defineS3Conformance('moto', () => moto);

@@ -8,9 +8,4 @@ import { defineSqsSnsConformance } from './sqs-sns-conformance.js';
 
 const moto = useMoto();
 
-defineSqsSnsConformance('moto', () => ({
-  endpoint: moto.endpoint,
-  region: moto.region,
-  accountId: moto.accountId,
-  credentials: moto.credentials,
-}));
+defineSqsSnsConformance('moto', () => moto);

@@ -5,29 +5,18 @@
  */
 import { execFile } from 'node:child_process';
 import { request } from 'node:http';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import type { Signer } from '../../helpers/sandbox.js';
+import { sandboxQueues } from '../../helpers/sandbox-clients.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
-import { sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
+import { uniqueQueueName } from './sqs-sns-conformance.js';
 
 const sandbox = useTestSandbox();
 
-function client(signer: Signer = 'vendor'): SQSClient {
-  const config = sandbox.sdkConfig(signer);
-  return sqsClient({ ...config, accountId: '' });
-}
-
-async function createQueue(name: string, attributes: Record<string, string> = {}, signer: Signer = 'vendor') {
-  const res = await client(signer).send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  return res.QueueUrl!;
-}
-
-function queueArn(account: string, name: string): string {
-  return `arn:aws:sqs:${sandbox.region}:${account}:${name}`;
-}
+const { client, createQueue, queueArn } = sandboxQueues(sandbox);
 
 interface RunResult {
   code: number;
