@@ -4,7 +4,6 @@
  * cross-account role with an external ID as bucketbridge's onboarding sets it up, session
  * duration rules, role chaining, and AWS's denial messages.
  */
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -23,6 +22,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestCredentials, uniqueName } from '../../helpers/sandbox.js';
 import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { type ProcessResult, runProcess } from '../../helpers/witnesses.js';
 import { defineIamStsConformance } from './iam-sts-conformance.js';
 
 const sandbox = useTestSandbox();
@@ -230,24 +230,9 @@ describe('what a role session may do (SDK)', () => {
   });
 });
 
-interface ProcessResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
+/** Runs a witness with the scratch folder as HOME, so no AWS set-up of this machine leaks in. */
 function run(command: string, args: string[], env: Record<string, string>): Promise<ProcessResult> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { env: { PATH: process.env.PATH ?? '', HOME: workDir(), ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runProcess(command, args, { env: { HOME: workDir(), ...env } });
 }
 
 // A refused call exits 255 from CLI v1 and 254 from CLI v2 (v2's "service error" code).
@@ -340,7 +325,7 @@ describe.each([
       '--external-id',
       'bb-wrong-id',
     );
-    expect(wrong.code).toBe(refusedExitCode);
+    expect(wrong.exitCode).toBe(refusedExitCode);
     expect(wrong.stderr.trim()).toBe(expected);
     const none = await cli(
       'vendor',
@@ -351,7 +336,7 @@ describe.each([
       '--role-session-name',
       'cli',
     );
-    expect(none.code).toBe(refusedExitCode);
+    expect(none.exitCode).toBe(refusedExitCode);
     expect(none.stderr.trim()).toBe(expected);
   });
 });
