@@ -276,7 +276,7 @@ describe.each([
       '--policy-document',
       JSON.stringify(policy),
     );
-    expect(put).toMatchObject({ code: 0, stderr: '' });
+    expect(put).toMatchObject({ exitCode: 0, stderr: '' });
     const got = await cli('customer', 'iam', 'get-role-policy', '--role-name', name, '--policy-name', 'read');
     // The CLI decodes IAM's URL-encoded document back into JSON.
     expect(JSON.parse(got.stdout).PolicyDocument).toEqual(policy);
