@@ -3,7 +3,7 @@
 // it (optionally gzipped) under another prefix with the same concurrency, nothing else: no ledger,
 // no metadata, no retries beyond the SDK's. In `copy` mode, one CopyObject per object instead (the
 // floor of a server-side copy: what the SDK itself costs per request).
-// Usage: node bench/batch-sdk-floor.mjs ENDPOINT REGION SRC_BUCKET SRC_PREFIX DST_BUCKET DST_PREFIX CONCURRENCY [gzip|copy]
+// Usage: node bench/batch-sdk-floor.mjs ENDPOINT REGION SRC_BUCKET SRC_PREFIX DST_BUCKET DST_PREFIX CONCURRENCY [gzip [LEVEL]|copy]
 // (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
 import { Agent } from 'node:http';
 import { PassThrough } from 'node:stream';
@@ -14,7 +14,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import pLimit from 'p-limit';
 
-const [endpoint, region, srcBucket, srcPrefix, dstBucket, dstPrefix, concurrencyText, mode] =
+const [endpoint, region, srcBucket, srcPrefix, dstBucket, dstPrefix, concurrencyText, mode, levelText] =
   process.argv.slice(2);
 const concurrency = Number(concurrencyText);
 const s3 = new S3Client({
@@ -41,7 +41,7 @@ for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: srcBuck
       let key = dstPrefix + item.Key.slice(srcPrefix.length);
       let piping;
       if (mode === 'gzip') {
-        const gzip = createGzip({ level: 1 });
+        const gzip = createGzip({ level: Number(levelText ?? '1') });
         piping = pipeline(got.Body, gzip);
         body = gzip;
         key += '.gz';
