@@ -38,6 +38,8 @@ export async function startSandbox({ faults } = {}) {
     region: ready.region,
     accountId: customer.id,
     credentials,
+    /** The sandbox process's id (its CPU time is in /proc/<pid>/stat). */
+    pid: child.pid,
     client: (maxSockets = 64) =>
       new S3Client({
         endpoint: ready.endpoint,
@@ -186,13 +188,13 @@ export function printTable(title, results, { objects, bytes, reference = 'rclone
   for (const r of results) {
     const rate = objects / r.seconds;
     const cpuPerObjectMs = (r.cpuSeconds * 1000) / objects;
-    const rateRatio = ref ? (rate / (objects / ref.seconds)).toFixed(2) : '-';
-    const cpuRatio = ref ? (r.cpuSeconds / ref.cpuSeconds).toFixed(2) : '-';
+    const rateRatio = ref ? `${(rate / (objects / ref.seconds)).toFixed(2)}x` : '-';
+    const cpuRatio = ref ? `${(r.cpuSeconds / ref.cpuSeconds).toFixed(2)}x` : '-';
     console.log(
       `${r.label.padEnd(26)} ${r.seconds.toFixed(2).padStart(7)} ${rate.toFixed(1).padStart(10)} ` +
         `${(bytes / 1e6 / r.seconds).toFixed(1).padStart(8)} ${r.cpuSeconds.toFixed(2).padStart(6)} ` +
         `${cpuPerObjectMs.toFixed(2).padStart(11)} ${r.peakMiB.toFixed(0).padStart(9)} ` +
-        `${`${rateRatio}x`.padStart(13)} ${`${cpuRatio}x`.padStart(15)}`,
+        `${rateRatio.padStart(13)} ${cpuRatio.padStart(15)}`,
     );
   }
   if (ref) console.log(`(ratios are to ${ref.label}, measured in this same run)`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark (a): small objects (4 KiB) copied from one bucket to another on the sandbox with
 // injected S3 latency, by bucketbridge (`batch`, copy processor), rclone copy, the AWS CLI v2
-// (`aws s3 cp --recursive`) and a minimal AWS SDK script (GET then PUT, the floor of our overhead),
+// (`aws s3 cp --recursive`) and minimal AWS SDK scripts (GET then PUT, and one CopyObject: the
+// floors of our overhead),
 // all at the same concurrency, in the same run. Prints wall time, objects/s, client CPU seconds
 // (user+sys, from the OS), CPU per object and the ratios to rclone. No thresholds.
 // Usage: npm run build && node bench/batch-copy-small.mjs [--objects 2000] [--concurrency 64]
@@ -25,8 +26,8 @@ const { values } = parseArgs({
     objects: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '64' },
     faults: { type: 'string', default: 's3=latency=20ms' },
-    /** Comma-separated subset of: bucketbridge, exec, floor, rclone, awscli. */
-    only: { type: 'string', default: 'bucketbridge,exec,floor,rclone,awscli' },
+    /** Comma-separated subset of: bucketbridge, exec, floor, sdkcopy, rclone, awscli. */
+    only: { type: 'string', default: 'bucketbridge,exec,floor,sdkcopy,rclone,awscli' },
     /** Extra arguments for `bucketbridge batch`, e.g. `--workers 1`. */
     'bb-args': { type: 'string', default: '' },
     /** A folder for `node --cpu-prof` profiles of the bucketbridge runs. */
@@ -79,6 +80,22 @@ try {
         'bench-dst',
         'floor/',
         String(CONCURRENCY),
+      ],
+    ],
+    [
+      'sdkcopy',
+      'sdk floor (CopyObject)',
+      process.execPath,
+      [
+        join(ROOT, 'bench/batch-sdk-floor.mjs'),
+        sandbox.endpoint,
+        sandbox.region,
+        'bench-src',
+        'in/',
+        'bench-dst',
+        'sdkcopy/',
+        String(CONCURRENCY),
+        'copy',
       ],
     ],
     [

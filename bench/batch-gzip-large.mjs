@@ -3,8 +3,10 @@
 // a minimal AWS SDK script doing GET → gzip → multipart PUT (the floor of our overhead), and the
 // plain copies rclone and the AWS CLI v2 make of the same object (they cannot compress; they show
 // what moving the bytes costs). Same sandbox, same run. Prints MB/s, peak RSS and the ratios; the
-// point of the RSS column is that memory does not grow with the object's size. No thresholds.
-// Usage: npm run build && node bench/batch-gzip-large.mjs [--gib 2] [--concurrency 16]
+// point of the RSS column is that memory does not grow with the object's size. Also prints
+// bucketbridge's wall and CPU ratios to the floor script's, measured in the same run. No thresholds.
+// Usage: npm run build && node bench/batch-gzip-large.mjs [--gib 2] [--concurrency 16] [--level 1]
+//   [--only bucketbridge,floor,rclone,awscli] [--profile DIR]
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,8 +16,19 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { BIN, printTable, ROOT, startSandbox, timed, toolEnv, writeConfig } from './batch-bench-lib.mjs';
 
 const { values } = parseArgs({
-  options: { gib: { type: 'string', default: '2' }, concurrency: { type: 'string', default: '16' } },
+  options: {
+    gib: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '16' },
+    /** zlib level for both bucketbridge and the floor script, so they do the same work. */
+    level: { type: 'string', default: '1' },
+    /** Comma-separated subset of: bucketbridge, floor, rclone, awscli. */
+    only: { type: 'string', default: 'bucketbridge,floor,rclone,awscli' },
+    /** A folder for `node --cpu-prof` profiles of the bucketbridge and floor runs (one subfolder each). */
+    profile: { type: 'string' },
+  },
 });
+const ONLY = new Set(values.only.split(','));
+const LEVEL = Number(values.level);
 const BYTES = Math.round(Number(values.gib) * 1024 ** 3);
 const CONCURRENCY = Number(values.concurrency);
 
@@ -61,39 +74,44 @@ try {
   const config = writeConfig(dir, sandbox, {
     source: { bucket: 'bench-src', prefix: 'in/' },
     destination: { bucket: 'bench-dst', prefix: 'bucketbridge/' },
-    processor: { type: 'gzip', level: 1 },
+    processor: { type: 'gzip', level: LEVEL },
     concurrency: CONCURRENCY,
   });
-  const results = [];
-  results.push(await timed('bucketbridge', BIN, ['batch', '--config', config, '--connection', 'bench'], env));
-  results.push(
-    await timed(
+  const bbArgs = ['batch', '--config', config, '--connection', 'bench'];
+  const floorArgs = [
+    sandbox.endpoint,
+    sandbox.region,
+    'bench-src',
+    'in/',
+    'bench-dst',
+    'floor/',
+    String(CONCURRENCY),
+    'gzip',
+    String(LEVEL),
+  ];
+  // `--cpu-prof` is refused in NODE_OPTIONS, so a profiled run starts node itself.
+  const nodeRun = (name, script, args) => [
+    process.execPath,
+    values.profile === undefined
+      ? [script, ...args]
+      : ['--cpu-prof', '--cpu-prof-dir', join(values.profile, name), script, ...args],
+  ];
+  // Each tool is one entry: [name for --only, label, command, arguments].
+  const runs = [
+    ['bucketbridge', 'bucketbridge', ...nodeRun('bucketbridge', BIN, bbArgs)],
+    [
+      'floor',
       'sdk floor (GET+gzip+PUT)',
-      process.execPath,
-      [
-        join(ROOT, 'bench/batch-sdk-floor.mjs'),
-        sandbox.endpoint,
-        sandbox.region,
-        'bench-src',
-        'in/',
-        'bench-dst',
-        'floor/',
-        String(CONCURRENCY),
-        'gzip',
-      ],
-      env,
-    ),
-  );
-  results.push(
-    await timed(
+      ...nodeRun('floor', join(ROOT, 'bench/batch-sdk-floor.mjs'), floorArgs),
+    ],
+    [
+      'rclone',
       'rclone copy (no gzip)',
       'rclone',
       ['copy', 'sb:bench-src/in', 'sb:bench-dst/rclone', '--transfers', String(CONCURRENCY)],
-      env,
-    ),
-  );
-  results.push(
-    await timed(
+    ],
+    [
+      'awscli',
       'aws s3 cp (no gzip)',
       '/usr/bin/aws',
       [
@@ -106,11 +124,23 @@ try {
         's3://bench-src/in/',
         's3://bench-dst/awscli/',
       ],
-      env,
-    ),
-  );
+    ],
+  ];
+  const results = [];
+  for (const [name, label, command, args] of runs) {
+    if (ONLY.has(name)) results.push(await timed(label, command, args, env));
+  }
   printTable(`one ${values.gib} GiB object through gzip`, results, { objects: 1, bytes: BYTES });
-  console.log('(both bucketbridge and the floor script compress with zlib level 1)');
+  console.log(`(bucketbridge and the floor script both compress with zlib level ${LEVEL})`);
+  const ours = results.find((r) => r.label === 'bucketbridge');
+  const floor = results.find((r) => r.label.startsWith('sdk floor'));
+  if (ours && floor) {
+    console.log(
+      `bucketbridge vs the SDK floor (same run): wall ${(ours.seconds / floor.seconds).toFixed(2)}x, ` +
+        `CPU ${(ours.cpuSeconds / floor.cpuSeconds).toFixed(2)}x; ` +
+        `peak RSS ${ours.peakMiB.toFixed(0)} MiB (floor ${floor.peakMiB.toFixed(0)} MiB)`,
+    );
+  }
 } finally {
   await sandbox.stop();
 }

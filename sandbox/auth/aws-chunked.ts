@@ -6,14 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { AwsError } from '../core/errors.js';
 import {
   algorithmOfHeader,
-  type Checksum,
   type ChecksumAlgorithm,
-  checksumDisplayName,
-  createChecksum,
-} from './checksums.js';
+  createDigester,
+  type Digester,
+} from '../core/checksums.js';
+import { AwsError } from '../core/errors.js';
 import { EMPTY_SHA256, hmacHex } from './sigv4.js';
 
 /** How the chunks are authenticated. */
@@ -63,7 +62,7 @@ export class AwsChunkedDecoder extends Transform {
   private chunkHash = createHash('sha256');
   private decoded = 0;
   private readonly trailers: Record<string, string> = {};
-  private readonly checksum: Checksum | undefined;
+  private readonly checksum: Digester | undefined;
   private readonly checksumAlgorithm: ChecksumAlgorithm | undefined;
 
   constructor(private readonly options: AwsChunkedOptions) {
@@ -77,30 +76,33 @@ export class AwsChunkedDecoder extends Transform {
         400,
       );
     }
-    this.checksum = this.checksumAlgorithm ? createChecksum(this.checksumAlgorithm) : undefined;
+    this.checksum = this.checksumAlgorithm ? createDigester(this.checksumAlgorithm) : undefined;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    try {
-      this.consume(chunk);
-      callback();
-    } catch (error) {
-      callback(error as Error);
-    }
+    this.transformAsync(chunk).then(() => callback(), callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    try {
-      // Some clients end the body right after the last trailer line, without the closing CRLF.
-      if (this.state === 'trailer' && this.line.length === 0) this.finishTrailers();
-      if (this.state !== 'done') throw incomplete();
-      callback();
-    } catch (error) {
-      callback(error as Error);
-    }
+    this.flushAsync().then(() => callback(), callback);
   }
 
-  private consume(input: Buffer): void {
+  private async transformAsync(chunk: Buffer): Promise<void> {
+    const rest = this.consume(chunk);
+    // The trailers ended: they are verified (the checksum's digest is asynchronous) before what follows.
+    if (rest === undefined) return;
+    await this.finishTrailers();
+    this.consume(rest);
+  }
+
+  private async flushAsync(): Promise<void> {
+    // Some clients end the body right after the last trailer line, without the closing CRLF.
+    if (this.state === 'trailer' && this.line.length === 0) await this.finishTrailers();
+    if (this.state !== 'done') throw incomplete();
+  }
+
+  /** Decodes `input` up to the end of the trailers, whose verification waits; returns the bytes after it. */
+  private consume(input: Buffer): Buffer | undefined {
     let offset = 0;
     while (offset < input.length) {
       if (this.state === 'data') {
@@ -118,13 +120,15 @@ export class AwsChunkedDecoder extends Transform {
       if (this.state === 'done') {
         // Only whitespace may follow the final chunk.
         if (input.subarray(offset).toString('latin1').trim() !== '') throw incomplete();
-        return;
+        return undefined;
       }
       const lineEnd = this.readLine(input, offset);
-      if (lineEnd === undefined) return;
+      if (lineEnd === undefined) return undefined;
       offset = lineEnd.next;
+      if (this.state === 'trailer' && lineEnd.line === '') return input.subarray(offset);
       this.handleLine(lineEnd.line);
     }
+    return undefined;
   }
 
   /** Accumulates bytes until CRLF; returns the line (without CRLF) and where the rest starts. */
@@ -169,10 +173,6 @@ export class AwsChunkedDecoder extends Transform {
         return;
       }
       case 'trailer': {
-        if (line === '') {
-          this.finishTrailers();
-          return;
-        }
         const colon = line.indexOf(':');
         if (colon <= 0) throw incomplete();
         this.trailers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
@@ -198,7 +198,7 @@ export class AwsChunkedDecoder extends Transform {
     this.previousSignature = this.chunkSignature;
   }
 
-  private finishTrailers(): void {
+  private async finishTrailers(): Promise<void> {
     const { signing, trailer, decodedLength } = this.options;
     const { 'x-amz-trailer-signature': trailerSignature, ...headers } = this.trailers;
     if (signing && trailer) {
@@ -223,10 +223,10 @@ export class AwsChunkedDecoder extends Transform {
           400,
         );
       }
-      if (sent !== this.checksum.digestBase64()) {
+      if (sent !== (await this.checksum.digest()).toString('base64')) {
         throw new AwsError(
           'BadDigest',
-          `The ${checksumDisplayName(this.checksumAlgorithm)} you specified did not match the calculated checksum.`,
+          `The ${this.checksumAlgorithm} you specified did not match the calculated checksum.`,
           400,
         );
       }

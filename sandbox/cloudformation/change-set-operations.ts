@@ -7,17 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../core/errors.js';
 import { renderChangeSet, renderChangeSetSummary } from './cloudformation-render.js';
-import { resolveParameterValues } from './parameters.js';
-import {
-  capabilitiesParam,
-  newStackName,
-  parameterInputs,
-  stackNameParam,
-  tagsParam,
-  templateBodyParam,
-} from './request-input.js';
+import { newStackName, stackNameParam, tagsParam } from './request-input.js';
 import {
   checkedTemplate,
+  createInputs,
   engineFor,
   executeCreate,
   executeUpdate,
@@ -25,13 +18,13 @@ import {
   NO_CHANGES_REASON,
   newStack,
   requireUpdatable,
+  type StackInputs,
   type StackOperation,
   sameInputs,
   updateInputs,
 } from './stack-actions.js';
 import { planChanges } from './stack-engine.js';
 import type { ChangeSet } from './stack-model.js';
-import { checkCapabilities } from './stack-plan.js';
 
 export const CHANGE_SET_OPERATIONS: Record<string, StackOperation> = {
   async CreateChangeSet(op) {
@@ -51,7 +44,7 @@ export const CHANGE_SET_OPERATIONS: Record<string, StackOperation> = {
       );
     }
     let stack = op.registry.find(op.accountId, op.region, stackName);
-    let inputs: ReturnType<typeof updateInputs>;
+    let inputs: StackInputs;
     if (type === 'CREATE') {
       if (stack && stack.status !== 'REVIEW_IN_PROGRESS') {
         throw new AwsError(
@@ -59,12 +52,7 @@ export const CHANGE_SET_OPERATIONS: Record<string, StackOperation> = {
           `Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`,
         );
       }
-      const body = templateBodyParam(op.params, false)!;
-      const template = checkedTemplate(body);
-      const parameters = resolveParameterValues(template.Parameters, parameterInputs(op.params));
-      const capabilities = capabilitiesParam(op.params);
-      checkCapabilities(template, capabilities);
-      inputs = { body, template, parameters, capabilities };
+      inputs = createInputs(op);
       if (!stack) {
         stack = newStack(op, stackName);
         op.registry.add(stack);
@@ -122,29 +110,20 @@ export const CHANGE_SET_OPERATIONS: Record<string, StackOperation> = {
         `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.status}]`,
       );
     }
-    const template = checkedTemplate(changeSet.templateBody);
+    const inputs: StackInputs = {
+      body: changeSet.templateBody,
+      template: checkedTemplate(changeSet.templateBody),
+      parameters: changeSet.parameters,
+      capabilities: changeSet.capabilities,
+    };
     stack.tags = changeSet.tags.length > 0 ? changeSet.tags : stack.tags;
     stack.disableRollback = op.params.get('DisableRollback') === 'true';
     if (changeSet.type === 'CREATE') {
       stack.changeSets = [];
-      await executeCreate(
-        op,
-        stack,
-        changeSet.templateBody,
-        template,
-        changeSet.parameters,
-        changeSet.capabilities,
-      );
+      await executeCreate(op, stack, inputs);
     } else {
       requireUpdatable(stack);
-      await executeUpdate(
-        op,
-        stack,
-        changeSet.templateBody,
-        template,
-        changeSet.parameters,
-        changeSet.capabilities,
-      );
+      await executeUpdate(op, stack, inputs);
     }
     return {};
   },

@@ -71,18 +71,31 @@ export function engineFor(op: OperationContext): EngineContext {
   return { ...op.engine, exports };
 }
 
-/** The template and parameter values an update would run with (UsePreviousTemplate / UsePreviousValue). */
-export function updateInputs(op: OperationContext, stack: Stack) {
-  const body = templateBodyParam(op.params, true) ?? stack.templateBody ?? '';
+/** What a create or an update runs with: the template, its parameter values and the capabilities granted. */
+export interface StackInputs {
+  body: string;
+  template: Template;
+  parameters: Record<string, string>;
+  capabilities: string[];
+}
+
+/** The request's checked template, parameter values (over `previous` ones, for UsePreviousValue) and capabilities. */
+function inputsOf(op: OperationContext, body: string, previous?: Record<string, string>): StackInputs {
   const template = checkedTemplate(body);
-  const parameters = resolveParameterValues(
-    template.Parameters,
-    parameterInputs(op.params),
-    stack.parameters,
-  );
+  const parameters = resolveParameterValues(template.Parameters, parameterInputs(op.params), previous);
   const capabilities = capabilitiesParam(op.params);
   checkCapabilities(template, capabilities);
   return { body, template, parameters, capabilities };
+}
+
+/** The inputs of a new stack (CreateStack, a CREATE change set). */
+export function createInputs(op: OperationContext): StackInputs {
+  return inputsOf(op, templateBodyParam(op.params, false)!);
+}
+
+/** The inputs an update would run with (UsePreviousTemplate / UsePreviousValue). */
+export function updateInputs(op: OperationContext, stack: Stack): StackInputs {
+  return inputsOf(op, templateBodyParam(op.params, true) ?? stack.templateBody ?? '', stack.parameters);
 }
 
 export function sameInputs(stack: Stack, body: string, parameters: Record<string, string>): boolean {
@@ -93,14 +106,8 @@ export function sameInputs(stack: Stack, body: string, parameters: Record<string
   );
 }
 
-export async function executeCreate(
-  op: OperationContext,
-  stack: Stack,
-  body: string,
-  template: Template,
-  parameters: Record<string, string>,
-  capabilities: string[],
-) {
+export async function executeCreate(op: OperationContext, stack: Stack, inputs: StackInputs) {
+  const { body, template, parameters, capabilities } = inputs;
   stack.templateBody = body;
   stack.description = template.Description;
   stack.parameters = parameters;
@@ -108,14 +115,8 @@ export async function executeCreate(
   await runCreate(stack, template, parameters, engineFor(op));
 }
 
-export async function executeUpdate(
-  op: OperationContext,
-  stack: Stack,
-  body: string,
-  template: Template,
-  parameters: Record<string, string>,
-  capabilities: string[],
-) {
+export async function executeUpdate(op: OperationContext, stack: Stack, inputs: StackInputs) {
+  const { body, template, parameters, capabilities } = inputs;
   const previous = {
     body: stack.templateBody,
     parameters: stack.parameters,

@@ -6,17 +6,10 @@
 import { AwsError } from '../core/errors.js';
 import { CHANGE_SET_OPERATIONS } from './change-set-operations.js';
 import { renderEvent, renderResource, renderStack } from './cloudformation-render.js';
-import { resolveParameterValues } from './parameters.js';
-import {
-  capabilitiesParam,
-  newStackName,
-  parameterInputs,
-  stackNameParam,
-  tagsParam,
-  templateBodyParam,
-} from './request-input.js';
+import { newStackName, stackNameParam, tagsParam, templateBodyParam } from './request-input.js';
 import {
   checkedTemplate,
+  createInputs,
   engineFor,
   executeCreate,
   executeUpdate,
@@ -29,7 +22,6 @@ import {
   updateInputs,
 } from './stack-actions.js';
 import { runDelete } from './stack-engine.js';
-import { checkCapabilities } from './stack-plan.js';
 import { parseTemplate } from './template-parser.js';
 
 export type { OperationContext, StackOperation } from './stack-actions.js';
@@ -37,11 +29,7 @@ export type { OperationContext, StackOperation } from './stack-actions.js';
 const STACK_ONLY_OPERATIONS: Record<string, StackOperation> = {
   async CreateStack(op) {
     const name = newStackName(op.params);
-    const body = templateBodyParam(op.params, false)!;
-    const template = checkedTemplate(body);
-    const parameters = resolveParameterValues(template.Parameters, parameterInputs(op.params));
-    const capabilities = capabilitiesParam(op.params);
-    checkCapabilities(template, capabilities);
+    const inputs = createInputs(op);
     if (op.registry.find(op.accountId, op.region, name)) {
       throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists`);
     }
@@ -50,9 +38,9 @@ const STACK_ONLY_OPERATIONS: Record<string, StackOperation> = {
     const onFailure = op.params.get('OnFailure');
     stack.disableRollback = op.params.get('DisableRollback') === 'true' || onFailure === 'DO_NOTHING';
     op.registry.add(stack);
-    await executeCreate(op, stack, body, template, parameters, capabilities);
+    await executeCreate(op, stack, inputs);
     if (onFailure === 'DELETE' && stack.status === 'ROLLBACK_COMPLETE') {
-      await runDelete(stack, template, engineFor(op));
+      await runDelete(stack, inputs.template, engineFor(op));
       if ((stack.status as string) === 'DELETE_COMPLETE') op.registry.remove(stack);
     }
     return { StackId: stack.stackId };
@@ -61,10 +49,10 @@ const STACK_ONLY_OPERATIONS: Record<string, StackOperation> = {
   async UpdateStack(op) {
     const stack = op.registry.require(op.accountId, op.region, stackNameParam(op.params));
     requireUpdatable(stack);
-    const { body, template, parameters, capabilities } = updateInputs(op, stack);
-    if (sameInputs(stack, body, parameters))
+    const inputs = updateInputs(op, stack);
+    if (sameInputs(stack, inputs.body, inputs.parameters))
       throw new AwsError('ValidationError', 'No updates are to be performed.');
-    await executeUpdate(op, stack, body, template, parameters, capabilities);
+    await executeUpdate(op, stack, inputs);
     return { StackId: stack.stackId };
   },
 

@@ -95,6 +95,57 @@ export function createIamService(ctx: SandboxContext): IamService {
     return role;
   }
 
+  /** The caller's role `name`, once `action` on it is authorized (NoSuchEntity after the check, as IAM answers). */
+  function authorizedRole(request: ServiceRequest, action: string, name: string): Role {
+    authorize(request, action, existingArn(request, name));
+    return requireRole(request.caller.accountId, name);
+  }
+
+  /** The role a call's RoleName names, validated, once `action` on it is authorized. */
+  function roleParam(params: URLSearchParams, request: ServiceRequest, action: string): Role {
+    const checks = new MemberConstraints();
+    const name = roleNameOf(params, checks);
+    checks.check();
+    return authorizedRole(request, action, name);
+  }
+
+  /** RoleName and PolicyName of an inline-policy call, validated, and the role once `action` is authorized. */
+  function rolePolicyTarget(params: URLSearchParams, request: ServiceRequest, action: string) {
+    const checks = new MemberConstraints();
+    const name = roleNameOf(params, checks);
+    const policyName = policyNameOf(params, checks);
+    checks.check();
+    return { role: authorizedRole(request, action, name), policyName };
+  }
+
+  function noSuchRolePolicy(policyName: string): AwsError {
+    return new AwsError('NoSuchEntity', `The role policy with name ${policyName} cannot be found.`, 404);
+  }
+
+  /** Description and MaxSessionDuration of CreateRole and UpdateRole, checked into `checks`. */
+  function roleSettingsOf(params: URLSearchParams, checks: MemberConstraints) {
+    const description = stringParam(params, 'Description');
+    checks
+      .length('description', description, 0, 1000)
+      .pattern('description', description, DESCRIPTION_PATTERN);
+    const maxSessionDurationSec = integerParam(params, 'MaxSessionDuration', 'maxSessionDuration');
+    checks.range('maxSessionDuration', maxSessionDurationSec, 3600, 43200);
+    return { description, maxSessionDurationSec };
+  }
+
+  /** A trust policy document, parsed and within IAM's size quota. */
+  function trustPolicyOf(text: string): { text: string; document: PolicyDocument } {
+    const document = parseDocument(text, 'trust');
+    if (policySize(text) > TRUST_POLICY_MAX_CHARS) {
+      throw new AwsError(
+        'LimitExceeded',
+        `Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX_CHARS}`,
+        409,
+      );
+    }
+    return { text, document };
+  }
+
   /** Validates RoleName; returns it. */
   function roleNameOf(params: URLSearchParams, checks: MemberConstraints): string {
     const name = stringParam(params, 'RoleName');
@@ -179,12 +230,7 @@ export function createIamService(ctx: SandboxContext): IamService {
       const trustText = documentOf(params, 'AssumeRolePolicyDocument', 'assumeRolePolicyDocument', checks);
       const path = stringParam(params, 'Path') ?? '/';
       checks.length('path', path, 1, 512).pattern('path', path, PATH_PATTERN);
-      const description = stringParam(params, 'Description');
-      checks
-        .length('description', description, 0, 1000)
-        .pattern('description', description, DESCRIPTION_PATTERN);
-      const maxSessionDurationSec = integerParam(params, 'MaxSessionDuration', 'maxSessionDuration');
-      checks.range('maxSessionDuration', maxSessionDurationSec, 3600, 43200);
+      const { description, maxSessionDurationSec } = roleSettingsOf(params, checks);
       checks.check();
       const tags = tagsOf(params);
       const accountId = request.caller.accountId;
@@ -192,19 +238,12 @@ export function createIamService(ctx: SandboxContext): IamService {
       if (store.get(accountId, name)) {
         throw new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
       }
-      const trustPolicy = parseDocument(trustText, 'trust');
-      if (policySize(trustText) > TRUST_POLICY_MAX_CHARS) {
-        throw new AwsError(
-          'LimitExceeded',
-          `Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX_CHARS}`,
-          409,
-        );
-      }
+      const trustPolicy = trustPolicyOf(trustText);
       const role = store.create({
         accountId,
         name,
         path,
-        trustPolicy: { text: trustText, document: trustPolicy },
+        trustPolicy,
         description,
         maxSessionDurationSec: maxSessionDurationSec ?? 3600,
         tags,
@@ -214,26 +253,15 @@ export function createIamService(ctx: SandboxContext): IamService {
     },
 
     GetRole(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      checks.check();
-      const role = store.get(request.caller.accountId, name);
-      authorize(request, 'GetRole', role?.arn ?? roleArnOf(request.caller.accountId, '/', name));
-      return { Role: renderRole(requireRole(request.caller.accountId, name)) };
+      return { Role: renderRole(roleParam(params, request, 'GetRole')) };
     },
 
     UpdateRole(params, request) {
       const checks = new MemberConstraints();
       const name = roleNameOf(params, checks);
-      const description = stringParam(params, 'Description');
-      checks
-        .length('description', description, 0, 1000)
-        .pattern('description', description, DESCRIPTION_PATTERN);
-      const maxSessionDurationSec = integerParam(params, 'MaxSessionDuration', 'maxSessionDuration');
-      checks.range('maxSessionDuration', maxSessionDurationSec, 3600, 43200);
+      const { description, maxSessionDurationSec } = roleSettingsOf(params, checks);
       checks.check();
-      authorize(request, 'UpdateRole', existingArn(request, name));
-      const role = requireRole(request.caller.accountId, name);
+      const role = authorizedRole(request, 'UpdateRole', name);
       if (description !== undefined) role.description = description;
       if (maxSessionDurationSec !== undefined) role.maxSessionDurationSec = maxSessionDurationSec;
       return '';
@@ -244,26 +272,13 @@ export function createIamService(ctx: SandboxContext): IamService {
       const name = roleNameOf(params, checks);
       const text = documentOf(params, 'PolicyDocument', 'policyDocument', checks);
       checks.check();
-      authorize(request, 'UpdateAssumeRolePolicy', existingArn(request, name));
-      const role = requireRole(request.caller.accountId, name);
-      const document = parseDocument(text, 'trust');
-      if (policySize(text) > TRUST_POLICY_MAX_CHARS) {
-        throw new AwsError(
-          'LimitExceeded',
-          `Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_MAX_CHARS}`,
-          409,
-        );
-      }
-      role.trustPolicy = { text, document };
+      const role = authorizedRole(request, 'UpdateAssumeRolePolicy', name);
+      role.trustPolicy = trustPolicyOf(text);
       return undefined;
     },
 
     DeleteRole(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      checks.check();
-      authorize(request, 'DeleteRole', existingArn(request, name));
-      const role = requireRole(request.caller.accountId, name);
+      const role = roleParam(params, request, 'DeleteRole');
       if (role.policies.size > 0) {
         throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
       }
@@ -277,8 +292,7 @@ export function createIamService(ctx: SandboxContext): IamService {
       const policyName = policyNameOf(params, checks);
       const text = documentOf(params, 'PolicyDocument', 'policyDocument', checks);
       checks.check();
-      authorize(request, 'PutRolePolicy', existingArn(request, name));
-      const role = requireRole(request.caller.accountId, name);
+      const role = authorizedRole(request, 'PutRolePolicy', name);
       const document = parseDocument(text, 'identity');
       let total = policySize(text);
       for (const [other, policy] of role.policies) if (other !== policyName) total += policySize(policy.text);
@@ -294,37 +308,20 @@ export function createIamService(ctx: SandboxContext): IamService {
     },
 
     GetRolePolicy(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      const policyName = policyNameOf(params, checks);
-      checks.check();
-      authorize(request, 'GetRolePolicy', existingArn(request, name));
-      const role = requireRole(request.caller.accountId, name);
+      const { role, policyName } = rolePolicyTarget(params, request, 'GetRolePolicy');
       const policy = role.policies.get(policyName);
-      if (!policy)
-        throw new AwsError('NoSuchEntity', `The role policy with name ${policyName} cannot be found.`, 404);
+      if (!policy) throw noSuchRolePolicy(policyName);
       return { RoleName: role.name, PolicyName: policyName, PolicyDocument: encodePolicy(policy.text) };
     },
 
     DeleteRolePolicy(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      const policyName = policyNameOf(params, checks);
-      checks.check();
-      authorize(request, 'DeleteRolePolicy', existingArn(request, name));
-      const role = requireRole(request.caller.accountId, name);
-      if (!role.policies.delete(policyName)) {
-        throw new AwsError('NoSuchEntity', `The role policy with name ${policyName} cannot be found.`, 404);
-      }
+      const { role, policyName } = rolePolicyTarget(params, request, 'DeleteRolePolicy');
+      if (!role.policies.delete(policyName)) throw noSuchRolePolicy(policyName);
       return undefined;
     },
 
     ListRolePolicies(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      checks.check();
-      authorize(request, 'ListRolePolicies', existingArn(request, name));
-      const role = requireRole(request.caller.accountId, name);
+      const role = roleParam(params, request, 'ListRolePolicies');
       const names = [...role.policies.keys()].sort();
       const { slice, IsTruncated, Marker } = page(params, names, (n) => n);
       return { PolicyNames: { member: slice }, IsTruncated, Marker };

@@ -9,8 +9,7 @@ import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
 import { requestedAcl } from './object-attributes.js';
 import { canonicalUserId } from './owner-ids.js';
-import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
-import { noSuchKey } from './s3-errors.js';
+import { authorizedBucket, authorizedObject, header, type S3Call, type S3Env } from './s3-access.js';
 import type { BucketRecord } from './s3-state.js';
 import type { XmlNode } from './s3-xml.js';
 import { xmlResponse } from './s3-xml.js';
@@ -96,57 +95,38 @@ async function cannedAclOf(request: ServiceRequest, bucket: BucketRecord): Promi
   });
 }
 
-export async function putObjectAcl(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObjectAcl', key, { 's3:x-amz-acl': header(request, 'x-amz-acl') });
-  const object = bucket.objects.get(key);
-  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(key));
-  object.acl = await cannedAclOf(request, bucket);
+/** The condition key S3 offers for an ACL write. */
+function aclContext(request: ServiceRequest) {
+  return { 's3:x-amz-acl': header(request, 'x-amz-acl') };
+}
+
+export async function putObjectAcl(call: S3Call): Promise<ServiceResponse> {
+  const { bucket, object } = authorizedObject(call, 's3:PutObjectAcl', aclContext(call.request));
+  object.acl = await cannedAclOf(call.request, bucket);
   return { status: 200 };
 }
 
-export function getObjectAcl(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:GetObjectAcl', key);
-  const object = bucket.objects.get(key);
-  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(key));
+export function getObjectAcl(call: S3Call): ServiceResponse {
+  const { bucket, object } = authorizedObject(call, 's3:GetObjectAcl');
   const acl = bucket.ownership === 'BucketOwnerEnforced' ? 'private' : object.acl;
   return aclResponse(
-    env,
+    call.env,
     object.ownerAccountId,
     cannedGrants(acl, object.ownerAccountId, bucket.ownerAccountId),
   );
 }
 
-export async function putBucketAcl(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutBucketAcl', undefined, {
-    's3:x-amz-acl': header(request, 'x-amz-acl'),
-  });
-  bucket.acl = await cannedAclOf(request, bucket);
+export async function putBucketAcl(call: S3Call): Promise<ServiceResponse> {
+  const bucket = authorizedBucket(call, 's3:PutBucketAcl', aclContext(call.request));
+  bucket.acl = await cannedAclOf(call.request, bucket);
   return { status: 200 };
 }
 
-export function getBucketAcl(env: S3Env, request: ServiceRequest, bucketName: string): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:GetBucketAcl');
+export function getBucketAcl(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:GetBucketAcl');
   const acl = bucket.ownership === 'BucketOwnerEnforced' ? 'private' : bucket.acl;
   return aclResponse(
-    env,
+    call.env,
     bucket.ownerAccountId,
     cannedGrants(acl, bucket.ownerAccountId, bucket.ownerAccountId),
   );

@@ -14,8 +14,8 @@ import { open, rename, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { type ChecksumAlgorithm, createDigester } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
-import { type ChecksumAlgorithm, createDigester } from './checksums.js';
 
 /** A piece of an object's body: bytes in memory, or a file in the store's `objects/` directory. */
 export type Segment = { kind: 'memory'; data: Buffer } | { kind: 'file'; file: string; size: number };

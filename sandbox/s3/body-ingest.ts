@@ -2,10 +2,11 @@
  * Receiving a request body (PutObject, UploadPart): streamed into the blob store while MD5 and the
  * requested checksum are computed, then checked against Content-MD5 and `x-amz-checksum-*`.
  */
+
+import { type ChecksumAlgorithm, requestedChecksum } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest } from '../core/types.js';
 import type { IngestResult } from './blob-store.js';
-import { type ChecksumAlgorithm, requestedChecksum } from './checksums.js';
 import { header, type S3Env } from './s3-access.js';
 import { badDigest } from './s3-errors.js';
 

@@ -4,16 +4,15 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
  */
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import type { ServiceResponse } from '../core/types.js';
+import { authorizedBucket, type S3Call } from './s3-access.js';
 import type { ServerSideEncryption } from './s3-state.js';
 import { child, children, malformedXml, parseXml, text, xmlResponse } from './s3-xml.js';
 
 const ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
 
-export function getBucketEncryption(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetEncryptionConfiguration');
+export function getBucketEncryption(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:GetEncryptionConfiguration');
   const sse: ServerSideEncryption = bucket.encryption ?? { algorithm: 'AES256' };
   return xmlResponse('ServerSideEncryptionConfiguration', [
     [
@@ -32,15 +31,10 @@ export function getBucketEncryption(env: S3Env, request: ServiceRequest, name: s
   ]);
 }
 
-export async function putBucketEncryption(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutEncryptionConfiguration');
+export async function putBucketEncryption(call: S3Call): Promise<ServiceResponse> {
+  const bucket = authorizedBucket(call, 's3:PutEncryptionConfiguration');
   const rules = children(
-    child(parseXml(await request.readBody()), 'ServerSideEncryptionConfiguration'),
+    child(parseXml(await call.request.readBody()), 'ServerSideEncryptionConfiguration'),
     'Rule',
   );
   const rule = rules.length === 1 ? rules[0] : undefined;
@@ -63,9 +57,8 @@ export async function putBucketEncryption(
   return { status: 200 };
 }
 
-export function deleteBucketEncryption(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutEncryptionConfiguration');
+export function deleteBucketEncryption(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:PutEncryptionConfiguration');
   bucket.encryption = undefined;
   return { status: 204 };
 }

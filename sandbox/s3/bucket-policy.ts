@@ -4,8 +4,8 @@
  * owner's account, as with S3 (405 MethodNotAllowed for another account's identity).
  */
 import { AwsError } from '../core/errors.js';
-import type { PolicyDocument, PolicyStatement, ServiceRequest, ServiceResponse } from '../core/types.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import type { PolicyDocument, PolicyStatement, ServiceResponse } from '../core/types.js';
+import { authorizedBucket, type S3Call } from './s3-access.js';
 import type { BucketRecord, ObjectOwnership } from './s3-state.js';
 import { child, children, malformedXml, parseXml, text, xmlResponse } from './s3-xml.js';
 
@@ -13,18 +13,23 @@ function malformedPolicy(message: string): AwsError {
   return new AwsError('MalformedPolicy', message, 400);
 }
 
-/** S3 lets only identities of the owner's account change bucket-level configuration. */
-export function assertOwnerAccount(request: ServiceRequest, bucket: BucketRecord): void {
-  if (request.caller.accountId !== bucket.ownerAccountId)
+/**
+ * The prologue of a bucket configuration operation: the bucket, once `action` is authorized, for an
+ * identity of the owner's account (S3 lets only those change bucket-level configuration).
+ */
+export function ownerConfiguredBucket(call: S3Call, action: string): BucketRecord {
+  const bucket = authorizedBucket(call, action);
+  if (call.request.caller.accountId !== bucket.ownerAccountId)
     throw new AwsError(
       'MethodNotAllowed',
       'The specified method is not allowed against this resource.',
       405,
       {
-        Method: request.method,
+        Method: call.request.method,
         ResourceType: 'BUCKETPOLICY',
       },
     );
+  return bucket;
 }
 
 function asList(value: string | string[] | undefined): string[] {
@@ -81,23 +86,15 @@ export function parseBucketPolicy(bucket: string, text: string): PolicyDocument 
   return document;
 }
 
-export async function putBucketPolicy(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutBucketPolicy');
-  assertOwnerAccount(request, bucket);
-  const body = (await request.readBody()).toString();
+export async function putBucketPolicy(call: S3Call): Promise<ServiceResponse> {
+  const bucket = ownerConfiguredBucket(call, 's3:PutBucketPolicy');
+  const body = (await call.request.readBody()).toString();
   bucket.policy = { text: body, document: parseBucketPolicy(bucket.name, body) };
   return { status: 204 };
 }
 
-export function getBucketPolicy(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetBucketPolicy');
-  assertOwnerAccount(request, bucket);
+export function getBucketPolicy(call: S3Call): ServiceResponse {
+  const bucket = ownerConfiguredBucket(call, 's3:GetBucketPolicy');
   if (!bucket.policy)
     throw new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, {
       BucketName: bucket.name,
@@ -105,38 +102,25 @@ export function getBucketPolicy(env: S3Env, request: ServiceRequest, name: strin
   return { status: 200, headers: { 'content-type': 'application/json' }, body: bucket.policy.text };
 }
 
-export function deleteBucketPolicy(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:DeleteBucketPolicy');
-  assertOwnerAccount(request, bucket);
+export function deleteBucketPolicy(call: S3Call): ServiceResponse {
+  const bucket = ownerConfiguredBucket(call, 's3:DeleteBucketPolicy');
   bucket.policy = undefined;
   return { status: 204 };
 }
 
 const OWNERSHIPS = new Set(['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter']);
 
-export async function putBucketOwnershipControls(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutBucketOwnershipControls');
-  assertOwnerAccount(request, bucket);
-  const rules = children(child(parseXml(await request.readBody()), 'OwnershipControls'), 'Rule');
+export async function putBucketOwnershipControls(call: S3Call): Promise<ServiceResponse> {
+  const bucket = ownerConfiguredBucket(call, 's3:PutBucketOwnershipControls');
+  const rules = children(child(parseXml(await call.request.readBody()), 'OwnershipControls'), 'Rule');
   const value = rules.length === 1 ? text(rules[0], 'ObjectOwnership') : undefined;
   if (value === undefined || !OWNERSHIPS.has(value)) throw malformedXml();
   bucket.ownership = value as ObjectOwnership;
   return { status: 200 };
 }
 
-export function getBucketOwnershipControls(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetBucketOwnershipControls');
+export function getBucketOwnershipControls(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:GetBucketOwnershipControls');
   if (!bucket.ownership)
     throw new AwsError(
       'OwnershipControlsNotFoundError',
@@ -149,15 +133,9 @@ export function getBucketOwnershipControls(
   return xmlResponse('OwnershipControls', [['Rule', [['ObjectOwnership', bucket.ownership]]]]);
 }
 
-export function deleteBucketOwnershipControls(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, name);
+export function deleteBucketOwnershipControls(call: S3Call): ServiceResponse {
   // S3 checks the Put permission for deleting ownership controls.
-  authorize(env, request, bucket, 's3:PutBucketOwnershipControls');
-  assertOwnerAccount(request, bucket);
+  const bucket = ownerConfiguredBucket(call, 's3:PutBucketOwnershipControls');
   bucket.ownership = undefined;
   return { status: 204 };
 }

@@ -6,7 +6,7 @@ import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
 import { lockRequestedAtCreation } from './object-lock.js';
 import { canonicalUserId } from './owner-ids.js';
-import { authorize, findBucket, header, type S3Env } from './s3-access.js';
+import { authorize, authorizedBucket, findBucket, header, type S3Call, type S3Env } from './s3-access.js';
 import { withHeaders } from './s3-errors.js';
 import type { BucketRecord, ObjectOwnership } from './s3-state.js';
 import { child, escapeXml, isoTime, parseXml, S3_XMLNS, text, type XmlNode, xmlResponse } from './s3-xml.js';
@@ -131,11 +131,8 @@ async function requestedRegion(env: S3Env, request: ServiceRequest): Promise<str
   return region;
 }
 
-export async function createBucket(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
+export async function createBucket(call: S3Call): Promise<ServiceResponse> {
+  const { env, request, bucketName: name } = call;
   const problem = bucketNameProblem(name);
   if (problem)
     throw new AwsError('InvalidBucketName', 'The specified bucket is not valid.', 400, { BucketName: name });
@@ -208,7 +205,8 @@ export async function createBucket(
   return { status: 200, headers: { location: `/${name}` } };
 }
 
-export function headBucket(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+export function headBucket(call: S3Call): ServiceResponse {
+  const { env, request, bucketName: name } = call;
   const bucket = findBucket(env, request, name);
   const regionHeader = { 'x-amz-bucket-region': bucket.region };
   try {
@@ -219,21 +217,21 @@ export function headBucket(env: S3Env, request: ServiceRequest, name: string): S
   return { status: 200, headers: { ...regionHeader, 'x-amz-access-point-alias': 'false' } };
 }
 
-export function deleteBucket(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:DeleteBucket');
+export function deleteBucket(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:DeleteBucket');
   if (bucket.objects.size > 0 || bucket.history.size > 0)
     throw new AwsError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, {
-      BucketName: name,
+      BucketName: call.bucketName,
     });
   for (const upload of bucket.uploads.values())
-    env.store.release([...upload.parts.values()].map((p) => p.segment));
-  env.state.buckets.delete(name);
+    call.env.store.release([...upload.parts.values()].map((p) => p.segment));
+  call.env.state.buckets.delete(call.bucketName);
   return { status: 204 };
 }
 
 /** GetBucketLocation answers from any region (that is how clients find a bucket's region). */
-export function getBucketLocation(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+export function getBucketLocation(call: S3Call): ServiceResponse {
+  const { env, request, bucketName: name } = call;
   const bucket = findBucket(env, request, name, false);
   authorize(env, request, bucket, 's3:GetBucketLocation');
   const constraint = bucket.region === 'us-east-1' ? '' : escapeXml(bucket.region);

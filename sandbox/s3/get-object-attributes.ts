@@ -3,11 +3,12 @@
  * class and size, as many as `x-amz-object-attributes` asks for, without its body. Parts are paged
  * with `x-amz-max-parts` and `x-amz-part-number-marker`, as ListParts pages them.
  */
+
+import { checksumField } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { checksumField } from './checksums.js';
 import { readableVersion } from './object-reads.js';
-import { authorize, findBucket, header, type S3Env } from './s3-access.js';
+import { authorizedBucket, header, type S3Call } from './s3-access.js';
 import type { ObjectRecord } from './s3-state.js';
 import { httpTime, type XmlNode, xmlResponse } from './s3-xml.js';
 
@@ -76,23 +77,15 @@ function partsNode(request: ServiceRequest, object: ObjectRecord): XmlNode[] {
   ];
 }
 
-export function getObjectAttributes(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
+export function getObjectAttributes(call: S3Call): ServiceResponse {
+  const { request } = call;
   const versioned = request.url.searchParams.has('versionId');
   // Both permissions, as on S3: reading the object, and reading its attributes.
-  authorize(
-    env,
-    request,
-    bucket,
+  const bucket = authorizedBucket(
+    call,
     versioned ? 's3:GetObjectVersionAttributes' : 's3:GetObjectAttributes',
-    key,
   );
-  const object = readableVersion(env, request, bucket, key);
+  const object = readableVersion(call, bucket);
   const wanted = requestedAttributes(request);
   const checksum = object.checksum;
   const headers: Record<string, string> = { 'last-modified': httpTime(object.lastModifiedMs) };

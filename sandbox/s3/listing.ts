@@ -5,9 +5,9 @@
  * skipped over in one more binary search, so pages stay cheap with 100k keys.
  */
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import type { ServiceResponse } from '../core/types.js';
 import { ownerNodes } from './buckets.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import { authorize, findBucket, type S3Call, type S3Env } from './s3-access.js';
 import type { ObjectRecord } from './s3-state.js';
 import { isoTime, type XmlNode, xmlResponse } from './s3-xml.js';
 import { compareUtf8, type SortedKeyMap } from './sorted-keys.js';
@@ -106,7 +106,8 @@ function contentsNode(
   ];
 }
 
-export function listObjects(env: S3Env, request: ServiceRequest, bucketName: string): ServiceResponse {
+export function listObjects(call: S3Call): ServiceResponse {
+  const { env, request, bucketName } = call;
   const bucket = findBucket(env, request, bucketName);
   const params = request.url.searchParams;
   const v2 = params.get('list-type') === '2';

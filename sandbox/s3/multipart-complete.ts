@@ -4,14 +4,14 @@
  * makes the parts the object's body without copying them.
  */
 import { createHash } from 'node:crypto';
+import { checksumField, createDigester, digestBase64 } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { checksumField, createDigester, digestBase64 } from './checksums.js';
+import type { ServiceResponse } from '../core/types.js';
 import { findUpload } from './multipart-uploads.js';
 import { objectOwner } from './object-attributes.js';
 import { commitObject } from './object-commit.js';
 import { checkWriteConditions } from './preconditions.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import { authorizedBucket, type S3Call, type S3Env } from './s3-access.js';
 import type {
   CompletedUpload,
   MultipartUpload,
@@ -129,14 +129,9 @@ function completeResult(env: S3Env, bucket: string, completed: CompletedUpload):
   );
 }
 
-export async function completeMultipartUpload(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key);
+export async function completeMultipartUpload(call: S3Call): Promise<ServiceResponse> {
+  const { env, request, key } = call;
+  const bucket = authorizedBucket(call, 's3:PutObject');
   const uploadId = request.url.searchParams.get('uploadId') ?? '';
   // A client whose answer was lost retries; S3 answers the retry of a completed upload as the first time.
   const completed = env.state.completion(bucket.name, uploadId);
@@ -144,7 +139,7 @@ export async function completeMultipartUpload(
     await request.readBody();
     return completeResult(env, bucket.name, completed);
   }
-  const upload = findUpload(bucket, key, uploadId);
+  const upload = findUpload(call, bucket);
   const parts = selectParts(upload, parsePartList(await request.readBody()));
   checkWriteConditions(request, key, bucket.objects.get(key));
   // The upload leaves the bucket before anything is awaited, so no concurrent UploadPart can replace

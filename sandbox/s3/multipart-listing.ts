@@ -1,10 +1,11 @@
 /** ListParts and ListMultipartUploads. */
+
+import { checksumField } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { checksumField } from './checksums.js';
+import type { ServiceResponse } from '../core/types.js';
 import { findUpload } from './multipart-uploads.js';
 import { canonicalUserId } from './owner-ids.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import { authorizedBucket, type S3Call } from './s3-access.js';
 import type { MultipartUpload } from './s3-state.js';
 import { isoTime, type XmlNode, xmlResponse } from './s3-xml.js';
 import { compareUtf8 } from './sorted-keys.js';
@@ -27,16 +28,10 @@ function initiatorNodes(upload: MultipartUpload): XmlNode[] {
   ];
 }
 
-export function listParts(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:ListMultipartUploadParts', key);
-  const params = request.url.searchParams;
-  const upload = findUpload(bucket, key, params.get('uploadId') ?? '');
+export function listParts(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:ListMultipartUploadParts');
+  const params = call.request.url.searchParams;
+  const upload = findUpload(call, bucket);
   const maxParts = parseLimit(params.get('max-parts'), 'max-parts');
   const marker = Number(params.get('part-number-marker') ?? '0') || 0;
   const all = [...upload.parts.values()]
@@ -47,7 +42,7 @@ export function listParts(
   const field = upload.checksumAlgorithm ? checksumField(upload.checksumAlgorithm) : 'ChecksumCRC32';
   return xmlResponse('ListPartsResult', [
     ['Bucket', bucket.name],
-    ['Key', key],
+    ['Key', call.key],
     ['UploadId', upload.uploadId],
     ['PartNumberMarker', marker],
     ['NextPartNumberMarker', page.at(-1)?.partNumber ?? 0],
@@ -73,14 +68,9 @@ export function listParts(
   ]);
 }
 
-export function listMultipartUploads(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:ListBucketMultipartUploads');
-  const params = request.url.searchParams;
+export function listMultipartUploads(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:ListBucketMultipartUploads');
+  const params = call.request.url.searchParams;
   const prefix = params.get('prefix') ?? '';
   const delimiter = params.get('delimiter') ?? '';
   const keyMarker = params.get('key-marker') ?? '';

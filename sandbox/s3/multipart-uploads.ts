@@ -3,14 +3,15 @@
  * UploadPartCopy (with `x-amz-copy-source-range`) and AbortMultipartUpload.
  */
 import { randomBytes } from 'node:crypto';
+import { checksumField, checksumHeader, parseChecksumAlgorithm } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import type { ServiceResponse } from '../core/types.js';
+import type { IngestResult } from './blob-store.js';
 import { receiveBody } from './body-ingest.js';
-import { checksumField, checksumHeader, parseChecksumAlgorithm } from './checksums.js';
-import { assertKeyLength, attributesFromRequest, encryptionHeaders } from './object-attributes.js';
+import { attributesFromRequest, authorizedWrite, encryptionHeaders } from './object-attributes.js';
 import { resolveCopySource } from './object-copy.js';
 import { assertIntegrityChecksum } from './object-lock.js';
-import { authorize, findBucket, header, type S3Env, writeConditionContext } from './s3-access.js';
+import { authorizedBucket, header, type S3Call, type S3Env } from './s3-access.js';
 import { noSuchUpload } from './s3-errors.js';
 import type { BucketRecord, MultipartUpload, PartRecord } from './s3-state.js';
 import { isoTime, xmlResponse } from './s3-xml.js';
@@ -19,22 +20,17 @@ import { useObjectKey } from './sse-kms.js';
 /** S3's limit on one part, in bytes. */
 const MAX_PART_BYTES = 5 * 1024 ** 3;
 
-/** The upload `uploadId` of `key`, or NoSuchUpload. */
-export function findUpload(bucket: BucketRecord, key: string, uploadId: string): MultipartUpload {
+/** The upload the call's `uploadId` parameter names, of the call's key, or NoSuchUpload. */
+export function findUpload(call: S3Call, bucket: BucketRecord): MultipartUpload {
+  const uploadId = call.request.url.searchParams.get('uploadId') ?? '';
   const upload = bucket.uploads.get(uploadId);
-  if (!upload || upload.key !== key) throw noSuchUpload(uploadId);
+  if (!upload || upload.key !== call.key) throw noSuchUpload(uploadId);
   return upload;
 }
 
-export function createMultipartUpload(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
-  assertKeyLength(key);
+export function createMultipartUpload(call: S3Call): ServiceResponse {
+  const { env, request, key } = call;
+  const bucket = authorizedWrite(call);
   const attributes = attributesFromRequest(env, request, bucket, key);
   const checksumAlgorithm = parseChecksumAlgorithm(
     header(request, 'x-amz-checksum-algorithm'),
@@ -92,6 +88,29 @@ function parsePartNumber(value: string | null): number {
   return partNumber;
 }
 
+/**
+ * The prologue of UploadPart and UploadPartCopy: the bucket, the upload (whose data key KMS must
+ * decrypt for the caller, as S3 encrypts each part with it) and the part number.
+ */
+function partTarget(call: S3Call): { bucket: BucketRecord; upload: MultipartUpload; partNumber: number } {
+  const bucket = authorizedBucket(call, 's3:PutObject');
+  const upload = findUpload(call, bucket);
+  useObjectKey(call.env, call.request, bucket, call.key, upload.attributes.sse, 'kms:Decrypt');
+  return { bucket, upload, partNumber: parsePartNumber(call.request.url.searchParams.get('partNumber')) };
+}
+
+/** The record of a part received as `body`; its checksum is kept when it is the upload's algorithm. */
+function partRecord(env: S3Env, partNumber: number, body: IngestResult, keepChecksum: boolean): PartRecord {
+  return {
+    partNumber,
+    etag: `"${body.md5.toString('hex')}"`,
+    size: body.size,
+    lastModifiedMs: env.ctx.now().getTime(),
+    segment: body.segment,
+    checksum: keepChecksum ? body.checksum : undefined,
+  };
+}
+
 /** Stores a received part, replacing an earlier part with the same number, unless the upload ended meanwhile. */
 function storePart(env: S3Env, bucket: BucketRecord, upload: MultipartUpload, part: PartRecord): void {
   if (bucket.uploads.get(upload.uploadId) !== upload || env.state.buckets.get(bucket.name) !== bucket) {
@@ -103,32 +122,15 @@ function storePart(env: S3Env, bucket: BucketRecord, upload: MultipartUpload, pa
   if (previous) env.store.release([previous.segment]);
 }
 
-export async function uploadPart(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key);
-  const params = request.url.searchParams;
-  const upload = findUpload(bucket, key, params.get('uploadId') ?? '');
-  // S3 encrypts each part with the upload's data key, which KMS must decrypt for the caller.
-  useObjectKey(env, request, bucket, key, upload.attributes.sse, 'kms:Decrypt');
-  const partNumber = parsePartNumber(params.get('partNumber'));
+export async function uploadPart(call: S3Call): Promise<ServiceResponse> {
+  const { env, request } = call;
+  const { bucket, upload, partNumber } = partTarget(call);
   assertIntegrityChecksum(request, bucket, upload.attributes, 'Put Part');
   const body = await receiveBody(env, request, {
     maxBytes: MAX_PART_BYTES,
     fallbackAlgorithm: upload.checksumAlgorithm,
   });
-  const part: PartRecord = {
-    partNumber,
-    etag: `"${body.md5.toString('hex')}"`,
-    size: body.size,
-    lastModifiedMs: env.ctx.now().getTime(),
-    segment: body.segment,
-    checksum: body.checksumAlgorithm === upload.checksumAlgorithm ? body.checksum : undefined,
-  };
+  const part = partRecord(env, partNumber, body, body.checksumAlgorithm === upload.checksumAlgorithm);
   storePart(env, bucket, upload, part);
   const headers: Record<string, string> = { etag: part.etag, ...encryptionHeaders(upload.attributes) };
   if (body.checksumAlgorithm && body.checksum)
@@ -155,33 +157,16 @@ function copyRange(value: string | undefined, size: number): { start: number; en
   return { start, endExclusive: last + 1 };
 }
 
-export async function uploadPartCopy(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key);
-  const params = request.url.searchParams;
-  const upload = findUpload(bucket, key, params.get('uploadId') ?? '');
-  // S3 encrypts each part with the upload's data key, which KMS must decrypt for the caller.
-  useObjectKey(env, request, bucket, key, upload.attributes.sse, 'kms:Decrypt');
-  const partNumber = parsePartNumber(params.get('partNumber'));
+export async function uploadPartCopy(call: S3Call): Promise<ServiceResponse> {
+  const { env, request } = call;
+  const { bucket, upload, partNumber } = partTarget(call);
   const source = resolveCopySource(env, request);
   const { start, endExclusive } = copyRange(header(request, 'x-amz-copy-source-range'), source.size);
   const body = await env.store.ingest(env.store.read(source.segments, start, endExclusive), {
     checksumAlgorithm: upload.checksumAlgorithm,
     maxBytes: MAX_PART_BYTES,
   });
-  const part: PartRecord = {
-    partNumber,
-    etag: `"${body.md5.toString('hex')}"`,
-    size: body.size,
-    lastModifiedMs: env.ctx.now().getTime(),
-    segment: body.segment,
-    checksum: body.checksum,
-  };
+  const part = partRecord(env, partNumber, body, true);
   storePart(env, bucket, upload, part);
   return xmlResponse(
     'CopyPartResult',
@@ -194,16 +179,10 @@ export async function uploadPartCopy(
   );
 }
 
-export function abortMultipartUpload(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:AbortMultipartUpload', key);
-  const upload = findUpload(bucket, key, request.url.searchParams.get('uploadId') ?? '');
+export function abortMultipartUpload(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:AbortMultipartUpload');
+  const upload = findUpload(call, bucket);
   bucket.uploads.delete(upload.uploadId);
-  env.store.release([...upload.parts.values()].map((p) => p.segment));
+  call.env.store.release([...upload.parts.values()].map((p) => p.segment));
   return { status: 204 };
 }

@@ -3,22 +3,16 @@
  * policy lets this bucket publish (S3 asks each queue/topic); then each destination gets `s3:TestEvent`.
  */
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { assertOwnerAccount } from './bucket-policy.js';
+import type { ServiceResponse } from '../core/types.js';
+import { ownerConfiguredBucket } from './bucket-policy.js';
 import { publishTestEvents } from './events.js';
 import { parseNotificationConfiguration, renderNotificationRules } from './notification-config.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import type { S3Call } from './s3-access.js';
 import { parseXml, xmlResponse } from './s3-xml.js';
 
-export async function putBucketNotification(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutBucketNotification');
-  assertOwnerAccount(request, bucket);
-  const rules = parseNotificationConfiguration(parseXml(await request.readBody()));
+export async function putBucketNotification(call: S3Call): Promise<ServiceResponse> {
+  const bucket = ownerConfiguredBucket(call, 's3:PutBucketNotification');
+  const rules = parseNotificationConfiguration(parseXml(await call.request.readBody()));
   const sourceArn = `arn:aws:s3:::${bucket.name}`;
   for (const rule of rules) {
     // S3 delivers only to a queue, topic or function in the bucket's own region.
@@ -30,7 +24,7 @@ export async function putBucketNotification(
         { ArgumentName: rule.arn, ArgumentValue: rule.arn },
       );
     }
-    const allowed = env.ctx.hooks.canDeliver({
+    const allowed = call.env.ctx.hooks.canDeliver({
       destinationArn: rule.arn,
       sourceService: 's3.amazonaws.com',
       sourceArn,
@@ -48,13 +42,11 @@ export async function putBucketNotification(
       );
   }
   bucket.notifications = rules;
-  publishTestEvents(env.ctx, bucket, rules, request.requestId);
+  publishTestEvents(call.env.ctx, bucket, rules, call.request.requestId);
   return { status: 200 };
 }
 
-export function getBucketNotification(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetBucketNotification');
-  assertOwnerAccount(request, bucket);
+export function getBucketNotification(call: S3Call): ServiceResponse {
+  const bucket = ownerConfiguredBucket(call, 's3:GetBucketNotification');
   return xmlResponse('NotificationConfiguration', renderNotificationRules(bucket.notifications));
 }

@@ -3,12 +3,14 @@
  * metadata, storage class, server-side encryption, canned ACL, tags) and the response headers
  * GetObject/HeadObject return for them.
  */
+
+import { type ChecksumAlgorithm, checksumHeader } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest } from '../core/types.js';
+import type { IngestResult } from './blob-store.js';
 import { CANNED_ACLS } from './buckets.js';
-import { checksumHeader } from './checksums.js';
 import { lockFromRequest } from './object-lock.js';
-import { header, type S3Env } from './s3-access.js';
+import { authorizedBucket, header, type S3Call, type S3Env, writeConditionContext } from './s3-access.js';
 import type { BucketRecord, ObjectAttributes, ObjectRecord } from './s3-state.js';
 import { httpTime } from './s3-xml.js';
 import { useObjectKey } from './sse-kms.js';
@@ -170,6 +172,39 @@ export function attributesFromRequest(
     acl: requestedAcl(request, bucket) ?? 'private',
     tags: parseTags(header(request, 'x-amz-tagging')),
     ...lockFromRequest(request, bucket),
+  };
+}
+
+/**
+ * The prologue of a write (PutObject, CopyObject, CreateMultipartUpload): the bucket, once
+ * s3:PutObject with S3's write condition keys is authorized, for a key of legal length.
+ */
+export function authorizedWrite(call: S3Call): BucketRecord {
+  const bucket = authorizedBucket(call, 's3:PutObject', writeConditionContext(call.request));
+  assertKeyLength(call.key);
+  return bucket;
+}
+
+/** A new object of one part stored as `body`, with a full-object checksum when `checksumAlgorithm` was computed. */
+export function singlePartObject(
+  call: S3Call,
+  bucket: BucketRecord,
+  attributes: ObjectAttributes,
+  body: IngestResult,
+  checksumAlgorithm: ChecksumAlgorithm | undefined,
+): ObjectRecord {
+  return {
+    ...attributes,
+    key: call.key,
+    size: body.size,
+    etag: `"${body.md5.toString('hex')}"`,
+    lastModifiedMs: call.env.ctx.now().getTime(),
+    checksum:
+      checksumAlgorithm && body.checksum
+        ? { algorithm: checksumAlgorithm, value: body.checksum, type: 'FULL_OBJECT' }
+        : undefined,
+    ownerAccountId: objectOwner(call.request, bucket, attributes.acl),
+    segments: [body.segment],
   };
 }
 

@@ -2,27 +2,21 @@
  * CopyObject (also across buckets and accounts) and the copy-source resolution UploadPartCopy shares:
  * the caller needs s3:GetObject on the source and s3:PutObject on the destination.
  */
+
+import { checksumField, parseChecksumAlgorithm } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { checksumField, parseChecksumAlgorithm } from './checksums.js';
 import {
-  assertKeyLength,
   attributesFromRequest,
+  authorizedWrite,
   encryptionHeaders,
-  objectOwner,
+  singlePartObject,
 } from './object-attributes.js';
 import { commitObject } from './object-commit.js';
 import { assertRetrievable } from './object-reads.js';
 import { parseCopySource } from './object-writes.js';
 import { checkCopySourceConditions, checkWriteConditions } from './preconditions.js';
-import {
-  authorize,
-  findBucket,
-  header,
-  missingKeyError,
-  type S3Env,
-  writeConditionContext,
-} from './s3-access.js';
+import { authorize, findBucket, header, missingKeyError, type S3Call, type S3Env } from './s3-access.js';
 import { noSuchKey } from './s3-errors.js';
 import type { ObjectAttributes, ObjectRecord } from './s3-state.js';
 import { isoTime, xmlResponse } from './s3-xml.js';
@@ -74,15 +68,9 @@ function copiedAttributes(
   return attributes;
 }
 
-export async function copyObject(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
-  assertKeyLength(key);
+export async function copyObject(call: S3Call): Promise<ServiceResponse> {
+  const { env, request, key } = call;
+  const bucket = authorizedWrite(call);
   const source = resolveCopySource(env, request);
   const attributes = copiedAttributes(request, source, attributesFromRequest(env, request, bucket, key));
   const sameObject = bucket.objects.get(key) === source;
@@ -101,19 +89,7 @@ export async function copyObject(
     parseChecksumAlgorithm(header(request, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm') ??
     source.checksum?.algorithm;
   const body = await env.store.ingest(env.store.read(source.segments, 0, source.size), { checksumAlgorithm });
-  const record: ObjectRecord = {
-    ...attributes,
-    key,
-    size: body.size,
-    etag: `"${body.md5.toString('hex')}"`,
-    lastModifiedMs: env.ctx.now().getTime(),
-    checksum:
-      checksumAlgorithm && body.checksum
-        ? { algorithm: checksumAlgorithm, value: body.checksum, type: 'FULL_OBJECT' }
-        : undefined,
-    ownerAccountId: objectOwner(request, bucket, attributes.acl),
-    segments: [body.segment],
-  };
+  const record = singlePartObject(call, bucket, attributes, body, checksumAlgorithm);
   commitObject(env, request, bucket, record, 'ObjectCreated:Copy');
   return xmlResponse(
     'CopyObjectResult',

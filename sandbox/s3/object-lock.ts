@@ -7,8 +7,8 @@
  */
 import { AwsError } from '../core/errors.js';
 import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { assertOwnerAccount } from './bucket-policy.js';
-import { authorize, findBucket, header, type S3Env } from './s3-access.js';
+import { ownerConfiguredBucket } from './bucket-policy.js';
+import { authorize, authorizedBucket, header, type S3Call, type S3Env } from './s3-access.js';
 import type { BucketRecord, ObjectAttributes, ObjectRecord, Retention, RetentionMode } from './s3-state.js';
 import { child, children, malformedXml, parseXml, text, type XmlNode, xmlResponse } from './s3-xml.js';
 
@@ -32,15 +32,9 @@ function positiveInteger(value: string | undefined): number | undefined {
   return parsed;
 }
 
-export async function putObjectLockConfiguration(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutBucketObjectLockConfiguration');
-  assertOwnerAccount(request, bucket);
-  const root = child(parseXml(await request.readBody()), 'ObjectLockConfiguration');
+export async function putObjectLockConfiguration(call: S3Call): Promise<ServiceResponse> {
+  const bucket = ownerConfiguredBucket(call, 's3:PutBucketObjectLockConfiguration');
+  const root = child(parseXml(await call.request.readBody()), 'ObjectLockConfiguration');
   if (!root || text(root, 'ObjectLockEnabled') !== 'Enabled') throw malformedXml();
   // `Rule` is parsed as a list (it repeats in other configurations); here there is at most one.
   const rules = children(root, 'Rule');
@@ -66,13 +60,8 @@ export async function putObjectLockConfiguration(
   return { status: 200 };
 }
 
-export function getObjectLockConfiguration(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetBucketObjectLockConfiguration');
+export function getObjectLockConfiguration(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:GetBucketObjectLockConfiguration');
   if (!bucket.objectLock)
     throw new AwsError(
       'ObjectLockConfigurationNotFoundError',

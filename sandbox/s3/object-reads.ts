@@ -4,11 +4,11 @@
  * Bodies stream from the blob store.
  */
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import type { ServiceResponse } from '../core/types.js';
 import { objectHeaders } from './object-attributes.js';
 import { checkReadConditions } from './preconditions.js';
-import { authorize, findBucket, header, missingKeyError, type S3Env } from './s3-access.js';
-import { noSuchKey, withHeaders } from './s3-errors.js';
+import { authorize, findBucket, header, missingKeyError, type S3Call } from './s3-access.js';
+import { noSuchKey, noSuchVersion, withHeaders } from './s3-errors.js';
 import type { BucketRecord, ObjectRecord } from './s3-state.js';
 import { httpTime } from './s3-xml.js';
 import { useObjectKey } from './sse-kms.js';
@@ -54,12 +54,8 @@ const OVERRIDES: Array<[string, string]> = [
  * by a delete marker is NoSuchKey and a delete marker asked for by ID is 405, both flagged with
  * `x-amz-delete-marker` as S3 does.
  */
-export function readableVersion(
-  env: S3Env,
-  request: ServiceRequest,
-  bucket: BucketRecord,
-  key: string,
-): ObjectRecord {
+export function readableVersion(call: S3Call, bucket: BucketRecord): ObjectRecord {
+  const { env, request, key } = call;
   const versionId = request.url.searchParams.get('versionId');
   if (versionId === null) {
     authorize(env, request, bucket, 's3:GetObject', key);
@@ -74,11 +70,7 @@ export function readableVersion(
   authorize(env, request, bucket, 's3:GetObjectVersion', key);
   const version = findVersion(bucket, key, versionId);
   if (!version) {
-    const error = new AwsError('NoSuchVersion', 'The specified version does not exist.', 404, {
-      Key: key,
-      VersionId: versionId,
-    });
-    throw missingKeyError(env, request, bucket, error);
+    throw missingKeyError(env, request, bucket, noSuchVersion(key, versionId));
   }
   if (version.kind === 'marker')
     throw withHeaders(
@@ -111,14 +103,10 @@ export function assertRetrievable(object: ObjectRecord): void {
     );
 }
 
-export async function getObject(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
+export async function getObject(call: S3Call): Promise<ServiceResponse> {
+  const { env, request, bucketName, key } = call;
   const bucket = findBucket(env, request, bucketName);
-  const object = readableVersion(env, request, bucket, key);
+  const object = readableVersion(call, bucket);
   if (request.method !== 'HEAD') {
     assertRetrievable(object);
     // HeadObject reports the encryption without using the key; reading the body needs kms:Decrypt.

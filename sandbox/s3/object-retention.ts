@@ -4,7 +4,7 @@
  * from compliance to governance; a governance one gives way to a bypass (see object-lock.ts).
  */
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import type { ServiceResponse } from '../core/types.js';
 import {
   bypassesGovernance,
   lockedError,
@@ -12,8 +12,8 @@ import {
   parseRetainUntil,
   retained,
 } from './object-lock.js';
-import { authorize, findBucket, missingKeyError, type S3Env } from './s3-access.js';
-import { noSuchKey } from './s3-errors.js';
+import { authorizedBucket, existingObject, type S3Call } from './s3-access.js';
+import { noSuchVersion } from './s3-errors.js';
 import type { BucketRecord, ObjectRecord, Retention, RetentionMode } from './s3-state.js';
 import { child, isoTime, malformedXml, parseXml, text, xmlResponse } from './s3-xml.js';
 import { findVersion } from './versioning.js';
@@ -27,42 +27,19 @@ function noLockOnObject(): AwsError {
 }
 
 /** The version a retention or legal-hold request is about, after authorizing `action`. */
-function targetVersion(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-  key: string,
-  action: string,
-): { bucket: BucketRecord; object: ObjectRecord } {
-  const bucket = findBucket(env, request, name);
-  const versionId = request.url.searchParams.get('versionId');
+function targetVersion(call: S3Call, action: string): { bucket: BucketRecord; object: ObjectRecord } {
   // S3 has no separate version actions for these: the same action covers every version.
-  authorize(env, request, bucket, action, key);
-  const object =
-    versionId === null
-      ? bucket.objects.get(key)
-      : (() => {
-          const version = findVersion(bucket, key, versionId);
-          return version?.kind === 'object' ? version.object : undefined;
-        })();
-  if (!object) {
-    if (versionId !== null)
-      throw new AwsError('NoSuchVersion', 'The specified version does not exist.', 404, {
-        Key: key,
-        VersionId: versionId,
-      });
-    throw missingKeyError(env, request, bucket, noSuchKey(key));
-  }
-  return { bucket, object };
+  const bucket = authorizedBucket(call, action);
+  const versionId = call.request.url.searchParams.get('versionId');
+  if (versionId === null) return { bucket, object: existingObject(call, bucket) };
+  const version = findVersion(bucket, call.key, versionId);
+  if (version?.kind !== 'object') throw noSuchVersion(call.key, versionId);
+  return { bucket, object: version.object };
 }
 
-export async function putObjectRetention(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const { bucket, object } = targetVersion(env, request, name, key, 's3:PutObjectRetention');
+export async function putObjectRetention(call: S3Call): Promise<ServiceResponse> {
+  const { env, request, key } = call;
+  const { bucket, object } = targetVersion(call, 's3:PutObjectRetention');
   const root = child(parseXml(await request.readBody()), 'Retention');
   if (!root) throw malformedXml();
   if (!bucket.objectLock) throw missingLockConfiguration();
@@ -91,13 +68,8 @@ export async function putObjectRetention(
   return { status: 200 };
 }
 
-export function getObjectRetention(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-  key: string,
-): ServiceResponse {
-  const { bucket, object } = targetVersion(env, request, name, key, 's3:GetObjectRetention');
+export function getObjectRetention(call: S3Call): ServiceResponse {
+  const { bucket, object } = targetVersion(call, 's3:GetObjectRetention');
   if (!bucket.objectLock) throw missingLockConfiguration();
   if (!object.retention) throw noLockOnObject();
   return xmlResponse('Retention', [
@@ -106,27 +78,17 @@ export function getObjectRetention(
   ]);
 }
 
-export async function putObjectLegalHold(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const { bucket, object } = targetVersion(env, request, name, key, 's3:PutObjectLegalHold');
-  const status = text(child(parseXml(await request.readBody()), 'LegalHold'), 'Status');
+export async function putObjectLegalHold(call: S3Call): Promise<ServiceResponse> {
+  const { bucket, object } = targetVersion(call, 's3:PutObjectLegalHold');
+  const status = text(child(parseXml(await call.request.readBody()), 'LegalHold'), 'Status');
   if (!bucket.objectLock) throw missingLockConfiguration();
   if (status !== 'ON' && status !== 'OFF') throw malformedXml();
   object.legalHold = status === 'ON';
   return { status: 200 };
 }
 
-export function getObjectLegalHold(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-  key: string,
-): ServiceResponse {
-  const { bucket, object } = targetVersion(env, request, name, key, 's3:GetObjectLegalHold');
+export function getObjectLegalHold(call: S3Call): ServiceResponse {
+  const { bucket, object } = targetVersion(call, 's3:GetObjectLegalHold');
   if (!bucket.objectLock) throw missingLockConfiguration();
   if (object.legalHold === undefined) throw noLockOnObject();
   return xmlResponse('LegalHold', [['Status', object.legalHold ? 'ON' : 'OFF']]);

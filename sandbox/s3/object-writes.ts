@@ -1,51 +1,32 @@
 /** PutObject, DeleteObject and DeleteObjects. */
 
 import { createHash } from 'node:crypto';
+import { checksumHeader } from '../core/checksums.js';
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import type { ServiceResponse } from '../core/types.js';
 import { receiveBody } from './body-ingest.js';
-import { checksumHeader } from './checksums.js';
 import {
-  assertKeyLength,
   attributesFromRequest,
+  authorizedWrite,
   encryptionHeaders,
-  objectOwner,
+  singlePartObject,
 } from './object-attributes.js';
 import { commitObject, type DeleteOutcome, deleteKey } from './object-commit.js';
 import { assertIntegrityChecksum } from './object-lock.js';
 import { checkWriteConditions } from './preconditions.js';
-import { authorize, findBucket, header, isAllowed, type S3Env, writeConditionContext } from './s3-access.js';
+import { authorize, findBucket, header, isAllowed, type S3Call } from './s3-access.js';
 import { badDigest } from './s3-errors.js';
-import type { ObjectRecord } from './s3-state.js';
 import { child, children, malformedXml, parseXml, text, type XmlNode, xmlResponse } from './s3-xml.js';
 
-export async function putObject(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObject', key, writeConditionContext(request));
-  assertKeyLength(key);
+export async function putObject(call: S3Call): Promise<ServiceResponse> {
+  const { env, request, key } = call;
+  const bucket = authorizedWrite(call);
   const attributes = attributesFromRequest(env, request, bucket, key);
   // Fail fast before receiving a body that could not be stored; checked again at commit.
   checkWriteConditions(request, key, bucket.objects.get(key));
   assertIntegrityChecksum(request, bucket, attributes, 'Put Object');
   const body = await receiveBody(env, request);
-  const record: ObjectRecord = {
-    ...attributes,
-    key,
-    size: body.size,
-    etag: `"${body.md5.toString('hex')}"`,
-    lastModifiedMs: env.ctx.now().getTime(),
-    checksum:
-      body.checksumAlgorithm && body.checksum
-        ? { algorithm: body.checksumAlgorithm, value: body.checksum, type: 'FULL_OBJECT' }
-        : undefined,
-    ownerAccountId: objectOwner(request, bucket, attributes.acl),
-    segments: [body.segment],
-  };
+  const record = singlePartObject(call, bucket, attributes, body, body.checksumAlgorithm);
   commitObject(env, request, bucket, record, 'ObjectCreated:Put');
   const headers: Record<string, string> = { etag: record.etag, ...encryptionHeaders(record) };
   if (record.versionId) headers['x-amz-version-id'] = record.versionId;
@@ -56,21 +37,12 @@ export async function putObject(
   return { status: 200, headers };
 }
 
-export function deleteObject(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
+export function deleteObject(call: S3Call): ServiceResponse {
+  const { env, request, bucketName, key } = call;
   const bucket = findBucket(env, request, bucketName);
   const versionId = request.url.searchParams.get('versionId') ?? undefined;
-  authorize(
-    env,
-    request,
-    bucket,
-    versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion',
-    key,
-  );
+  const action = versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
+  authorize(env, request, bucket, action, key);
   const outcome = deleteKey(env, request, bucket, key, versionId);
   const headers: Record<string, string> = {};
   if (outcome.versionId !== undefined) headers['x-amz-version-id'] = outcome.versionId;
@@ -81,11 +53,8 @@ export function deleteObject(
 /** S3's limit on the keys of one DeleteObjects request. */
 const MAX_DELETE_KEYS = 1000;
 
-export async function deleteObjects(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-): Promise<ServiceResponse> {
+export async function deleteObjects(call: S3Call): Promise<ServiceResponse> {
+  const { env, request, bucketName } = call;
   const bucket = findBucket(env, request, bucketName);
   const body = await request.readBody();
   const md5 = header(request, 'content-md5');

@@ -6,14 +6,24 @@
 import { AwsError } from '../core/errors.js';
 import type { SandboxContext, ServiceRequest } from '../core/types.js';
 import type { BlobStore } from './blob-store.js';
-import { noSuchBucket, withHeaders } from './s3-errors.js';
-import type { BucketRecord, S3State } from './s3-state.js';
+import { noSuchBucket, noSuchKey, withHeaders } from './s3-errors.js';
+import type { BucketRecord, ObjectRecord, S3State } from './s3-state.js';
 
 /** Everything an S3 operation handler works with. */
 export interface S3Env {
   ctx: SandboxContext;
   state: S3State;
   store: BlobStore;
+}
+
+/** One S3 request as its handler receives it: the environment, the request and the address it names. */
+export interface S3Call {
+  env: S3Env;
+  request: ServiceRequest;
+  /** The bucket named by the path. */
+  bucketName: string;
+  /** The object key named by the path; '' for a bucket operation. */
+  key: string;
 }
 
 export type ConditionContext = Record<string, string | string[] | boolean | undefined>;
@@ -123,6 +133,34 @@ export function missingKeyError(
     if (denied instanceof AwsError) return denied;
   }
   return new AwsError('AccessDenied', 'Access Denied', 403);
+}
+
+/**
+ * The prologue of most operations: the addressed bucket (see findBucket), once `action` on it, or
+ * on the call's key when there is one, is authorized.
+ */
+export function authorizedBucket(call: S3Call, action: string, context: ConditionContext = {}): BucketRecord {
+  const { env, request, bucketName, key } = call;
+  const bucket = findBucket(env, request, bucketName);
+  authorize(env, request, bucket, action, key === '' ? undefined : key, context);
+  return bucket;
+}
+
+/** The current version of the call's key, or the error a missing key earns (see missingKeyError). */
+export function existingObject(call: S3Call, bucket: BucketRecord): ObjectRecord {
+  const object = bucket.objects.get(call.key);
+  if (!object) throw missingKeyError(call.env, call.request, bucket, noSuchKey(call.key));
+  return object;
+}
+
+/** authorizedBucket, then existingObject: the prologue of an operation on an object that must exist. */
+export function authorizedObject(
+  call: S3Call,
+  action: string,
+  context: ConditionContext = {},
+): { bucket: BucketRecord; object: ObjectRecord } {
+  const bucket = authorizedBucket(call, action, context);
+  return { bucket, object: existingObject(call, bucket) };
 }
 
 /** The condition keys S3 offers for a write (PutObject, CopyObject, CreateMultipartUpload). */

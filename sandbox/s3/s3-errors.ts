@@ -13,6 +13,13 @@ export function noSuchKey(key: string): AwsError {
   return new AwsError('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
 }
 
+export function noSuchVersion(key: string, versionId: string): AwsError {
+  return new AwsError('NoSuchVersion', 'The specified version does not exist.', 404, {
+    Key: key,
+    VersionId: versionId,
+  });
+}
+
 export function noSuchUpload(uploadId: string): AwsError {
   return new AwsError(
     'NoSuchUpload',

@@ -39,7 +39,7 @@ import {
   putObjectRetention,
 } from './object-retention.js';
 import { deleteObject, deleteObjects, putObject } from './object-writes.js';
-import type { S3Env } from './s3-access.js';
+import type { S3Call, S3Env } from './s3-access.js';
 import { headersOf } from './s3-errors.js';
 import { S3State } from './s3-state.js';
 import {
@@ -52,45 +52,40 @@ import {
 } from './tagging.js';
 import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.js';
 
-type Handler = (
-  env: S3Env,
-  request: ServiceRequest,
-  bucket: string,
-  key: string,
-) => ServiceResponse | Promise<ServiceResponse>;
+type Handler = (call: S3Call) => ServiceResponse | Promise<ServiceResponse>;
 
 /** A route: HTTP method, the sub-resource query parameter that selects it ('' for none), the handler. */
 type Route = [method: string, subresource: string, handler: Handler];
 
 const BUCKET_ROUTES: Route[] = [
-  ['GET', 'location', (e, r, b) => getBucketLocation(e, r, b)],
-  ['GET', 'policy', (e, r, b) => getBucketPolicy(e, r, b)],
-  ['PUT', 'policy', (e, r, b) => putBucketPolicy(e, r, b)],
-  ['DELETE', 'policy', (e, r, b) => deleteBucketPolicy(e, r, b)],
-  ['GET', 'ownershipControls', (e, r, b) => getBucketOwnershipControls(e, r, b)],
-  ['PUT', 'ownershipControls', (e, r, b) => putBucketOwnershipControls(e, r, b)],
-  ['DELETE', 'ownershipControls', (e, r, b) => deleteBucketOwnershipControls(e, r, b)],
-  ['GET', 'notification', (e, r, b) => getBucketNotification(e, r, b)],
-  ['PUT', 'notification', (e, r, b) => putBucketNotification(e, r, b)],
-  ['GET', 'tagging', (e, r, b) => getBucketTagging(e, r, b)],
-  ['PUT', 'tagging', (e, r, b) => putBucketTagging(e, r, b)],
-  ['DELETE', 'tagging', (e, r, b) => deleteBucketTagging(e, r, b)],
-  ['GET', 'acl', (e, r, b) => getBucketAcl(e, r, b)],
-  ['PUT', 'acl', (e, r, b) => putBucketAcl(e, r, b)],
-  ['GET', 'object-lock', (e, r, b) => getObjectLockConfiguration(e, r, b)],
-  ['PUT', 'object-lock', (e, r, b) => putObjectLockConfiguration(e, r, b)],
-  ['GET', 'versioning', (e, r, b) => getBucketVersioning(e, r, b)],
-  ['PUT', 'versioning', (e, r, b) => putBucketVersioning(e, r, b)],
-  ['GET', 'versions', (e, r, b) => listObjectVersions(e, r, b)],
-  ['GET', 'encryption', (e, r, b) => getBucketEncryption(e, r, b)],
-  ['PUT', 'encryption', (e, r, b) => putBucketEncryption(e, r, b)],
-  ['DELETE', 'encryption', (e, r, b) => deleteBucketEncryption(e, r, b)],
-  ['GET', 'uploads', (e, r, b) => listMultipartUploads(e, r, b)],
-  ['POST', 'delete', (e, r, b) => deleteObjects(e, r, b)],
-  ['GET', '', (e, r, b) => listObjects(e, r, b)],
-  ['PUT', '', (e, r, b) => createBucket(e, r, b)],
-  ['DELETE', '', (e, r, b) => deleteBucket(e, r, b)],
-  ['HEAD', '', (e, r, b) => headBucket(e, r, b)],
+  ['GET', 'location', getBucketLocation],
+  ['GET', 'policy', getBucketPolicy],
+  ['PUT', 'policy', putBucketPolicy],
+  ['DELETE', 'policy', deleteBucketPolicy],
+  ['GET', 'ownershipControls', getBucketOwnershipControls],
+  ['PUT', 'ownershipControls', putBucketOwnershipControls],
+  ['DELETE', 'ownershipControls', deleteBucketOwnershipControls],
+  ['GET', 'notification', getBucketNotification],
+  ['PUT', 'notification', putBucketNotification],
+  ['GET', 'tagging', getBucketTagging],
+  ['PUT', 'tagging', putBucketTagging],
+  ['DELETE', 'tagging', deleteBucketTagging],
+  ['GET', 'acl', getBucketAcl],
+  ['PUT', 'acl', putBucketAcl],
+  ['GET', 'object-lock', getObjectLockConfiguration],
+  ['PUT', 'object-lock', putObjectLockConfiguration],
+  ['GET', 'versioning', getBucketVersioning],
+  ['PUT', 'versioning', putBucketVersioning],
+  ['GET', 'versions', listObjectVersions],
+  ['GET', 'encryption', getBucketEncryption],
+  ['PUT', 'encryption', putBucketEncryption],
+  ['DELETE', 'encryption', deleteBucketEncryption],
+  ['GET', 'uploads', listMultipartUploads],
+  ['POST', 'delete', deleteObjects],
+  ['GET', '', listObjects],
+  ['PUT', '', createBucket],
+  ['DELETE', '', deleteBucket],
+  ['HEAD', '', headBucket],
 ];
 
 const OBJECT_ROUTES: Route[] = [
@@ -101,7 +96,7 @@ const OBJECT_ROUTES: Route[] = [
   [
     'PUT',
     'partNumber',
-    (e, r, b, k) => (r.headers['x-amz-copy-source'] ? uploadPartCopy(e, r, b, k) : uploadPart(e, r, b, k)),
+    (call) => (call.request.headers['x-amz-copy-source'] ? uploadPartCopy(call) : uploadPart(call)),
   ],
   ['GET', 'attributes', getObjectAttributes],
   ['GET', 'retention', getObjectRetention],
@@ -115,11 +110,7 @@ const OBJECT_ROUTES: Route[] = [
   ['DELETE', 'tagging', deleteObjectTagging],
   ['GET', '', getObject],
   ['HEAD', '', getObject],
-  [
-    'PUT',
-    '',
-    (e, r, b, k) => (r.headers['x-amz-copy-source'] ? copyObject(e, r, b, k) : putObject(e, r, b, k)),
-  ],
+  ['PUT', '', (call) => (call.request.headers['x-amz-copy-source'] ? copyObject(call) : putObject(call))],
   ['DELETE', '', deleteObject],
 ];
 
@@ -192,7 +183,7 @@ function route(env: S3Env, request: ServiceRequest): ServiceResponse | Promise<S
   if (unserved === undefined) {
     for (const [routeMethod, subresource, handler] of routes) {
       if (routeMethod === method && (subresource === '' ? !named : params.has(subresource)))
-        return handler(env, request, bucket, key);
+        return handler({ env, request, bucketName: bucket, key });
     }
   }
   if (routes.some(([m]) => m === method) && unserved === undefined)

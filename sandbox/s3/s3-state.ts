@@ -3,9 +3,10 @@
  * and the event sequencer. Bodies live in the BlobStore; this holds only metadata, which
  * `snapshot()`/`restore()` turn into JSON for the sandbox's `--state` directory.
  */
+
+import type { ChecksumAlgorithm } from '../core/checksums.js';
 import type { PolicyDocument } from '../core/types.js';
 import type { BlobStore, Segment } from './blob-store.js';
-import type { ChecksumAlgorithm } from './checksums.js';
 import type { NotificationRule } from './notification-config.js';
 import { SortedKeyMap } from './sorted-keys.js';
 

@@ -1,9 +1,7 @@
 /** Bucket tagging and object tagging (Put/Get/Delete), with S3's limits on tag keys and values. */
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
-import { authorize, findBucket, missingKeyError, type S3Env } from './s3-access.js';
-import { noSuchKey } from './s3-errors.js';
-import type { BucketRecord, ObjectRecord } from './s3-state.js';
+import type { ServiceResponse } from '../core/types.js';
+import { authorizedBucket, authorizedObject, type S3Call } from './s3-access.js';
 import { child, children, malformedXml, parseXml, text, type XmlNode, xmlResponse } from './s3-xml.js';
 
 function invalidTag(message: string): AwsError {
@@ -46,71 +44,36 @@ function renderTagging(tags: Record<string, string>): ServiceResponse {
   ]);
 }
 
-function taggedObject(env: S3Env, request: ServiceRequest, bucket: BucketRecord, key: string): ObjectRecord {
-  const object = bucket.objects.get(key);
-  if (!object) throw missingKeyError(env, request, bucket, noSuchKey(key));
-  return object;
-}
-
-export async function putObjectTagging(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:PutObjectTagging', key);
-  const object = taggedObject(env, request, bucket, key);
-  object.tags = parseTagging(await request.readBody(), 10);
+export async function putObjectTagging(call: S3Call): Promise<ServiceResponse> {
+  const { object } = authorizedObject(call, 's3:PutObjectTagging');
+  object.tags = parseTagging(await call.request.readBody(), 10);
   return { status: 200 };
 }
 
-export function getObjectTagging(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:GetObjectTagging', key);
-  return renderTagging(taggedObject(env, request, bucket, key).tags);
+export function getObjectTagging(call: S3Call): ServiceResponse {
+  return renderTagging(authorizedObject(call, 's3:GetObjectTagging').object.tags);
 }
 
-export function deleteObjectTagging(
-  env: S3Env,
-  request: ServiceRequest,
-  bucketName: string,
-  key: string,
-): ServiceResponse {
-  const bucket = findBucket(env, request, bucketName);
-  authorize(env, request, bucket, 's3:DeleteObjectTagging', key);
-  taggedObject(env, request, bucket, key).tags = {};
+export function deleteObjectTagging(call: S3Call): ServiceResponse {
+  authorizedObject(call, 's3:DeleteObjectTagging').object.tags = {};
   return { status: 204 };
 }
 
-export async function putBucketTagging(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutBucketTagging');
-  bucket.tags = parseTagging(await request.readBody(), 50);
+export async function putBucketTagging(call: S3Call): Promise<ServiceResponse> {
+  const bucket = authorizedBucket(call, 's3:PutBucketTagging');
+  bucket.tags = parseTagging(await call.request.readBody(), 50);
   return { status: 204 };
 }
 
-export function getBucketTagging(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetBucketTagging');
+export function getBucketTagging(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:GetBucketTagging');
   if (!bucket.tags)
-    throw new AwsError('NoSuchTagSet', 'The TagSet does not exist', 404, { BucketName: name });
+    throw new AwsError('NoSuchTagSet', 'The TagSet does not exist', 404, { BucketName: call.bucketName });
   return renderTagging(bucket.tags);
 }
 
-export function deleteBucketTagging(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
+export function deleteBucketTagging(call: S3Call): ServiceResponse {
   // S3 checks the Put permission for deleting bucket tags.
-  authorize(env, request, bucket, 's3:PutBucketTagging');
-  bucket.tags = undefined;
+  authorizedBucket(call, 's3:PutBucketTagging').tags = undefined;
   return { status: 204 };
 }

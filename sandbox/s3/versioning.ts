@@ -5,11 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AwsError } from '../core/errors.js';
-import type { ServiceRequest, ServiceResponse } from '../core/types.js';
+import type { ServiceResponse } from '../core/types.js';
 import type { Segment } from './blob-store.js';
-import { assertOwnerAccount } from './bucket-policy.js';
+import { ownerConfiguredBucket } from './bucket-policy.js';
 import { ownerNodes } from './buckets.js';
-import { authorize, findBucket, type S3Env } from './s3-access.js';
+import { authorize, authorizedBucket, findBucket, type S3Call } from './s3-access.js';
 import type { BucketRecord, DeleteMarker, ObjectRecord, PastVersion } from './s3-state.js';
 import { child, isoTime, parseXml, text, type XmlNode, xmlResponse } from './s3-xml.js';
 import { compareUtf8 } from './sorted-keys.js';
@@ -135,15 +135,9 @@ export function deleteVersion(
   return { deleted, freed: deleted.kind === 'object' ? deleted.object.segments : [] };
 }
 
-export async function putBucketVersioning(
-  env: S3Env,
-  request: ServiceRequest,
-  name: string,
-): Promise<ServiceResponse> {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:PutBucketVersioning');
-  assertOwnerAccount(request, bucket);
-  const status = text(child(parseXml(await request.readBody()), 'VersioningConfiguration'), 'Status');
+export async function putBucketVersioning(call: S3Call): Promise<ServiceResponse> {
+  const bucket = ownerConfiguredBucket(call, 's3:PutBucketVersioning');
+  const status = text(child(parseXml(await call.request.readBody()), 'VersioningConfiguration'), 'Status');
   if (status !== 'Enabled' && status !== 'Suspended')
     throw new AwsError(
       'MalformedXML',
@@ -159,9 +153,8 @@ export async function putBucketVersioning(
   return { status: 200 };
 }
 
-export function getBucketVersioning(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
-  const bucket = findBucket(env, request, name);
-  authorize(env, request, bucket, 's3:GetBucketVersioning');
+export function getBucketVersioning(call: S3Call): ServiceResponse {
+  const bucket = authorizedBucket(call, 's3:GetBucketVersioning');
   return xmlResponse('VersioningConfiguration', [['Status', bucket.versioning]]);
 }
 
@@ -185,7 +178,8 @@ function versionsOf(bucket: BucketRecord, key: string): PastVersion[] {
   ];
 }
 
-export function listObjectVersions(env: S3Env, request: ServiceRequest, name: string): ServiceResponse {
+export function listObjectVersions(call: S3Call): ServiceResponse {
+  const { env, request, bucketName: name } = call;
   const bucket = findBucket(env, request, name);
   const params = request.url.searchParams;
   const prefix = params.get('prefix') ?? '';

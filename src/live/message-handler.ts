@@ -8,7 +8,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { ObjectFilter } from '../core/object-filter.js';
 import type { SourceObject } from '../core/source-object.js';
-import { classifyFailure, describeFailure } from '../pipeline/classify-failure.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
 import type { ProcessorLog } from '../processors/processor.js';
 import { MalformedMessageError, type ObjectEvent, parseQueueMessage } from '../sources/s3-event-parser.js';
@@ -34,7 +33,10 @@ export interface MessageHandlerOptions {
   topicArn?: string | undefined;
   /** Processes one object (the connection's pipeline, serialised per key). */
   process(object: SourceObject, signal: AbortSignal): Promise<ObjectOutcome>;
-  /** HEAD of the object's current version; `undefined` when it is gone. Throws on other failures. */
+  /**
+   * HEAD of the object's current version; `undefined` when it is gone. Throws on other failures.
+   * Asked only after the pipeline was refused the object (AccessDenied), to tell "deleted" apart.
+   */
   currentVersion(bucket: string, key: string, signal: AbortSignal): Promise<CurrentVersion | undefined>;
   /**
    * Records in the ledger that the object was gone before it could be read (a failed entry with
@@ -87,7 +89,7 @@ export function createMessageHandler(
           noteIgnored(options, messageId, plan.event, plan.reason);
           return [plan.event, 'done', plan.reason];
         }
-        return [plan.event, ...(await handleObject(options, plan.event, plan.object, signal))];
+        return [plan.event, ...(await handleObject(options, plan.object, signal))];
       }),
     );
     const pending = results
@@ -129,35 +131,14 @@ function noteIgnored(options: MessageHandlerOptions, messageId: string, event: O
 
 async function handleObject(
   options: MessageHandlerOptions,
-  event: ObjectEvent,
   object: SourceObject,
   signal: AbortSignal,
 ): Promise<[Settled, string]> {
   const { log, stats } = options;
   const where = { bucket: object.bucket, key: object.key, etag: object.etag };
-  let current: CurrentVersion | undefined;
-  try {
-    current = await options.currentVersion(object.bucket, object.key, signal);
-  } catch (error) {
-    if (signal.aborted || classifyFailure(error) !== 'permanent') {
-      if (signal.aborted) throw error;
-      return [retryOrThrow(error), describeFailure(error)];
-    }
-    // AccessDenied and the like: the pipeline meets the same failure and records it.
-    current = {};
-  }
-  if (current !== undefined && isSuperseded(event, current)) {
-    stats.object('skipped');
-    log.info({ ...where, current: current.etag }, 'event superseded by a newer version of the object');
-    return ['done', 'superseded'];
-  }
-  if (current === undefined) {
-    const reason = `NoSuchKey: s3://${object.bucket}/${object.key} was deleted before it could be read`;
-    await options.recordGone(object, reason);
-    stats.object('failed');
-    log.warn(where, 'object gone before it was read; recorded in the ledger');
-    return ['done', reason];
-  }
+  // No HEAD first: the pipeline reads or copies on the event's ETag (If-Match), so a newer version
+  // comes back as a 412 skip and a deleted object as a 404. S3 is asked about the object only when
+  // it refused (below), so the common case costs one request less per message.
   const outcome = await options.process(object, signal);
   if (outcome.status === 'processed') {
     stats.object('processed');
@@ -167,37 +148,50 @@ async function handleObject(
   if (outcome.status === 'skipped') {
     if (outcome.reason === 'in-progress-elsewhere') return ['retry', 'being processed by another run'];
     stats.object('skipped');
-    log.debug({ ...where, reason: outcome.reason }, 'object skipped');
+    if (outcome.reason === 'changed-since-listed') {
+      log.info(where, 'event superseded by a newer version of the object');
+    } else {
+      log.debug({ ...where, reason: outcome.reason }, 'object skipped');
+    }
     return ['done', outcome.reason];
   }
   // Out of the pipeline's attempts for a transient reason: the queue's redelivery tries again
   // later (and its dead-letter queue ends it); a permanent failure is recorded, the message deleted.
   if (outcome.kind === 'transient') return ['retry', outcome.reason];
+  if (await isGone(options, object, outcome.code, signal)) {
+    const reason = `NoSuchKey: s3://${object.bucket}/${object.key} was deleted before it could be read`;
+    await options.recordGone(object, reason);
+    stats.object('failed');
+    log.warn(where, 'object gone before it was read; recorded in the ledger');
+    return ['done', reason];
+  }
   stats.object('failed');
   stats.error(new Error(`s3://${object.bucket}/${object.key}: ${outcome.reason}`));
   log.warn({ ...where, reason: outcome.reason }, 'object failed; recorded in the ledger');
   return ['done', outcome.reason];
 }
 
-/** A transient HEAD failure retries the message; a misconfiguration does too, but is thrown as is. */
-function retryOrThrow(error: unknown): Settled {
-  if (classifyFailure(error) === 'misconfiguration') throw error;
-  return 'retry';
-}
+/** Codes S3 gives a read of a missing key: 404, or 403 to a caller without s3:ListBucket on it. */
+const MISSING = new Set(['NoSuchKey', 'NotFound']);
+const DENIED = new Set(['AccessDenied', 'Forbidden']);
 
 /**
- * The event names an older version than the one S3 holds now. A version ID decides on versioned
- * buckets; otherwise the ETag: a different ETag means the key was overwritten since (an overwrite
- * with identical content keeps the ETag and is harmlessly the same output).
+ * Whether the object the pipeline could not read is gone: S3 said NoSuchKey, or it said
+ * AccessDenied and `currentVersion` (which tells "deleted" from "denied") finds nothing. Any doubt
+ * leaves the pipeline's recorded failure as it is.
  */
-export function isSuperseded(
-  event: Pick<ObjectEvent, 'eTag' | 'versionId'>,
-  current: CurrentVersion,
-): boolean {
-  if (event.versionId !== undefined && current.versionId !== undefined) {
-    return event.versionId !== current.versionId;
+async function isGone(
+  options: MessageHandlerOptions,
+  object: SourceObject,
+  code: string | undefined,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (code !== undefined && MISSING.has(code)) return true;
+  if (code === undefined || !DENIED.has(code)) return false;
+  try {
+    return (await options.currentVersion(object.bucket, object.key, signal)) === undefined;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return false;
   }
-  const eventTag = event.eTag?.replace(/^"(.*)"$/, '$1');
-  const currentTag = current.etag?.replace(/^"(.*)"$/, '$1');
-  return eventTag !== undefined && currentTag !== undefined && eventTag !== currentTag;
 }

@@ -10,15 +10,16 @@ import { awsErrorCode } from '../aws/index.js';
 import type { Connection } from '../config/resolved-config.js';
 import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleepMs } from '../core/retry.js';
 import { ledgerVersionOf, type SourceObject, unquoteEtag } from '../core/source-object.js';
+import type { ObjectFailureKind } from '../errors/index.js';
 import type { Processor, ProcessorContext, ProcessorLog, WrittenOutput } from '../processors/processor.js';
 import type { Ledger, LedgerKey, LedgerOwner } from '../state/ledger.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';
 import { abortAbandonedUploads } from './abort-abandoned-uploads.js';
-import { classifyFailure, describeFailure } from './classify-failure.js';
+import { classifyFailure, describeFailure, isChangedSinceListed } from './classify-failure.js';
 import { assertStorableKey, keyParts, renderOutputKey } from './key-template.js';
 import { AttemptScratch, createProcessorInput } from './object-reader.js';
 import { type DestinationSettings, sourceMetadata, uploadStream } from './output-writer.js';
-import { serverSideCopy } from './server-side-copy.js';
+import { copiesInOneRequest, serverSideCopy } from './server-side-copy.js';
 
 /** Options of the object pipeline. */
 export interface ObjectPipelineOptions {
@@ -46,7 +47,12 @@ export interface ObjectPipelineOptions {
   random?: () => number;
 }
 
-export type SkipReason = 'done' | 'failed-earlier' | 'in-progress-elsewhere';
+/**
+ * Why an object was not processed: a run already did it, an earlier failure is not retried without
+ * `--retry-failed`, another run holds it, or it changed after it was listed (the version listed no
+ * longer exists; the new one has its own listing entry or event).
+ */
+export type SkipReason = 'done' | 'failed-earlier' | 'in-progress-elsewhere' | 'changed-since-listed';
 
 /** What became of one object. */
 export type ObjectOutcome =
@@ -70,7 +76,7 @@ export type ObjectOutcome =
        * another try later may succeed) or `permanent` (it will not). A misconfiguration is never an
        * outcome: it stops the run. Callers decide on this, never on `reason`'s text.
        */
-      kind: 'transient' | 'permanent';
+      kind: ObjectFailureKind;
       /** The AWS error code, when the failure came from AWS. */
       code?: string;
     };
@@ -79,7 +85,7 @@ export type ObjectOutcome =
 export function failedOutcome(
   object: SourceObject,
   attempts: number,
-  kind: 'transient' | 'permanent',
+  kind: ObjectFailureKind,
   reason: string,
   error: unknown,
 ): Extract<ObjectOutcome, { status: 'failed' }> {
@@ -216,6 +222,14 @@ export class ObjectPipeline {
         // Stopping the run is not a failure of the object: its claim is taken over by the next run.
         if (signal.aborted && !(signal.reason instanceof LedgerClaimLostError)) throw error;
         const failure = signal.reason instanceof LedgerClaimLostError ? signal.reason : error;
+        if (isChangedSinceListed(failure)) {
+          await ledger.release(ledgerKey, this.owner);
+          this.log.info(
+            { key: object.key, etag: object.etag },
+            'skipped: the object changed after it was listed',
+          );
+          return { status: 'skipped', object, reason: 'changed-since-listed' };
+        }
         const kind = classifyFailure(failure);
         if (kind === 'misconfiguration') throw failure;
         const reason = describeFailure(failure);
@@ -266,10 +280,14 @@ export class ObjectPipeline {
         sourceContentType ??= opened.contentType;
       },
     });
-    const prepareOutput = async (key: string | undefined) => {
+    const prepareOutput = async (key: string | undefined, atomicWrite = false) => {
       const target = key ?? outputKey;
       if (key !== undefined) assertStorableKey(key, object.key);
-      await ledger.notePendingOutput(ledgerKey, this.owner, { bucket: destination.bucket, key: target });
+      // Noted so that a crash mid-upload leaves the next run a multipart upload to abort; a write
+      // in one request is whole or absent, so there is nothing to note.
+      if (!atomicWrite) {
+        await ledger.notePendingOutput(ledgerKey, this.owner, { bucket: destination.bucket, key: target });
+      }
       return target;
     };
     const context: ProcessorContext = {
@@ -291,6 +309,7 @@ export class ObjectPipeline {
           metadata: { ...request.metadata, ...metadata },
           destination: settings,
           signal,
+          expectedBytes: request.expectedBytes ?? object.size,
         });
         const written = { bucket: destination.bucket, key, bytes };
         outputs.push(written);
@@ -298,12 +317,11 @@ export class ObjectPipeline {
       },
       copyInput: async (key) => {
         if (this.options.serverSideCopy === false) return undefined;
-        const target = await prepareOutput(key);
+        const target = await prepareOutput(key, copiesInOneRequest(processorObject));
         const bytes = await serverSideCopy({
           s3: destinationS3,
           source: processorObject,
           destination: { bucket: destination.bucket, key: target },
-          metadata,
           settings,
           signal,
         });

@@ -19,10 +19,11 @@ import { ByteCounter } from './output-writer.js';
  */
 export class AttemptScratch {
   private dir: Promise<string> | undefined;
-  constructor(private readonly root: string = tmpdir()) {}
+  /** `root` undefined: the OS temporary folder, looked up only when a processor asks for a path. */
+  constructor(private readonly root?: string) {}
 
   path(): Promise<string> {
-    this.dir ??= mkdtemp(join(this.root, 'bucketbridge-'));
+    this.dir ??= mkdtemp(join(this.root ?? tmpdir(), 'bucketbridge-'));
     return this.dir;
   }
 

@@ -12,10 +12,43 @@ import type { Connection } from '../config/resolved-config.js';
 export const SOURCE_KEY_METADATA = 'bucketbridge-source-key';
 export const SOURCE_ETAG_METADATA = 'bucketbridge-source-etag';
 
-/** Size of each part of a multipart upload, in bytes: 8 MiB (S3's minimum is 5 MiB). */
-export const UPLOAD_PART_SIZE_BYTES = 8 * 1024 * 1024;
-/** Parts of one upload in flight at once; memory per upload is about this times the part size. */
+const MIB = 1024 * 1024;
+/** Size of each part of a multipart upload, in bytes, unless the output is very large: 8 MiB (S3's minimum is 5 MiB). */
+export const UPLOAD_PART_SIZE_BYTES = 8 * MIB;
+/** Parts of one upload in flight at once, at the usual part size. */
 export const UPLOAD_QUEUE_SIZE = 4;
+/** S3's limits on a multipart upload: parts per upload and bytes per part. */
+const MAX_UPLOAD_PARTS = 10_000;
+const MAX_PART_SIZE_BYTES = 5 * 1024 * MIB;
+/**
+ * How much larger than expected an output may turn out and still fit in S3's 10,000 parts (gzip of
+ * incompressible data grows by a few bytes per 16 KiB; a processor's output may differ more).
+ */
+const EXPECTED_SIZE_HEADROOM = 1.25;
+/** Bytes of parts in flight per upload that the queue is sized to; a single larger part still goes. */
+const UPLOAD_BUFFER_BUDGET_BYTES = UPLOAD_QUEUE_SIZE * UPLOAD_PART_SIZE_BYTES;
+
+/** Part size and parts in flight of one upload. */
+export interface UploadShape {
+  partSizeBytes: number;
+  queueSize: number;
+}
+
+/**
+ * The part size and queue of an upload expected to be about `expectedBytes` long (unknown: the
+ * usual 8 MiB × 4). Up to 62.5 GiB the parts stay 8 MiB, so memory does not grow with the object;
+ * above, the parts grow (whole MiB) so that a quarter more than expected still fits in S3's 10,000
+ * parts, and fewer go at once so that the bytes in flight stay about 32 MiB.
+ */
+export function uploadShape(expectedBytes: number | undefined): UploadShape {
+  const needed = Math.ceil(((expectedBytes ?? 0) * EXPECTED_SIZE_HEADROOM) / MAX_UPLOAD_PARTS / MIB) * MIB;
+  const partSizeBytes = Math.min(MAX_PART_SIZE_BYTES, Math.max(UPLOAD_PART_SIZE_BYTES, needed));
+  const queueSize = Math.max(
+    1,
+    Math.min(UPLOAD_QUEUE_SIZE, Math.floor(UPLOAD_BUFFER_BUDGET_BYTES / partSizeBytes)),
+  );
+  return { partSizeBytes, queueSize };
+}
 
 /** Destination settings applied to every output. */
 export type DestinationSettings = Pick<Connection['destination'], 'acl' | 'kmsKeyArn' | 'storageClass'>;
@@ -64,6 +97,8 @@ export interface StreamUploadOptions {
   metadata: Record<string, string>;
   destination: DestinationSettings;
   signal: AbortSignal;
+  /** About how many bytes the body will have (an estimate is fine): sizes the parts, see {@link uploadShape}. */
+  expectedBytes?: number | undefined;
 }
 
 /** Uploads a stream; resolves with the bytes written once S3 has the whole object. */
@@ -81,11 +116,12 @@ export async function uploadStream(options: StreamUploadOptions): Promise<number
     ...destinationFields(options.destination),
   };
   if (options.contentEncoding !== undefined) params.ContentEncoding = options.contentEncoding;
+  const shape = uploadShape(options.expectedBytes);
   const upload = new Upload({
     client: options.s3,
     params,
-    partSize: UPLOAD_PART_SIZE_BYTES,
-    queueSize: UPLOAD_QUEUE_SIZE,
+    partSize: shape.partSizeBytes,
+    queueSize: shape.queueSize,
     leavePartsOnError: false,
   });
   const onAbort = () => {

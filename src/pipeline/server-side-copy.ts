@@ -1,6 +1,8 @@
 /**
  * Copies an object inside S3, without downloading it: CopyObject up to 5 GiB, UploadPartCopy
- * above (S3's CopyObject limit), aborted on failure so no partial output is ever visible.
+ * above (S3's CopyObject limit), aborted on failure so no partial output is ever visible. A copy is
+ * the source object as it is, headers and user metadata included (like `aws s3 cp` and rclone);
+ * the ledger, not the copy, records which source key and ETag it came from.
  */
 import {
   AbortMultipartUploadCommand,
@@ -26,9 +28,9 @@ const COPY_PART_CONCURRENCY = 4;
 export interface ServerSideCopyOptions {
   /** A client that can read the source and write the destination (the same credentials). */
   s3: S3Client;
-  source: { bucket: string; key: string; etag?: string };
+  /** The source version; `size` and `etag` as listed (both known: one request, no HeadObject). */
+  source: { bucket: string; key: string; etag?: string; size?: number };
   destination: { bucket: string; key: string };
-  metadata: Record<string, string>;
   settings: DestinationSettings;
   signal: AbortSignal;
   /** Called with the upload ID when a multipart copy starts (for tests and logs). */
@@ -45,9 +47,44 @@ export function copySourceOf(source: ServerSideCopyOptions['source']): string {
   return `${source.bucket}/${key}`;
 }
 
-/** Copies the source version to the destination; resolves with the bytes copied. */
+/**
+ * Whether the copy is one CopyObject: nothing of it can be left behind half-written, so there is
+ * no pending upload to note in the ledger first.
+ */
+export function copiesInOneRequest(
+  source: ServerSideCopyOptions['source'],
+  maxSingleCopyBytes = MAX_COPY_OBJECT_BYTES,
+): boolean {
+  return source.size !== undefined && source.etag !== undefined && source.size <= maxSingleCopyBytes;
+}
+
+/**
+ * Copies the source version to the destination; resolves with the bytes copied.
+ *
+ * When the caller knows the size (a listing or an event gives it) and it fits one CopyObject, that
+ * is the only request: S3 copies the source's headers and user metadata as they are
+ * (`MetadataDirective: COPY`), so nothing has to be asked first. Only a multipart copy (or an
+ * unknown size) needs a HeadObject, because CreateMultipartUpload must be sent those headers.
+ */
 export async function serverSideCopy(options: ServerSideCopyOptions): Promise<number> {
   const { s3, source, destination, signal } = options;
+  const maxSingleCopyBytes = options.maxSingleCopyBytes ?? MAX_COPY_OBJECT_BYTES;
+  if (copiesInOneRequest(source, maxSingleCopyBytes)) {
+    // Known by copiesInOneRequest.
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: destination.bucket,
+        Key: destination.key,
+        CopySource: copySourceOf(source),
+        // Pin the exact version listed: a newer write in between fails with 412, not a wrong copy.
+        CopySourceIfMatch: source.etag,
+        MetadataDirective: 'COPY',
+        ...destinationFields(options.settings),
+      }),
+      { abortSignal: signal },
+    );
+    return source.size!;
+  }
   const head = await s3.send(
     new HeadObjectCommand({
       Bucket: source.bucket,
@@ -64,12 +101,11 @@ export async function serverSideCopy(options: ServerSideCopyOptions): Promise<nu
     ContentEncoding: head.ContentEncoding,
     CacheControl: head.CacheControl,
     ContentDisposition: head.ContentDisposition,
-    Metadata: { ...head.Metadata, ...options.metadata },
+    Metadata: head.Metadata,
     ...destinationFields(options.settings),
   };
-  // Pin the exact version listed: a newer write to the key in between fails with 412, not a wrong copy.
   const etag = source.etag ?? unquoteEtag(head.ETag);
-  if (size <= (options.maxSingleCopyBytes ?? MAX_COPY_OBJECT_BYTES)) {
+  if (size <= maxSingleCopyBytes) {
     await s3.send(
       new CopyObjectCommand({
         ...common,

@@ -61,6 +61,11 @@ export interface OutputRequest {
   contentEncoding?: string;
   /** Extra user metadata. The pipeline adds the source key and ETag (bucketbridge-source-*). */
   metadata?: Record<string, string>;
+  /**
+   * About how many bytes `body` will have, when it is not about the source object's size (the
+   * default): sizes the upload's parts so that an output above 62.5 GiB fits in S3's 10,000 parts.
+   */
+  expectedBytes?: number;
 }
 
 /** An output that is now durable in the destination bucket. */

@@ -5,6 +5,8 @@ const MAX_VISIBILITY_TIMEOUT_SEC = 43_200;
 /** The numeric options of `SqsConsumerOptions` (see there for units and defaults). */
 export interface ConsumerTunables {
   concurrency?: number;
+  prefetch?: number;
+  batchWaitMs?: number;
   waitTimeSec?: number;
   visibilityTimeoutSec?: number;
   heartbeatIntervalSec?: number;
@@ -26,6 +28,8 @@ export function validateConsumerOptions(options: ConsumerTunables): void {
     }
   };
   integerIn('concurrency', options.concurrency, 1, Number.MAX_SAFE_INTEGER);
+  integerIn('prefetch', options.prefetch, 0, Number.MAX_SAFE_INTEGER);
+  integerIn('batchWaitMs', options.batchWaitMs, 0, 60_000);
   integerIn('waitTimeSec', options.waitTimeSec, 0, MAX_WAIT_TIME_SEC);
   integerIn('visibilityTimeoutSec', options.visibilityTimeoutSec, 0, MAX_VISIBILITY_TIMEOUT_SEC);
   const positive = (name: string, value: number | undefined): void => {

@@ -117,6 +117,13 @@ export interface Ledger {
   markDone(key: LedgerKey, owner: LedgerOwner, result: DoneResult): Promise<void>;
   /** Marks the object failed with the reason; `attempts` is this run's count and adds to earlier ones. */
   markFailed(key: LedgerKey, owner: LedgerOwner, reason: string, attempts: number): Promise<void>;
+  /**
+   * Gives up the caller's claim without an outcome, as if the version had never been claimed: the
+   * version is gone (the object changed after it was listed), so there is nothing to record, and
+   * should the same content come back it is processed then. Throws LedgerClaimLostError when the
+   * claim is no longer the caller's.
+   */
+  release(key: LedgerKey, owner: LedgerOwner): Promise<void>;
   get(key: LedgerKey): Promise<LedgerEntry | undefined>;
   /** Failed entries of a connection, oldest first, at most `limit` (default 1000). */
   listFailed(connection: string, limit?: number): Promise<LedgerEntry[]>;

@@ -29,6 +29,7 @@ export const SQL = {
   failed: `UPDATE bucketbridge_objects SET state = 'failed', attempts = attempts + $6, reason = $7,
       pending = '[]', finished_at = ${nowMs(8)}
     WHERE ${KEY} AND state = 'claimed' AND run_id = $5`,
+  release: `DELETE FROM bucketbridge_objects WHERE ${KEY} AND state = 'claimed' AND run_id = $5`,
   get: `SELECT * FROM bucketbridge_objects WHERE ${KEY}`,
   listFailed: `SELECT * FROM bucketbridge_objects WHERE connection = $1 AND state = 'failed'
     ORDER BY claimed_at LIMIT $2`,

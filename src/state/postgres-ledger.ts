@@ -182,6 +182,11 @@ export class PostgresLedger implements Ledger, LedgerMaintenance {
     if (result?.rowCount !== 1) throw new LedgerClaimLostError(key, owner);
   }
 
+  async release(key: LedgerKey, owner: LedgerOwner): Promise<void> {
+    const result = await this.query(SQL.release, [...keyParams(key), owner.runId], true);
+    if (result?.rowCount !== 1) throw new LedgerClaimLostError(key, owner);
+  }
+
   async get(key: LedgerKey): Promise<LedgerEntry | undefined> {
     const row = (await this.query<Row>(SQL.get, keyParams(key)))?.rows[0];
     return row === undefined ? undefined : toEntry(row);

@@ -167,6 +167,9 @@ export class SqliteLedger implements Ledger, LedgerMaintenance {
            pending = '[]', finished_at = @now
          WHERE ${where} AND state = 'claimed' AND run_id = @runId`,
       ),
+      release: this.db.prepare(
+        `DELETE FROM objects WHERE ${where} AND state = 'claimed' AND run_id = @runId`,
+      ),
       listFailed: this.db.prepare<{ connection: string; limit: number }, Row>(
         `SELECT * FROM objects WHERE connection = @connection AND state = 'failed' ORDER BY claimed_at LIMIT @limit`,
       ),
@@ -260,6 +263,13 @@ export class SqliteLedger implements Ledger, LedgerMaintenance {
         reason,
         now: this.now(),
       });
+      if (info.changes !== 1) throw new LedgerClaimLostError(key, owner);
+    }, true);
+  }
+
+  release(key: LedgerKey, owner: LedgerOwner): Promise<void> {
+    return this.commits.submit(() => {
+      const info = this.statements.release.run({ ...pick(key), runId: owner.runId });
       if (info.changes !== 1) throw new LedgerClaimLostError(key, owner);
     }, true);
   }

@@ -3,11 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createObjectFilter } from '../../../src/core/object-filter.js';
 import type { SourceObject } from '../../../src/core/source-object.js';
 import { LiveStats } from '../../../src/live/live-stats.js';
-import {
-  type CurrentVersion,
-  createMessageHandler,
-  isSuperseded,
-} from '../../../src/live/message-handler.js';
+import { type CurrentVersion, createMessageHandler } from '../../../src/live/message-handler.js';
 import { MessageRetryError } from '../../../src/live/message-retry-error.js';
 import type { ObjectOutcome } from '../../../src/pipeline/object-pipeline.js';
 import { MalformedMessageError } from '../../../src/sources/s3-event-parser.js';
@@ -42,6 +38,8 @@ function message(body: unknown, id = 'm-1'): Message {
 
 interface Fakes {
   processed: SourceObject[];
+  /** Keys whose current version was asked for (a HEAD each). */
+  heads: string[];
   gone: Array<[string, string]>;
   confirmed: Array<[string, string]>;
   logs: Array<[string, string, Record<string, unknown>]>;
@@ -57,7 +55,7 @@ function handlerWith(
     includeRemoved?: boolean;
   } = {},
 ): Fakes {
-  const fakes = { processed: [], gone: [], confirmed: [], logs: [] } as unknown as Fakes;
+  const fakes = { processed: [], heads: [], gone: [], confirmed: [], logs: [] } as unknown as Fakes;
   fakes.stats = new LiveStats('acme', 'q');
   const log = (level: string) => (fields: unknown, text: string) =>
     fakes.logs.push([level, text, fields as Record<string, unknown>]);
@@ -80,6 +78,7 @@ function handlerWith(
       );
     },
     currentVersion: async (_bucket, key) => {
+      fakes.heads.push(key);
       const current = options.current && key in options.current ? options.current[key] : { etag: '"etag-1"' };
       if (current instanceof Error) throw current;
       return current;
@@ -165,16 +164,16 @@ describe('a message is deleted only when every object in it is done', () => {
     );
   });
 
-  it('retries the message when HEAD fails transiently, without processing', async () => {
-    const throttled = Object.assign(new Error('Service Unavailable'), {
-      name: 'ServiceUnavailable',
-      $metadata: { httpStatusCode: 503 },
+  it('asks S3 nothing beyond what the pipeline asks when the object is processed or done', async () => {
+    const fakes = handlerWith({
+      outcome: (object) =>
+        object.key === 'in/done.txt'
+          ? { status: 'skipped', object, reason: 'done' }
+          : { status: 'processed', object, attempts: 1, bytesIn: 1, bytesOut: 1, outputs: [] },
     });
-    const fakes = handlerWith({ current: { 'in/a.txt': throttled } });
-    await expect(fakes.handle(message({ Records: [record('in/a.txt')] }))).rejects.toBeInstanceOf(
-      MessageRetryError,
-    );
-    expect(fakes.processed).toEqual([]);
+    await fakes.handle(message({ Records: [record('in/new.txt'), record('in/done.txt')] }));
+    expect(fakes.processed.map((o) => o.key)).toEqual(['in/new.txt', 'in/done.txt']);
+    expect(fakes.heads).toEqual([]);
   });
 });
 
@@ -232,22 +231,80 @@ describe('what is not processed', () => {
     ]);
   });
 
-  it('skips an event superseded by a newer version of the object', async () => {
-    const fakes = handlerWith({ current: { 'in/a.txt': { etag: '"etag-2"' } } });
+  it('skips an event superseded by a newer version of the object (the pipeline met a 412)', async () => {
+    const fakes = handlerWith({
+      outcome: (object) => ({ status: 'skipped', object, reason: 'changed-since-listed' }),
+    });
     await fakes.handle(message({ Records: [record('in/a.txt', { eTag: 'etag-1' })] }));
-    expect(fakes.processed).toEqual([]);
-    expect(fakes.stats.snapshot()).toMatchObject({ skipped: 1, messagesDone: 1 });
-    expect(fakes.logs.map(([, text]) => text)).toEqual(['event superseded by a newer version of the object']);
+    expect(fakes.stats.snapshot()).toMatchObject({ skipped: 1, failed: 0, messagesDone: 1 });
+    expect(fakes.logs.map(([level, text]) => [level, text])).toEqual([
+      ['info', 'event superseded by a newer version of the object'],
+    ]);
+    expect(fakes.heads).toEqual([]);
   });
 
-  it('records an object gone before it is read, and deletes the message', async () => {
-    const fakes = handlerWith({ current: { 'in/a.txt': undefined } });
+  it('records an object gone before it is read (NoSuchKey), and deletes the message', async () => {
+    const fakes = handlerWith({
+      outcome: (object) => ({
+        status: 'failed',
+        object,
+        attempts: 1,
+        reason: 'NoSuchKey: The specified key does not exist.',
+        kind: 'permanent',
+        code: 'NoSuchKey',
+      }),
+    });
     await fakes.handle(message({ Records: [record('in/a.txt')] }));
-    expect(fakes.processed).toEqual([]);
+    expect(fakes.gone).toEqual([
+      ['in/a.txt', 'NoSuchKey: s3://acme-src/in/a.txt was deleted before it could be read'],
+    ]);
+    expect(fakes.heads).toEqual([]);
+    expect(fakes.stats.snapshot()).toMatchObject({ failed: 1, messagesDone: 1 });
+  });
+
+  it('on AccessDenied asks whether the object is gone: recorded as gone when it is', async () => {
+    const fakes = handlerWith({
+      current: { 'in/a.txt': undefined },
+      outcome: (object) => ({
+        status: 'failed',
+        object,
+        attempts: 1,
+        reason: 'AccessDenied: Access Denied',
+        kind: 'permanent',
+        code: 'AccessDenied',
+      }),
+    });
+    await fakes.handle(message({ Records: [record('in/a.txt')] }));
+    expect(fakes.heads).toEqual(['in/a.txt']);
     expect(fakes.gone).toEqual([
       ['in/a.txt', 'NoSuchKey: s3://acme-src/in/a.txt was deleted before it could be read'],
     ]);
     expect(fakes.stats.snapshot()).toMatchObject({ failed: 1, messagesDone: 1 });
+  });
+
+  it('on AccessDenied keeps the recorded failure when the object is there or the question fails', async () => {
+    const throttled = Object.assign(new Error('Service Unavailable'), {
+      name: 'ServiceUnavailable',
+      $metadata: { httpStatusCode: 503 },
+    });
+    const fakes = handlerWith({
+      current: { 'in/a.txt': { etag: '"etag-1"' }, 'in/b.txt': throttled },
+      outcome: (object) => ({
+        status: 'failed',
+        object,
+        attempts: 1,
+        reason: 'AccessDenied: Access Denied',
+        kind: 'permanent',
+        code: 'AccessDenied',
+      }),
+    });
+    await fakes.handle(message({ Records: [record('in/a.txt'), record('in/b.txt')] }));
+    expect(fakes.heads).toEqual(['in/a.txt', 'in/b.txt']);
+    expect(fakes.gone).toEqual([]);
+    expect(fakes.stats.snapshot()).toMatchObject({ failed: 2, messagesDone: 1 });
+    expect(fakes.stats.snapshot().lastError?.message).toBe(
+      's3://acme-src/in/b.txt: AccessDenied: Access Denied',
+    );
   });
 });
 
@@ -283,17 +340,5 @@ describe('a SubscriptionConfirmation', () => {
     expect(fakes.logs[0]?.[1]).toBe(
       'SubscriptionConfirmation for a topic this connection does not follow; deleted unconfirmed',
     );
-  });
-});
-
-describe('isSuperseded', () => {
-  it.each([
-    ['same ETag', { eTag: 'a' }, { etag: '"a"' }, false],
-    ['different ETag', { eTag: 'a' }, { etag: '"b"' }, true],
-    ['no ETag in the event', {}, { etag: '"b"' }, false],
-    ['same version, different ETag', { eTag: 'a', versionId: 'v1' }, { etag: '"b"', versionId: 'v1' }, false],
-    ['different version', { eTag: 'a', versionId: 'v1' }, { etag: '"a"', versionId: 'v2' }, true],
-  ])('%s → %s', (_what, event, current, expected) => {
-    expect(isSuperseded(event, current)).toBe(expected);
   });
 });

@@ -108,28 +108,64 @@ describe('the object pipeline', () => {
       });
     });
 
-    it('copies inside S3 when allowed, pinning the listed version', async () => {
-      s3Mock
-        .on(HeadObjectCommand)
-        .resolves({ ContentLength: 5, ContentType: 'text/csv', Metadata: { a: '1' } });
+    it('copies inside S3 when allowed with one CopyObject, pinning the listed version', async () => {
       s3Mock.on(CopyObjectCommand).resolves({});
       const outcome = await pipeline({ serverSideCopy: true }).process({ ...object });
       expect(outcome).toMatchObject({ status: 'processed', bytesIn: 5, bytesOut: 5 });
-      expect(s3Mock.commandCalls(CopyObjectCommand)[0]!.args[0].input).toMatchObject({
+      expect(s3Mock.commandCalls(CopyObjectCommand)[0]!.args[0].input).toEqual({
         Bucket: 'dst',
         Key: 'out/a b+c%.txt',
         CopySource: 'src/in/a%20b%2Bc%25.txt',
         CopySourceIfMatch: 'e1',
-        MetadataDirective: 'REPLACE',
-        ContentType: 'text/csv',
-        Metadata: {
-          a: '1',
-          'bucketbridge-source-key': 'in%2Fa%20b%2Bc%25.txt',
-          'bucketbridge-source-etag': 'e1',
-        },
+        MetadataDirective: 'COPY',
       });
+      expect(s3Mock.commandCalls(HeadObjectCommand)).toHaveLength(0);
       expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
     });
+
+    it('asks HeadObject first when the size is unknown, and resends the headers it gave', async () => {
+      s3Mock.on(HeadObjectCommand).resolves({
+        ContentLength: 5,
+        ContentType: 'text/csv',
+        CacheControl: 'no-cache',
+        Metadata: { a: '1' },
+      });
+      s3Mock.on(CopyObjectCommand).resolves({});
+      const { size: _unknown, ...unsized } = object;
+      const outcome = await pipeline({ serverSideCopy: true }).process(unsized);
+      expect(outcome).toMatchObject({ status: 'processed', bytesIn: 5, bytesOut: 5 });
+      expect(s3Mock.commandCalls(HeadObjectCommand)[0]!.args[0].input).toMatchObject({ IfMatch: 'e1' });
+      expect(s3Mock.commandCalls(CopyObjectCommand)[0]!.args[0].input).toMatchObject({
+        CopySourceIfMatch: 'e1',
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/csv',
+        CacheControl: 'no-cache',
+        Metadata: { a: '1' },
+      });
+    });
+
+    it.each([
+      ['a streamed read (GetObject)', false],
+      ['a server-side copy (CopyObject)', true],
+    ])(
+      'skips an object changed since it was listed, when %s answers 412, and forgets its claim',
+      async (_what, serverSideCopy) => {
+        const changed = awsError(
+          'PreconditionFailed',
+          412,
+          'At least one of the pre-conditions you specified did not hold',
+        );
+        s3Mock.on(GetObjectCommand).rejects(changed);
+        s3Mock.on(CopyObjectCommand).rejects(changed);
+        const outcome = await pipeline({ serverSideCopy }).process({ ...object });
+        expect(outcome).toEqual({ status: 'skipped', object, reason: 'changed-since-listed' });
+        expect(waits).toEqual([]);
+        expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+        expect(
+          await ledger.get({ connection: 'acme', bucket: 'src', key: object.key, version: 'e1' }),
+        ).toBeUndefined();
+      },
+    );
   });
 
   describe('idempotency', () => {

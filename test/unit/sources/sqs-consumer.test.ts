@@ -1,15 +1,13 @@
 import {
-  ChangeMessageVisibilityCommand,
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeleteBatcher } from '../../../src/sources/delete-batcher.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SqsConsumer } from '../../../src/sources/sqs-consumer.js';
-import { MAX_VISIBILITY_SEC, VisibilityKeepalive } from '../../../src/sources/visibility-keepalive.js';
 
 const QUEUE = 'http://127.0.0.1/111111111111/q';
 const sqsMock = mockClient(SQSClient);
@@ -58,18 +56,22 @@ async function until(condition: () => boolean): Promise<void> {
 beforeEach(() => {
   sqsMock.reset();
   sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
-  sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+  sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
 });
-afterEach(() => vi.useRealTimers());
+
+/** The entries of every ChangeMessageVisibilityBatch call so far. */
+const visibilityChanges = () =>
+  sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((c) => c.args[0].input.Entries ?? []);
 
 describe('the SQS consumer', () => {
-  it('receives only as many messages as it has free slots', async () => {
+  it('without read-ahead receives only as many messages as it has free slots', async () => {
     const queue = fakeQueue([message('a'), message('b'), message('c')]);
     const gates = new Map<string, ReturnType<typeof deferred>>();
     const consumer = new SqsConsumer({
       sqs,
       queueUrl: QUEUE,
       concurrency: 2,
+      prefetch: 0,
       handleMessage: (m) => {
         const gate = deferred();
         gates.set(m.MessageId ?? '', gate);
@@ -117,11 +119,8 @@ describe('the SQS consumer', () => {
       events: { failed: (_m, e) => failed.push(e) },
     });
     consumer.start();
-    await until(() => sqsMock.commandCalls(ChangeMessageVisibilityCommand).length === 1);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toMatchObject({
-      ReceiptHandle: 'rh-a',
-      VisibilityTimeout: 8,
-    });
+    await until(() => visibilityChanges().length === 1);
+    expect(visibilityChanges()).toEqual([{ Id: '0', ReceiptHandle: 'rh-a', VisibilityTimeout: 8 }]);
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
     expect(failed).toEqual([new Error('processor failed')]);
     await consumer.stop(1000);
@@ -159,8 +158,8 @@ describe('the SQS consumer', () => {
     await consumer.stop(20);
     expect(aborted).toBe(true);
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
-      { QueueUrl: QUEUE, ReceiptHandle: 'rh-a', VisibilityTimeout: 0 },
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: QUEUE, Entries: [{ Id: '0', ReceiptHandle: 'rh-a', VisibilityTimeout: 0 }] },
     ]);
   });
 
@@ -210,9 +209,9 @@ describe('the SQS consumer', () => {
       },
     });
     consumer.start();
-    await until(() => sqsMock.commandCalls(ChangeMessageVisibilityCommand).length === 1);
+    await until(() => visibilityChanges().length === 1);
     expect(asked).toEqual([[4, new RangeError('not an event')]]);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(0);
+    expect(visibilityChanges()[0]?.VisibilityTimeout).toBe(0);
     await consumer.stop(1000);
   });
 
@@ -262,112 +261,5 @@ describe('the SQS consumer', () => {
     consumer.start();
     await until(() => handled.length === 2);
     await consumer.stop(1000);
-  });
-});
-
-describe('the visibility keepalive', () => {
-  it('extends the visibility at half the timeout while work runs, and not after stop', async () => {
-    vi.useFakeTimers({ now: new Date('2026-11-23T00:00:00Z') });
-    const keepalive = new VisibilityKeepalive({
-      sqs,
-      queueUrl: QUEUE,
-      receiptHandle: 'rh',
-      visibilityTimeoutSec: 60,
-      firstReceivedAt: new Date(),
-    }).start();
-    await vi.advanceTimersByTimeAsync(29_000);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1_000);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(1);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(60);
-    await vi.advanceTimersByTimeAsync(30_000);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(2);
-    keepalive.stop();
-    await vi.advanceTimersByTimeAsync(120_000);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(2);
-  });
-
-  it('never asks for visibility past 12 hours from the first receive', async () => {
-    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
-    const firstReceivedAt = new Date(Date.now() - (MAX_VISIBILITY_SEC - 100) * 1000);
-    new VisibilityKeepalive({
-      sqs,
-      queueUrl: QUEUE,
-      receiptHandle: 'rh',
-      visibilityTimeoutSec: 600,
-      firstReceivedAt,
-    }).start();
-    await vi.advanceTimersByTimeAsync(300_000);
-    const asked = sqsMock
-      .commandCalls(ChangeMessageVisibilityCommand)
-      .map((c) => c.args[0].input.VisibilityTimeout);
-    expect(asked).toEqual([]);
-  });
-
-  it('clips the last extension to what is left of the 12 hours', async () => {
-    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
-    const firstReceivedAt = new Date(Date.now() - (MAX_VISIBILITY_SEC - 400) * 1000);
-    const keepalive = new VisibilityKeepalive({
-      sqs,
-      queueUrl: QUEUE,
-      receiptHandle: 'rh',
-      visibilityTimeoutSec: 600,
-      firstReceivedAt,
-    }).start();
-    await vi.advanceTimersByTimeAsync(300_000);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input.VisibilityTimeout).toBe(
-      100,
-    );
-    keepalive.stop();
-  });
-
-  it('stops by itself when SQS says the receipt handle is no longer valid', async () => {
-    vi.useFakeTimers();
-    const gone = new Error('The receipt handle has expired.');
-    gone.name = 'ReceiptHandleIsInvalid';
-    sqsMock.on(ChangeMessageVisibilityCommand).rejects(gone);
-    const keepalive = new VisibilityKeepalive({
-      sqs,
-      queueUrl: QUEUE,
-      receiptHandle: 'rh',
-      visibilityTimeoutSec: 10,
-      firstReceivedAt: new Date(),
-    }).start();
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(1);
-    expect(keepalive.running).toBe(false);
-  });
-});
-
-describe('batched deletion', () => {
-  it('sends up to ten deletions in one call and retries entries that failed on the server side', async () => {
-    let call = 0;
-    sqsMock.on(DeleteMessageBatchCommand).callsFake(async (input: { Entries: { Id: string }[] }) => {
-      call++;
-      if (call === 1) {
-        return {
-          Successful: input.Entries.slice(1).map((e) => ({ Id: e.Id })),
-          Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false, Message: 'try again' }],
-        };
-      }
-      return { Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] };
-    });
-    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 1 });
-    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => batcher.delete(`rh-${i}`)));
-    expect(outcomes.every((o) => o.deleted)).toBe(true);
-    const sizes = sqsMock.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries?.length);
-    // The first call is full; the failed entry is sent again, alone or with the last two.
-    expect(sizes[0]).toBe(10);
-    expect(sizes.reduce((a = 0, b = 0) => a + b, 0)).toBe(13);
-  });
-
-  it('reports a stale receipt handle without retrying it', async () => {
-    sqsMock.on(DeleteMessageBatchCommand).resolves({
-      Successful: [],
-      Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'stale' }],
-    });
-    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 1 });
-    expect(await batcher.delete('rh-old')).toEqual({ deleted: false, code: 'ReceiptHandleIsInvalid' });
-    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(1);
   });
 });

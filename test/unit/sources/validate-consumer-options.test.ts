@@ -18,6 +18,8 @@ describe('SqsConsumer options', () => {
       { concurrency: 1.5 },
       'SqsConsumer option concurrency must be an integer from 1 to 9007199254740991; got 1.5',
     ],
+    [{ prefetch: -1 }, 'SqsConsumer option prefetch must be an integer from 0 to 9007199254740991; got -1'],
+    [{ batchWaitMs: 60_001 }, 'SqsConsumer option batchWaitMs must be an integer from 0 to 60000; got 60001'],
     [{ waitTimeSec: 21 }, 'SqsConsumer option waitTimeSec must be an integer from 0 to 20; got 21'],
     [
       { visibilityTimeoutSec: 43_201 },
@@ -42,6 +44,8 @@ describe('SqsConsumer options', () => {
         new SqsConsumer({
           ...base,
           concurrency: 1,
+          prefetch: 0,
+          batchWaitMs: 0,
           waitTimeSec: 20,
           visibilityTimeoutSec: 43_200,
           heartbeatIntervalSec: 1,

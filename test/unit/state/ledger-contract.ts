@@ -153,6 +153,17 @@ export function describeLedgerContract(backend: string, factory: LedgerFactory):
         expect(entry).toMatchObject({ key: KEY.key, state: 'failed', attempts: 4, reason: 'still denied' });
       });
 
+      it('forgets a released claim, so the same version is claimed afresh; a claim not held cannot be released', async () => {
+        await ledger.claim(KEY, { owner: RUN_A, leaseMs: LEASE_MS });
+        await ledger.release(KEY, RUN_A);
+        expect(await ledger.get(KEY)).toBeUndefined();
+        expect((await ledger.stats('acme')).claimed).toBe(0);
+        await expect(ledger.release(KEY, RUN_A)).rejects.toBeInstanceOf(LedgerClaimLostError);
+        expect((await ledger.claim(KEY, { owner: RUN_B, leaseMs: LEASE_MS })).outcome).toBe('claimed');
+        await expect(ledger.release(KEY, RUN_A)).rejects.toBeInstanceOf(LedgerClaimLostError);
+        expect(await ledger.get(KEY)).toMatchObject({ state: 'claimed', runId: RUN_B.runId });
+      });
+
       it('clears the reason when a retried object succeeds', async () => {
         await ledger.claim(KEY, { owner: RUN_A, leaseMs: LEASE_MS });
         await ledger.markFailed(KEY, RUN_A, 'boom', 1);

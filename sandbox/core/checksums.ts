@@ -1,11 +1,12 @@
 /**
  * S3's additional checksums (CRC32, CRC32C, CRC64NVME, SHA1, SHA256) and the MD5 behind ETags,
- * computed incrementally while a body streams.
+ * computed incrementally while a body streams: by the S3 handlers, and by the aws-chunked decoder
+ * for a trailing checksum.
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
-import { AwsError } from '../core/errors.js';
+import { AwsError } from './errors.js';
 
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
@@ -20,6 +21,18 @@ export function checksumField(algorithm: ChecksumAlgorithm): string {
   return `Checksum${algorithm}`;
 }
 
+/**
+ * The algorithm of an `x-amz-checksum-*` header name (as `x-amz-trailer` announces it), or undefined
+ * when it names none S3 has.
+ */
+export function algorithmOfHeader(name: string): ChecksumAlgorithm | undefined {
+  const upper = name
+    .trim()
+    .replace(/^x-amz-checksum-/i, '')
+    .toUpperCase();
+  return CHECKSUM_ALGORITHMS.find((algorithm) => algorithm === upper);
+}
+
 export function parseChecksumAlgorithm(
   value: string | undefined,
   where: string,
@@ -30,7 +43,8 @@ export function parseChecksumAlgorithm(
   throw new AwsError('InvalidRequest', `Value for ${where} header is invalid.`, 400);
 }
 
-interface Digester {
+/** An incremental digest (MD5 or a checksum) of a streamed body. */
+export interface Digester {
   update(data: Uint8Array): void;
   digest(): Promise<Buffer>;
 }
