@@ -3,13 +3,9 @@
  * and has a message written for the person who must fix it.
  */
 
-/**
- * What a caller should do about a failure:
- * - `transient`: retry later with backoff (throttling, 5xx, timeouts, connection resets);
- * - `permanent`: this item will not succeed; record it (the message goes to the dead-letter queue);
- * - `misconfiguration`: nothing will succeed until someone fixes credentials, roles or settings; stop.
- */
-export type FailureKind = 'transient' | 'permanent' | 'misconfiguration';
+import type { FailureKind } from '../errors/failure-kind.js';
+
+export type { FailureKind };
 
 /** Why an AssumeRole hop failed. */
 export type AssumeRoleFailure =

@@ -10,6 +10,7 @@ import type { Logger } from '../observe/logger.js';
 import { type BuiltPipeline, buildPipeline } from '../pipeline/build-pipeline.js';
 import { describeFailure } from '../pipeline/classify-failure.js';
 import { failedOutcome, type ObjectOutcome, type ObjectPipeline } from '../pipeline/object-pipeline.js';
+import { ObjectWorkerPool, workersFor } from '../pipeline/object-worker-pool.js';
 import { createLedger, isPostgresSetting } from '../state/create-ledger.js';
 import type { Ledger } from '../state/ledger.js';
 import { type BatchReport, BatchReportBuilder } from './batch-report.js';
@@ -26,6 +27,11 @@ export interface BatchJobOptions {
   concurrency?: number;
   /** Process objects whose earlier attempt failed. Default false. */
   retryFailed?: boolean;
+  /**
+   * Worker threads processing objects, 1..64; the concurrency is shared between them. 1 processes
+   * in this thread. Default 1 (the CLI's `--workers` defaults to the number of cores).
+   */
+  workers?: number;
   /** Retry settings for transient failures. */
   retry?: RetryOptions;
   logger?: Logger;
@@ -71,10 +77,12 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
   const ledger = createLedger({ setting: loaded.config.ledger, configPath: loaded.path, readOnly: dryRun });
   const shared = !dryRun && isPostgresSetting(loaded.config.ledger);
   const leaseMs = options.leaseMs ?? DEFAULT_SHARED_LEASE_MS;
+  const workers = dryRun ? 1 : workersFor(connection, options.workers ?? 1);
   let built: BuiltPipeline | undefined;
+  let pool: ObjectWorkerPool | undefined;
   let source: BatchSource | undefined;
   try {
-    built = await buildPipeline({
+    const pipelineOptions = {
       config: loaded.config,
       configPath: loaded.path,
       connection,
@@ -83,12 +91,16 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
       vendorCredentials: options.vendorCredentials,
       retryFailed: options.retryFailed ?? false,
       retry: options.retry,
-      dryRun,
       // The object's ledger claim lasts as long as its claim in the shared run, so a worker that
       // takes over a dead one's object also gets its ledger claim.
-      ...(shared ? { leaseMs } : {}),
-    });
+      leaseMs: shared ? leaseMs : undefined,
+    };
+    // Built here with worker threads too: its setup fails exactly as in-process (a missing
+    // program, a module that does not load), and it lists the source and owns the shared run.
+    built = await buildPipeline({ ...pipelineOptions, dryRun });
+    if (workers > 1) pool = await ObjectWorkerPool.start({ ...pipelineOptions, workers });
     const { access, pipeline } = built;
+    const objectProcessor = pool ?? pipeline;
     // Joining a shared run is the first use of a PostgreSQL ledger: a database that cannot be
     // reached stops the run like a failing claim does (exit 1 with the reason), not as a bug.
     source = await openBatchSource({
@@ -119,7 +131,7 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
         objects: source.objects,
         pipeline: {
           process: async (object, signal) => {
-            const outcome = await pipeline.process(object, signal);
+            const outcome = await objectProcessor.process(object, signal);
             await settling.settle(outcome);
             return outcome;
           },
@@ -138,6 +150,7 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
     if (totals !== undefined) report.runTotals(totals);
   } finally {
     await source?.close().catch(() => undefined);
+    await pool?.close();
     await built?.close();
     await ledger?.close();
   }

@@ -10,7 +10,12 @@ import type { Connection } from '../config/resolved-config.js';
 import { createObjectFilter, type FilterVerdict } from '../core/object-filter.js';
 import type { SourceObject } from '../core/source-object.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import { type BatchListerOptions, listBatchObjects, listBatchPages } from '../sources/batch-lister.js';
+import {
+  type BatchListerOptions,
+  listBatchObjects,
+  listBatchPages,
+  s3ObjectPages,
+} from '../sources/batch-lister.js';
 import { isPostgresSetting } from '../state/create-ledger.js';
 import type { LedgerOwner } from '../state/ledger.js';
 import { PostgresSharedRuns, type RunTotals } from '../state/postgres-shared-runs.js';
@@ -63,7 +68,7 @@ export interface BatchSource {
 export async function openBatchSource(options: BatchSourceOptions): Promise<BatchSource> {
   const { connection, onListed } = options;
   const lister: BatchListerOptions = {
-    s3: options.s3,
+    pages: s3ObjectPages(options.s3),
     bucket: connection.source.bucket,
     prefix: connection.source.prefix,
     filter: createObjectFilter(connection.source, { now: () => options.startedAtMs }),

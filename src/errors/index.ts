@@ -1,4 +1,5 @@
 export { ConfigError, type ConfigProblem, formatConfigProblem } from './config-error.js';
+export type { FailureKind, ObjectFailureKind } from './failure-kind.js';
 export { UsageError } from './usage-error.js';
 export { WorkFailedError } from './work-failed-error.js';
 

@@ -12,7 +12,7 @@ import { createObjectFilter } from '../core/object-filter.js';
 import type { SourceObject } from '../core/source-object.js';
 import type { Logger } from '../observe/logger.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
-import { listBatchObjects } from '../sources/batch-lister.js';
+import { listBatchObjects, s3ObjectPages } from '../sources/batch-lister.js';
 
 export interface BackfillOptions {
   s3: S3Client;
@@ -36,7 +36,7 @@ export function startBackfill(options: BackfillOptions): Backfill {
   // Each object in flight (up to the connection's concurrency) listens on it.
   setMaxListeners(connection.concurrency + 16, hardStop.signal);
   const listed = listBatchObjects({
-    s3: options.s3,
+    pages: s3ObjectPages(options.s3),
     bucket: connection.source.bucket,
     prefix: connection.source.prefix,
     filter: createObjectFilter(connection.source),

@@ -23,6 +23,7 @@ import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../observe/logger.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
+import { ObjectWorkerPool, workersFor } from '../pipeline/object-worker-pool.js';
 import { MalformedMessageError } from '../sources/s3-event-parser.js';
 import { defaultFailureBackoffSec, SqsConsumer, type SqsConsumerOptions } from '../sources/sqs-consumer.js';
 import type { Ledger } from '../state/ledger.js';
@@ -65,8 +66,13 @@ export interface LiveConnectionOptions {
   onMessage?: (outcome: MessageOutcome) => void;
   /** Called when receiving fails (`error`) and when it succeeds again (`undefined`). */
   onQueueHealth?: (error: unknown) => void;
-  /** Told of every AssumeRole call of this connection. */
+  /** Told of every AssumeRole call of this connection (the main thread's; worker threads' are not told). */
   onAssumeRole?: AssumeRoleObserver | undefined;
+  /**
+   * Worker threads processing this connection's objects, 1..64; `live.concurrency` is shared
+   * between them. 1 processes in this thread. Default 1.
+   */
+  workers?: number | undefined;
 }
 
 /**
@@ -108,8 +114,40 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
     onAssumeRole: options.onAssumeRole,
   });
   const { access, pipeline } = built;
+  // With worker threads the queue, the ledger and the statistics stay here; objects go to them.
+  // They start in the background (loading modules on other cores) while the queue is wired and
+  // read; the first objects wait for them. Their setup was proven by the pipeline built above.
+  const workers = workersFor(connection, options.workers ?? 1);
+  const starting =
+    workers > 1
+      ? ObjectWorkerPool.start({
+          config,
+          configPath: options.configPath,
+          connection,
+          ledger: options.ledger,
+          logger: log,
+          vendorCredentials: options.vendorCredentials,
+          retryFailed: true,
+          retry: options.retry,
+          workers,
+        })
+      : undefined;
+  // Awaited by every object and at stop; this keeps a failed start from being unhandled meanwhile.
+  starting?.catch(() => undefined);
+  const objectProcessor = {
+    process: async (object: SourceObject, signal: AbortSignal) =>
+      starting ? (await starting).process(object, signal) : pipeline.process(object, signal),
+  };
+  const wiring = await wire(config, options.configPath, connection, live, access, log).catch(
+    async (error: unknown) => {
+      await starting?.then(
+        (pool) => pool.close(),
+        () => undefined,
+      );
+      throw error;
+    },
+  );
   const { visibilityTimeoutSec } = live;
-  const wiring = await wire(config, options.configPath, connection, live, access, log);
   log.info({ queueUrl: wiring.queueUrl, mode: live.mode }, 'queue ready');
 
   const serial = new SerialPerKey();
@@ -117,7 +155,7 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
     let startedMs = 0;
     const outcome = await serial.run(`${object.bucket}/${object.key}`, () => {
       startedMs = performance.now();
-      return pipeline.process(object, signal);
+      return objectProcessor.process(object, signal);
     });
     options.onOutcome?.(outcome, (performance.now() - startedMs) / 1000);
     return outcome;
@@ -227,6 +265,10 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
         await Promise.all([consumer.stop(graceMs), backfill?.stop(graceMs)]);
         await refreshDeadLetters();
         log.info({ stats: stats.snapshot() }, 'stopped following the queue');
+        await starting?.then(
+          (pool) => pool.close(),
+          () => undefined,
+        );
         await built.close();
       })();
       return stopping;

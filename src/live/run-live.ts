@@ -28,6 +28,8 @@ export interface StartLiveOptions {
   retry?: RetryOptions | undefined;
   consumer?: ConsumerTuning | undefined;
   onOutcome?: (outcome: ObjectOutcome) => void;
+  /** Worker threads per connection, 1..64, sharing its `live.concurrency`. Default 1. */
+  workers?: number | undefined;
 }
 
 export interface LiveRun {
@@ -59,6 +61,7 @@ export async function startLive(options: StartLiveOptions): Promise<LiveRun> {
           vendorCredentials: options.vendorCredentials,
           retry: options.retry,
           consumer: options.consumer,
+          workers: options.workers,
           ...(options.statsIntervalMs === undefined ? {} : { statsIntervalMs: options.statsIntervalMs }),
           ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
         }),

@@ -6,6 +6,7 @@ import { awsErrorCode, classifyAwsError, type FailureKind, httpStatusOf, message
 import { ProcessorError } from '../processors/processor-error.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';
 import { OutputKeyError } from './key-template.js';
+import { RemoteFailure, type RemoteFailureData } from './remote-failure.js';
 
 /** What the SDK calls an error response without a body (HEAD requests). */
 const HEAD_ONLY_CODES = new Set(['Unknown', 'UnknownError', 'Forbidden', 'NotFound']);
@@ -23,7 +24,8 @@ const STATUS_CODES: Record<number, string> = {
  * socket and stream codes). Never by message text.
  */
 export function classifyFailure(error: unknown): FailureKind {
-  if (error instanceof ProcessorError) return error.retryable ? 'transient' : 'permanent';
+  if (error instanceof RemoteFailure) return error.kind;
+  if (error instanceof ProcessorError) return error.kind;
   if (error instanceof OutputKeyError || error instanceof LedgerClaimLostError) return 'permanent';
   return classifyAwsError(error);
 }
@@ -42,7 +44,8 @@ export function describeFailure(error: unknown): string {
   if (
     error instanceof ProcessorError ||
     error instanceof OutputKeyError ||
-    error instanceof LedgerClaimLostError
+    error instanceof LedgerClaimLostError ||
+    error instanceof RemoteFailure
   ) {
     return error.message;
   }
@@ -59,4 +62,16 @@ export function describeFailure(error: unknown): string {
   }
   if (code === undefined) return message;
   return message.startsWith(code) ? message : `${code}: ${message}`;
+}
+
+/** A failure as plain data for another thread: its kind and reason decided here, where it was caught. */
+export function toRemoteFailure(error: unknown): RemoteFailureData {
+  const code = awsErrorCode(error);
+  const name = error instanceof Error ? error.name : 'Error';
+  return {
+    name,
+    message: describeFailure(error),
+    kind: classifyFailure(error),
+    ...(code === undefined ? {} : { code }),
+  };
 }

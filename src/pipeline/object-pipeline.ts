@@ -10,6 +10,7 @@ import { awsErrorCode } from '../aws/index.js';
 import type { Connection } from '../config/resolved-config.js';
 import { backoffDelayMs, DEFAULT_RETRY, type RetryOptions, sleepMs } from '../core/retry.js';
 import { ledgerVersionOf, type SourceObject, unquoteEtag } from '../core/source-object.js';
+import type { ObjectFailureKind } from '../errors/index.js';
 import type { Processor, ProcessorContext, ProcessorLog, WrittenOutput } from '../processors/processor.js';
 import type { Ledger, LedgerKey, LedgerOwner } from '../state/ledger.js';
 import { LedgerClaimLostError } from '../state/ledger-claim-lost-error.js';
@@ -75,7 +76,7 @@ export type ObjectOutcome =
        * another try later may succeed) or `permanent` (it will not). A misconfiguration is never an
        * outcome: it stops the run. Callers decide on this, never on `reason`'s text.
        */
-      kind: 'transient' | 'permanent';
+      kind: ObjectFailureKind;
       /** The AWS error code, when the failure came from AWS. */
       code?: string;
     };
@@ -84,7 +85,7 @@ export type ObjectOutcome =
 export function failedOutcome(
   object: SourceObject,
   attempts: number,
-  kind: 'transient' | 'permanent',
+  kind: ObjectFailureKind,
   reason: string,
   error: unknown,
 ): Extract<ObjectOutcome, { status: 'failed' }> {

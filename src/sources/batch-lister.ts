@@ -2,17 +2,40 @@
  * The batch source: every object under the connection's prefix, listed page by page with
  * ListObjectsV2 and filtered, as an async iterable. Only the current pages are ever in memory.
  */
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import {
+  ListObjectsV2Command,
+  type ListObjectsV2CommandInput,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { classifyAwsError } from '../aws/index.js';
 import type { FilterVerdict, ObjectFilter } from '../core/object-filter.js';
 import { backoffDelayMs, type RetryOptions, sleepMs } from '../core/retry.js';
 import { type SourceObject, unquoteEtag } from '../core/source-object.js';
 import { readAhead } from './batch-read-ahead.js';
 
+/** One page of a listing: what the lister reads of a ListObjectsV2 answer. */
+export type ObjectPage = Pick<
+  ListObjectsV2CommandOutput,
+  'Contents' | 'IsTruncated' | 'NextContinuationToken'
+>;
+
+/** What the lister needs of S3: one ListObjectsV2 page at a time (a small fake in unit tests). */
+export interface ObjectPages {
+  listPage(input: ListObjectsV2CommandInput, signal?: AbortSignal): Promise<ObjectPage>;
+}
+
+/** The pages of a bucket through an S3 client (in the bucket's region). */
+export function s3ObjectPages(s3: S3Client): ObjectPages {
+  return {
+    listPage: (input, signal) => s3.send(new ListObjectsV2Command(input), { abortSignal: signal }),
+  };
+}
+
 /** Options of the batch lister. */
 export interface BatchListerOptions {
-  /** Client for the source bucket (in the bucket's region). */
-  s3: S3Client;
+  /** Where pages come from: `s3ObjectPages(client)` for the source bucket. */
+  pages: ObjectPages;
   bucket: string;
   /** Only keys under this prefix are listed. Default: the whole bucket. */
   prefix?: string;
@@ -28,6 +51,8 @@ export interface BatchListerOptions {
   onFiltered?: (object: SourceObject, verdict: Exclude<FilterVerdict, undefined>) => void;
   /** Retries of a page after a transient failure (throttling, 5xx, resets), on top of the SDK's own. */
   retry?: RetryOptions;
+  /** The backoff's jitter source, in [0, 1). Default Math.random; fixed by tests. */
+  random?: () => number;
   signal?: AbortSignal;
 }
 
@@ -69,28 +94,25 @@ async function* listPages(options: BatchListerOptions): AsyncGenerator<SourceObj
 }
 
 /** One page, retried with backoff while the failure is transient: a long listing survives a bad minute. */
-async function fetchPage(
-  options: BatchListerOptions,
-  token: string | undefined,
-): Promise<ListObjectsV2CommandOutput> {
+async function fetchPage(options: BatchListerOptions, token: string | undefined): Promise<ObjectPage> {
   const maxAttempts = options.retry?.maxAttempts ?? 8;
   for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted();
     try {
-      return await options.s3.send(
-        new ListObjectsV2Command({
+      return await options.pages.listPage(
+        {
           Bucket: options.bucket,
           Prefix: options.prefix || undefined,
           MaxKeys: options.pageSize ?? 1000,
           ContinuationToken: token,
           // Only the first request: later pages continue from their token.
           StartAfter: token === undefined ? options.startAfter : undefined,
-        }),
-        { abortSignal: options.signal },
+        },
+        options.signal,
       );
     } catch (error) {
       if (attempt >= maxAttempts || classifyAwsError(error) !== 'transient') throw error;
-      await sleepMs(backoffDelayMs(attempt, options.retry), options.signal);
+      await sleepMs(backoffDelayMs(attempt, options.retry, options.random), options.signal);
     }
   }
 }

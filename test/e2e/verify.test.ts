@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { Connection } from '../../src/config/resolved-config.js';
-import { type OnboardedSetup, onboardOnSandbox } from '../helpers/onboarding.js';
+import { type OnboardedSetup, onboardOnSandbox } from '../helpers/customer-setup.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 

@@ -4,16 +4,15 @@
  * rclone (`rcloneEnv` / `rcloneRemote`).
  *
  * ```ts
- * let sandbox: TestSandbox;
- * beforeAll(async () => { sandbox = await startTestSandbox(); });
- * afterAll(() => sandbox.close());
- * const s3 = new S3Client(sandbox.sdkConfig('customer'));
+ * const sandbox = useTestSandbox(); // started before the file's tests, closed after them
+ * it('…', async () => { const s3 = new S3Client(sandbox.sdkConfig('customer')); });
  * ```
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { SandboxAccount } from '../../sandbox/core/types.js';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.js';
 
@@ -137,6 +136,28 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
       rmSync(emptyDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A sandbox for the file (or the describe block) this is called in: started in a `beforeAll`
+ * registered here, so hooks registered after this call can use it, and closed after everything
+ * else. Until it has started, using it throws.
+ */
+export function useTestSandbox(options: SandboxOptions = {}): TestSandbox {
+  let started: TestSandbox | undefined;
+  beforeAll(async () => {
+    started = await startTestSandbox(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+    started = undefined;
+  });
+  return new Proxy({} as TestSandbox, {
+    get(_target, property) {
+      if (started === undefined) throw new Error('the test sandbox is used before its beforeAll started it');
+      return Reflect.get(started, property);
+    },
+  });
 }
 
 function remoteName(label: string): string {

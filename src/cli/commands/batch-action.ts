@@ -9,6 +9,7 @@ import { formatBatchReport } from '../../batch/batch-report.js';
 import { resolveConfigPath } from '../../config/index.js';
 import { WorkFailedError } from '../../errors/index.js';
 import { createLogger } from '../../observe/logger.js';
+import { defaultWorkers } from './workers-flag.js';
 
 export interface BatchActionFlags {
   config?: string;
@@ -19,6 +20,8 @@ export interface BatchActionFlags {
   retryFailed?: boolean;
   /** Shared runs (PostgreSQL ledger): claim and listing lease, in milliseconds. */
   lease?: number;
+  /** Worker threads; default: the number of cores. */
+  workers?: number;
 }
 
 /** Dry-run entries kept for the JSON document; the rest are counted (memory stays bounded). */
@@ -47,6 +50,7 @@ export async function runBatchCommand(flags: BatchActionFlags): Promise<void> {
       dryRun,
       ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       retryFailed: flags.retryFailed ?? false,
+      workers: flags.workers ?? defaultWorkers(),
       ...(flags.lease === undefined ? {} : { leaseMs: flags.lease }),
       logger,
       signal: stop.signal,

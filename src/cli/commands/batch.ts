@@ -4,6 +4,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { durationFlagMs } from './live.js';
+import { parseWorkers, WORKERS_FLAG, WORKERS_HELP } from './workers-flag.js';
 
 interface BatchFlags {
   config?: string;
@@ -13,6 +14,7 @@ interface BatchFlags {
   json?: boolean;
   retryFailed?: boolean;
   lease?: number;
+  workers?: number;
 }
 
 /** A lease: a duration of at least 3 seconds (renewed every third of it). */
@@ -47,6 +49,7 @@ export function registerBatchCommand(program: Command): void {
       "objects processed at once, 1..1000 (default: the connection's concurrency, 16)",
       parseConcurrency,
     )
+    .option(WORKERS_FLAG, WORKERS_HELP, parseWorkers)
     .option('--retry-failed', 'also process objects whose earlier attempt failed')
     .option(
       '--lease <duration>',

@@ -9,6 +9,7 @@ import { resolveConfigPath } from '../../config/index.js';
 import { startLive } from '../../live/run-live.js';
 import { createLogger } from '../../observe/logger.js';
 import { listenForStopSignals } from '../stop-signals.js';
+import { defaultWorkers } from './workers-flag.js';
 
 /** The parsed flags of `bucketbridge live`, defaults applied. */
 export interface LiveFlags {
@@ -20,6 +21,8 @@ export interface LiveFlags {
   statsIntervalMs: number;
   /** Long-poll wait per receive, 0..20 seconds. */
   pollWaitSec: number;
+  /** Worker threads per connection; default: the number of cores. */
+  workers?: number;
 }
 
 export async function runLiveCommand(flags: LiveFlags): Promise<void> {
@@ -32,6 +35,7 @@ export async function runLiveCommand(flags: LiveFlags): Promise<void> {
       logger,
       statsIntervalMs: flags.statsIntervalMs,
       consumer: { waitTimeSec: flags.pollWaitSec },
+      workers: flags.workers ?? defaultWorkers(),
     });
     logger.info({ connections: run.connections.map((c) => c.name) }, 'live: running');
     await stop.requested;

@@ -4,6 +4,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { parseDurationMs } from '../../config/duration.js';
+import { parseWorkers, WORKERS_FLAG, WORKERS_HELP } from './workers-flag.js';
 
 /** A duration flag (`30s`, `2m`, `500ms`, `1m30s` or plain seconds) in milliseconds. */
 export function durationFlagMs(value: string): number {
@@ -27,6 +28,7 @@ interface ParsedFlags {
   grace?: number;
   statsInterval?: number;
   pollWait?: number;
+  workers?: number;
 }
 
 export function registerLiveCommand(program: Command): void {
@@ -58,6 +60,7 @@ export function registerLiveCommand(program: Command): void {
       'long-poll wait per receive, 0s..20s (default: 20s); an idle stop waits for the poll under way',
       parsePollWaitSec,
     )
+    .option(WORKERS_FLAG, `${WORKERS_HELP}; per connection`, parseWorkers)
     .action(async (flags: ParsedFlags) => {
       const { runLiveCommand } = await import('./live-action.js');
       await runLiveCommand({
@@ -66,6 +69,7 @@ export function registerLiveCommand(program: Command): void {
         graceMs: flags.grace ?? 30_000,
         statsIntervalMs: flags.statsInterval ?? 60_000,
         pollWaitSec: flags.pollWait ?? 20,
+        ...(flags.workers === undefined ? {} : { workers: flags.workers }),
       });
     });
 }

@@ -59,7 +59,7 @@ export function createHttpSink(options: HttpSinkOptions): RecordSink {
       }
       throw new ProcessorError(
         `collect: the HTTP sink ${options.url} failed ${maxAttempts} times; last: ${lastProblem}`,
-        { retryable: true },
+        { kind: 'transient' },
       );
     },
     async close() {},

@@ -8,23 +8,17 @@ import { execFile } from 'node:child_process';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConnectionAccess } from '../../../src/aws/connection-access.js';
 import { AssumeRoleError } from '../../../src/aws/errors.js';
 import type { Connection } from '../../../src/config/resolved-config.js';
 import { createLogger } from '../../../src/observe/logger.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { uniqueName, useTestSandbox } from '../../helpers/sandbox.js';
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = useTestSandbox();
 afterEach(() => {
   vi.useRealTimers();
 });

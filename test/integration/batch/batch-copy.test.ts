@@ -4,15 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTestSandbox } from '../../helpers/sandbox.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 const longName = `${'l'.repeat(993)}.txt`; // with `in/`, a 1,000-byte key
 const awkwardKeys = [

@@ -4,27 +4,19 @@
  * sink, and exec.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { topLevelBoxes } from '../../fixtures/mp4-boxes.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
-let sandbox: TestSandbox;
-let scratch: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  scratch = mkdtempSync(join(tmpdir(), 'bb-batch-proc-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const scratch = useTempFolder('bb-batch-proc-');
 
 describe('processors on the sandbox', () => {
   let world: BatchWorld;

@@ -5,17 +5,13 @@
  * ledger version, so nothing asks S3 again for it; a re-run of done objects costs no request per
  * object at all.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTestSandbox } from '../../helpers/sandbox.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
 const OBJECTS = 6;
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 /** S3 requests of the run, without the once-per-run ones (listing, bucket regions). */
 function perObjectRequests(counts: Record<string, number>): Record<string, number> {

@@ -2,30 +2,19 @@
  * `bucketbridge onboard --apply` as a user runs it: the built CLI, the customer administrator's
  * keys in the environment, the configuration pointing at the sandbox.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import {
-  CreateBucketCommand,
-  GetBucketPolicyCommand,
-  PutBucketNotificationConfigurationCommand,
-  PutBucketPolicyCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { addQueueRule, createBuckets, putCustomerStatement } from '../../helpers/customer-setup.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { uniqueName, useTestSandbox } from '../../helpers/sandbox.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 
-let sandbox: TestSandbox;
-let folder: string;
+const sandbox = useTestSandbox();
+const folder = useTempFolder('bb-apply-cli-');
 
 /**
  * The customer administrator's keys. The SDK's "node >= 22 soon" notice is switched off so the
@@ -34,14 +23,6 @@ let folder: string;
 const adminEnv = () => ({
   ...sandbox.env('customer'),
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-});
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  folder = await mkdtemp(join(tmpdir(), 'bb-apply-cli-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  await rm(folder, { recursive: true, force: true });
 });
 
 function configText(connection: string): string {
@@ -85,21 +66,8 @@ describe('onboard --apply from the command line', () => {
         ].join('\n'),
       ),
     );
-    await s3().send(new CreateBucketCommand({ Bucket: source }));
-    await s3().send(new CreateBucketCommand({ Bucket: destination }));
-    const existing = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'Keep',
-          Effect: 'Allow',
-          Principal: { AWS: 'arn:aws:iam::222222222222:root' },
-          Action: 's3:GetObject',
-          Resource: `arn:aws:s3:::${destination}/*`,
-        },
-      ],
-    };
-    await s3().send(new PutBucketPolicyCommand({ Bucket: destination, Policy: JSON.stringify(existing) }));
+    await createBuckets(s3(), [source, destination], sandbox.region);
+    await putCustomerStatement(sandbox, destination, 'Keep', `arn:aws:s3:::${destination}/*`);
   });
 
   it('--dry-run shows the changes and writes nothing: no role, no bucket policy change, no external ID saved', async () => {
@@ -187,38 +155,12 @@ describe('onboard --apply without credentials', () => {
 
 describe('onboard --apply with an overlapping notification rule', () => {
   it('exits 1 with the message naming both rules, having written nothing', async () => {
-    const sqs = new SQSClient(sandbox.sdkConfig('customer'));
-    const s3 = new S3Client(sandbox.sdkConfig('customer'));
     const source = uniqueName('src');
     const role = uniqueName('Role');
-    await s3.send(new CreateBucketCommand({ Bucket: source }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('events') }));
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    const queueArn = Attributes!.QueueArn!;
-    const allowS3 = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 's3.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: queueArn,
-        },
-      ],
-    };
-    await sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(allowS3) } }),
-    );
-    await s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: source,
-        NotificationConfiguration: {
-          QueueConfigurations: [{ Id: 'legacy', QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] }],
-        },
-      }),
-    );
+    await createBuckets(new S3Client(sandbox.sdkConfig('customer')), [source], sandbox.region);
+    const { queueUrl: QueueUrl, queueArn } = await addQueueRule(sandbox, source, 'legacy', [
+      's3:ObjectCreated:*',
+    ]);
     const configPath = join(folder, 'live.yaml');
     await writeFile(
       configPath,

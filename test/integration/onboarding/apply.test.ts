@@ -8,130 +8,50 @@ import {
   CreateRoleCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
-  IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
-  CreateBucketCommand,
   GetBucketNotificationConfigurationCommand,
   GetBucketPolicyCommand,
   GetObjectCommand,
-  PutBucketNotificationConfigurationCommand,
-  PutBucketPolicyCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { applyOnboarding } from '../../../src/onboarding/apply/apply-onboarding.js';
 import { NotificationOverlapError } from '../../../src/onboarding/apply/merge-notification.js';
 import type { ApplyClients } from '../../../src/onboarding/apply/plan-onboarding.js';
+import type { OnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import {
-  type OnboardingContext,
-  resolveOnboardingContext,
-} from '../../../src/onboarding/onboarding-context.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+  addQueueRule,
+  adminClients,
+  CUSTOMER_ACCOUNT as CUSTOMER,
+  prepareCustomer,
+  putCustomerStatement,
+  s3AsRole,
+  VENDOR_ACCOUNT as VENDOR,
+} from '../../helpers/customer-setup.js';
+import { uniqueName, useTestSandbox } from '../../helpers/sandbox.js';
 
-const VENDOR = '111111111111';
-const CUSTOMER = '222222222222';
-
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
-
-/** The clients `--apply` runs with, signed as one sandbox account's administrator. */
-function clientsOf(account: 'customer' | 'vendor'): ApplyClients {
-  const config = sandbox.sdkConfig(account);
-  return {
-    sts: new STSClient(config),
-    iam: new IAMClient(config),
-    s3: new S3Client(config),
-    sns: new SNSClient(config),
-    sqs: new SQSClient(config),
-  };
-}
-
-function customerClients(): ApplyClients {
-  return clientsOf('customer');
-}
+const sandbox = useTestSandbox();
 
 /**
- * A live connection reading the customer's own queue (`live.mode: sqs`), with fresh names
- * everywhere, resolved as `onboard` resolves it.
+ * A live connection reading the customer's own queue (`live.mode: sqs`) under `videos/`, with
+ * fresh names everywhere, resolved as `onboard` resolves it, and its buckets; nothing applied.
  */
-async function liveContext(sqs: SQSClient): Promise<OnboardingContext> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('events') }));
-  const config = parseConfig({
-    version: 2,
-    vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
-    aws: { region: sandbox.region, endpoint: sandbox.endpoint },
-    connections: [
-      {
-        name: uniqueName('conn'),
-        accountId: CUSTOMER,
-        externalId: uniqueName('ext'),
-        workflow: 'live',
-        live: { mode: 'sqs', queueUrl: QueueUrl },
-        source: { bucket: uniqueName('src'), prefix: 'videos/in/' },
-        destination: { bucket: uniqueName('dst'), prefix: 'videos/out/' },
-        onboarding: { roleName: uniqueName('Role') },
-      },
-    ],
+const liveCustomer = () =>
+  prepareCustomer(sandbox, {
+    liveQueue: true,
+    sampleKey: null,
+    connection: { name: uniqueName('conn') },
+    source: { prefix: 'videos/in/' },
+    destination: { prefix: 'videos/out/' },
   });
-  return resolveOnboardingContext(config, config.connections[0] as Connection);
-}
 
 function queueArn(context: OnboardingContext): string {
   return (context.live as { queueArn: string }).queueArn;
 }
-
-async function createBuckets(context: OnboardingContext, s3: S3Client): Promise<void> {
-  await s3.send(new CreateBucketCommand({ Bucket: context.source.bucket }));
-  await s3.send(new CreateBucketCommand({ Bucket: context.destination.bucket }));
-}
-
-/** A customer queue S3 may send the source bucket's events to; returns its ARN. */
-async function customerQueue(context: OnboardingContext, sqs: SQSClient): Promise<string> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('audit') }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const queueArn = Attributes!.QueueArn!;
-  const policy = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 's3.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${context.source.bucket}` } },
-      },
-    ],
-  };
-  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
-  return queueArn;
-}
-
-const EXISTING_STATEMENT = {
-  Sid: 'AnalyticsReadsReports',
-  Effect: 'Allow',
-  Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
-  Action: 's3:GetObject',
-  Resource: 'placeholder',
-};
 
 describe('onboard --apply on an account that already has a bucket policy and a notification', () => {
   let context: OnboardingContext;
@@ -141,27 +61,13 @@ describe('onboard --apply on an account that already has a bucket policy and a n
   const output: string[] = [];
 
   beforeAll(async () => {
-    clients = customerClients();
-    context = await liveContext(clients.sqs);
-    await createBuckets(context, clients.s3);
-    const existingPolicy = {
-      Version: '2012-10-17',
-      Statement: [{ ...EXISTING_STATEMENT, Resource: `arn:aws:s3:::${context.source.bucket}/reports/*` }],
-    };
-    await clients.s3.send(
-      new PutBucketPolicyCommand({ Bucket: context.source.bucket, Policy: JSON.stringify(existingPolicy) }),
-    );
-    auditQueueArn = await customerQueue(context, clients.sqs);
-    await clients.s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: context.source.bucket,
-        NotificationConfiguration: {
-          QueueConfigurations: [
-            { Id: 'audit-deletes', QueueArn: auditQueueArn, Events: ['s3:ObjectRemoved:*'] },
-          ],
-        },
-      }),
-    );
+    ({ context, clients } = await liveCustomer());
+    const reports = `arn:aws:s3:::${context.source.bucket}/reports/*`;
+    await putCustomerStatement(sandbox, context.source.bucket, 'AnalyticsReadsReports', reports);
+    const source = context.source.bucket;
+    ({ queueArn: auditQueueArn } = await addQueueRule(sandbox, source, 'audit-deletes', [
+      's3:ObjectRemoved:*',
+    ]));
     firstRun = await applyOnboarding(context, clients, { say: (text) => output.push(text) });
   });
 
@@ -258,21 +164,7 @@ describe('onboard --apply on an account that already has a bucket policy and a n
         new AssumeRoleCommand({ RoleArn: context.roleArn, RoleSessionName: 'wrong', ExternalId: 'guessed' }),
       ),
     ).rejects.toMatchObject({ name: 'AccessDenied' });
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: context.roleArn,
-        RoleSessionName: 'vendor',
-        ExternalId: context.externalId,
-      }),
-    );
-    const asRole = new S3Client({
-      ...sandbox.sdkConfig('vendor'),
-      credentials: {
-        accessKeyId: Credentials!.AccessKeyId!,
-        secretAccessKey: Credentials!.SecretAccessKey!,
-        sessionToken: Credentials!.SessionToken!,
-      },
-    });
+    const asRole = await s3AsRole(sandbox, context);
     const read = await asRole.send(
       new GetObjectCommand({ Bucket: context.source.bucket, Key: 'videos/in/clip.mp4' }),
     );
@@ -295,8 +187,8 @@ describe('onboard --apply on an account that already has a bucket policy and a n
 
 describe('onboard --apply refuses what it cannot merge, before writing anything', () => {
   it("another account's credentials: nothing is read or written there", async () => {
-    const context = await liveContext(customerClients().sqs);
-    const vendor = clientsOf('vendor');
+    const { context } = await liveCustomer();
+    const vendor = adminClients(sandbox, 'vendor');
     const error = await applyOnboarding(context, vendor, { say: () => undefined }).catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       `Checking the account failed: WrongAccount: these credentials belong to account ${VENDOR}, but connection "${context.connectionName}" belongs to account ${CUSTOMER}; run --apply with an administrator of account ${CUSTOMER}`,
@@ -307,17 +199,11 @@ describe('onboard --apply refuses what it cannot merge, before writing anything'
   });
 
   it('an existing rule that overlaps ours: a clear message, and no role, policy or rule written', async () => {
-    const clients = customerClients();
-    const context = await liveContext(clients.sqs);
-    await createBuckets(context, clients.s3);
-    const auditArn = await customerQueue(context, clients.sqs);
-    const everything = { Id: 'all-uploads', QueueArn: auditArn, Events: ['s3:ObjectCreated:Put' as const] };
-    await clients.s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: context.source.bucket,
-        NotificationConfiguration: { QueueConfigurations: [everything] },
-      }),
-    );
+    const { context, clients } = await liveCustomer();
+    const source = context.source.bucket;
+    const { queueArn: auditArn } = await addQueueRule(sandbox, source, 'all-uploads', [
+      's3:ObjectCreated:Put',
+    ]);
     const error = await applyOnboarding(context, clients, { say: () => undefined }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotificationOverlapError);
     expect((error as Error).message).toBe(
@@ -337,9 +223,7 @@ describe('onboard --apply refuses what it cannot merge, before writing anything'
   });
 
   it('a dry run shows the changes and writes nothing', async () => {
-    const clients = customerClients();
-    const context = await liveContext(clients.sqs);
-    await createBuckets(context, clients.s3);
+    const { context, clients } = await liveCustomer();
     const said: string[] = [];
     const result = await applyOnboarding(context, clients, { dryRun: true, say: (text) => said.push(text) });
     expect(result.changes.map((c) => c.kind)).toEqual([
@@ -365,25 +249,10 @@ describe('onboard --apply refuses what it cannot merge, before writing anything'
 
 describe('onboard --apply on a role set up by hand from the seed guide', () => {
   it('replaces the trust without external ID, raises MaxSessionDuration and replaces the broad inline policy', async () => {
-    const clients = customerClients();
-    const config = parseConfig({
-      version: 2,
-      vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
-      aws: { region: sandbox.region, endpoint: sandbox.endpoint },
-      connections: [
-        {
-          name: 'seed',
-          accountId: CUSTOMER,
-          externalId: uniqueName('ext'),
-          stsCredsExpirationTime: '2h',
-          source: { bucket: uniqueName('src'), prefix: 'in/' },
-          destination: { bucket: uniqueName('dst'), prefix: 'out/' },
-          onboarding: { roleName: uniqueName('BeamrCloudAccessRole') },
-        },
-      ],
+    const { context, clients } = await prepareCustomer(sandbox, {
+      sampleKey: null,
+      connection: { name: 'seed', stsCredsExpirationTime: '2h' },
     });
-    const context = resolveOnboardingContext(config, config.connections[0] as Connection);
-    await createBuckets(context, clients.s3);
     const seedTrust = {
       Version: '2012-10-17',
       Statement: [
@@ -451,25 +320,13 @@ describe('onboard --apply on a role set up by hand from the seed guide', () => {
 
 describe('onboard --apply when source and destination are one bucket', () => {
   it('merges both sets of statements into that bucket policy in one change', async () => {
-    const clients = customerClients();
     const bucket = uniqueName('both');
-    const config = parseConfig({
-      version: 2,
-      vendor: { accountId: VENDOR, principals: [`arn:aws:iam::${VENDOR}:root`] },
-      aws: { region: sandbox.region, endpoint: sandbox.endpoint },
-      connections: [
-        {
-          name: 'one-bucket',
-          accountId: CUSTOMER,
-          externalId: uniqueName('ext'),
-          source: { bucket, prefix: 'in/' },
-          destination: { bucket, prefix: 'out/' },
-          onboarding: { roleName: uniqueName('Role') },
-        },
-      ],
+    const { context, clients } = await prepareCustomer(sandbox, {
+      sampleKey: null,
+      connection: { name: 'one-bucket' },
+      source: { bucket },
+      destination: { bucket },
     });
-    const context = resolveOnboardingContext(config, config.connections[0] as Connection);
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const result = await applyOnboarding(context, clients, { say: () => undefined });
     expect(result.changes.map((c) => `${c.kind} ${c.resource}`)).toEqual([
       `create IAM role ${context.roleName} (trust policy, MaxSessionDuration 3600 s)`,

@@ -5,8 +5,7 @@
  * refuses a notification to a topic in another region), `verify` passes; a bucket outside the
  * configured region fails `verify`'s region check, naming the bucket's real region.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CreateBucketCommand,
@@ -15,24 +14,17 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
-import { CUSTOMER_ACCOUNT, onboardOnSandbox, vendorCredentials } from '../../helpers/onboarding.js';
+import { CUSTOMER_ACCOUNT, onboardOnSandbox, vendorCredentials } from '../../helpers/customer-setup.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { uniqueName, useTestSandbox } from '../../helpers/sandbox.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 
 const CUSTOMER_REGION = 'eu-west-2';
 
-let sandbox: TestSandbox;
-let folder: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  folder = await mkdtemp(join(tmpdir(), 'bb-customer-region-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  await rm(folder, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const folder = useTempFolder('bb-customer-region-');
 
 interface CheckJson {
   id: string;

@@ -6,12 +6,11 @@
  * them, `verify` fails naming each key and the exact statement to add.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetBucketEncryptionCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runBatchJob } from '../../../src/batch/batch-job.js';
 import { verifyConnections } from '../../../src/onboarding/verify/verify.js';
@@ -21,19 +20,12 @@ import {
   type OnboardedSetup,
   onboardOnSandbox,
   vendorCredentials,
-} from '../../helpers/onboarding.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+} from '../../helpers/customer-setup.js';
+import { useTestSandbox } from '../../helpers/sandbox.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 
-let sandbox: TestSandbox;
-let dir: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  dir = mkdtempSync(join(tmpdir(), 'bb-kms-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const dir = useTempFolder('bb-kms-');
 
 function verify(setup: OnboardedSetup): Promise<VerifyReport> {
   return verifyConnections({

@@ -8,10 +8,9 @@
  * by-hand command applies it. Through CloudFormation, the README's stack updates (AWS CLI v1)
  * accept both IDs, then only the new one.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runBatchJob } from '../../../src/batch/batch-job.js';
 import { loadConfig } from '../../../src/config/index.js';
@@ -19,31 +18,21 @@ import { createLogger } from '../../../src/observe/logger.js';
 import { onboard } from '../../../src/onboarding/onboard.js';
 import type { OnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import {
-  checkStatuses,
-  findCheck,
   type OnboardedSetup,
   onboardingConfigInput,
   onboardOnSandbox,
-  replaceTrustPolicy,
   vendorCredentials,
-  verifySetup,
-} from '../../helpers/onboarding.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+} from '../../helpers/customer-setup.js';
+import { checkStatuses, findCheck, replaceTrustPolicy, verifySetup } from '../../helpers/onboarding.js';
+import { useTestSandbox } from '../../helpers/sandbox.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { runAwsCli, runProcess } from '../../helpers/witnesses.js';
 
 const FALLBACK_WARNING =
   'AssumeRole with the current externalId was refused: the customer has not applied the rotated trust policy yet; using previousExternalIds until they do';
 
-let sandbox: TestSandbox;
-let dir: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  dir = await mkdtemp(join(tmpdir(), 'bb-rotation-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const dir = useTempFolder('bb-rotation-');
 
 /** The onboarded configuration as a file (with its own ledger), for the commands that read one. */
 async function configFile(setup: OnboardedSetup, name: string): Promise<string> {

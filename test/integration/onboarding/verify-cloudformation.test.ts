@@ -1,27 +1,12 @@
-/**
- * The template path: the customer deploys the generated CloudFormation template unchanged with the
- * AWS CLI (no `--apply`); `verify` then passes for a batch connection, and a live connection fails
- * only `notification.config`, because the notification is the one thing the template cannot make
- * (CloudFormation would replace the bucket's existing configuration; the README has it merged by hand).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
-import { deployTemplateOnSandbox, type OnboardedSetup, verifySetup } from '../../helpers/onboarding.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { deployTemplateOnSandbox, type OnboardedSetup } from '../../helpers/customer-setup.js';
+import { verifySetup } from '../../helpers/onboarding.js';
+import { uniqueName, useTestSandbox } from '../../helpers/sandbox.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 
-let sandbox: TestSandbox;
-let folder: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  folder = await mkdtemp(join(tmpdir(), 'bb-verify-cfn-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  await rm(folder, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const folder = useTempFolder('bb-verify-cfn-');
 
 const verify = (setup: OnboardedSetup) => verifySetup(sandbox, setup);
 

@@ -7,26 +7,22 @@
 import { PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  findCheck as check,
-  customerEventQueue,
+  addQueueRule,
   type OnboardedSetup,
   onboardOnSandbox,
+  VENDOR_ACCOUNT,
+} from '../../helpers/customer-setup.js';
+import {
+  findCheck as check,
   checkStatuses as statuses,
   subscribeVendorQueue,
-  VENDOR_ACCOUNT,
   verifySetup,
 } from '../../helpers/onboarding.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { uniqueName, useTestSandbox } from '../../helpers/sandbox.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = useTestSandbox();
 
 const verify = (setup: OnboardedSetup) => verifySetup(sandbox, setup);
 
@@ -174,15 +170,7 @@ describe('verify on a broken live setup fails exactly its own check', () => {
   it("another rule that already claims the connection's events fails notification.config as overlapping", async () => {
     const setup = await liveSetup();
     const bucket = setup.connection.source.bucket;
-    const auditQueue = await customerEventQueue(sandbox, bucket);
-    await setup.clients.s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: bucket,
-        NotificationConfiguration: {
-          QueueConfigurations: [{ Id: 'audit', QueueArn: auditQueue, Events: ['s3:ObjectCreated:*'] }],
-        },
-      }),
-    );
+    const { queueArn: auditQueue } = await addQueueRule(sandbox, bucket, 'audit', ['s3:ObjectCreated:*']);
     const report = await verify(setup);
     expect(statuses(report)).toEqual({ ...LIVE_PASS, 'notification.config': 'fail' });
     const notification = check(report, 'notification.config');

@@ -4,17 +4,12 @@
  * follows `processing.regions`, with the default region's warning when the bucket is outside them.
  */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OnboardedSetup, onboardOnSandbox, verifySetup } from '../../helpers/onboarding.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { type OnboardedSetup, onboardOnSandbox } from '../../helpers/customer-setup.js';
+import { verifySetup } from '../../helpers/onboarding.js';
+import { useTestSandbox } from '../../helpers/sandbox.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = useTestSandbox();
 
 const verify = (setup: OnboardedSetup) => verifySetup(sandbox, setup);
 

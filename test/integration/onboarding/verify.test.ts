@@ -5,31 +5,27 @@
  */
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { PutBucketOwnershipControlsCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../../src/onboarding/verify/verify-types.js';
 import {
   CUSTOMER_ACCOUNT,
-  findCheck as check,
   type OnboardedSetup,
   type OnboardOptions,
   onboardOnSandbox,
+  VENDOR_ACCOUNT,
+} from '../../helpers/customer-setup.js';
+import {
+  findCheck as check,
   removeGrantedAction,
   replaceTrustPolicy,
   checkStatuses as statuses,
   trustPolicy,
-  VENDOR_ACCOUNT,
   verifySetup,
 } from '../../helpers/onboarding.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { uniqueName, useTestSandbox } from '../../helpers/sandbox.js';
 import { runAwsCli } from '../../helpers/witnesses.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = useTestSandbox();
 
 const verify = (setup: OnboardedSetup) =>
   verifySetup(sandbox, setup, { now: new Date('2026-11-23T19:35:00.000Z') });

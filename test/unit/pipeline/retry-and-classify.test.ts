@@ -76,9 +76,19 @@ describe('what a failure means for an object', () => {
     ['a changed object (412)', awsError('PreconditionFailed', 412), 'permanent'],
     ["a processor's own failure", new ProcessorError('exit 1'), 'permanent'],
     [
-      'a processor failure marked retryable',
+      'a processor failure of kind transient',
+      new ProcessorError('sink down', { kind: 'transient' }),
+      'transient',
+    ],
+    [
+      "a processor failure marked retryable (the option's first spelling)",
       new ProcessorError('sink down', { retryable: true }),
       'transient',
+    ],
+    [
+      'a processor failure of kind permanent',
+      new ProcessorError('bad record', { kind: 'permanent' }),
+      'permanent',
     ],
     ['an output key S3 cannot store', new OutputKeyError('too long', 'k'), 'permanent'],
     ['InvalidAccessKeyId', awsError('InvalidAccessKeyId', 403), 'misconfiguration'],

@@ -175,7 +175,7 @@ describe('the HTTP sink', () => {
       expect((error as Error).message).toBe(
         `collect: the HTTP sink ${endpoint.url} failed 3 times; last: HTTP 500`,
       );
-      expect((error as { retryable: boolean }).retryable).toBe(true);
+      expect((error as { kind: string }).kind).toBe('transient');
     } finally {
       await endpoint.close();
     }

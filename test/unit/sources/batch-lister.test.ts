@@ -1,19 +1,42 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createObjectFilter } from '../../../src/core/object-filter.js';
-import { listBatchObjects } from '../../../src/sources/batch-lister.js';
+import { listBatchObjects, type ObjectPage, type ObjectPages } from '../../../src/sources/batch-lister.js';
 import { readAhead } from '../../../src/sources/batch-read-ahead.js';
 
-const s3Mock = mockClient(S3Client);
-afterEach(() => s3Mock.reset());
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-function page(keys: string[], next?: string) {
+function page(keys: string[], next?: string): ObjectPage {
   return {
     Contents: keys.map((Key, i) => ({ Key, ETag: `"etag-${Key}"`, Size: i, LastModified: new Date(0) })),
     IsTruncated: next !== undefined,
     NextContinuationToken: next,
   };
+}
+
+/**
+ * A listing that answers each request from `answers` (by continuation token, '' for the first
+ * page): a page, or an error to throw; a list of them is used up one per request, the last kept.
+ */
+function fakePages(answers: Record<string, ObjectPage | Error | Array<ObjectPage | Error>>) {
+  const requests: ListObjectsV2CommandInput[] = [];
+  const pages: ObjectPages = {
+    async listPage(input) {
+      requests.push(input);
+      const answer = answers[input.ContinuationToken ?? ''];
+      if (answer === undefined) throw new Error(`no page for token ${input.ContinuationToken}`);
+      const next = Array.isArray(answer) ? (answer.length > 1 ? answer.shift()! : answer[0]!) : answer;
+      if (next instanceof Error) throw next;
+      return next;
+    },
+  };
+  return { pages, requests };
+}
+
+function awsError(name: string, message: string, status: number): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -24,12 +47,8 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 describe('listing a bucket for a batch', () => {
   it('follows continuation tokens across pages and strips ETag quotes', async () => {
-    s3Mock
-      .on(ListObjectsV2Command, { ContinuationToken: undefined })
-      .resolves(page(['p/a', 'p/b'], 't1'))
-      .on(ListObjectsV2Command, { ContinuationToken: 't1' })
-      .resolves(page(['p/c']));
-    const objects = await collect(listBatchObjects({ s3: new S3Client({}), bucket: 'b', prefix: 'p/' }));
+    const { pages, requests } = fakePages({ '': page(['p/a', 'p/b'], 't1'), t1: page(['p/c']) });
+    const objects = await collect(listBatchObjects({ pages, bucket: 'b', prefix: 'p/' }));
     expect(objects.map((o) => o.key)).toEqual(['p/a', 'p/b', 'p/c']);
     expect(objects[0]).toEqual({
       bucket: 'b',
@@ -38,20 +57,28 @@ describe('listing a bucket for a batch', () => {
       size: 0,
       lastModified: new Date(0),
     });
-    expect(s3Mock.commandCalls(ListObjectsV2Command)[0]!.args[0].input).toMatchObject({
-      Bucket: 'b',
-      Prefix: 'p/',
-      MaxKeys: 1000,
-    });
+    expect(requests).toEqual([
+      { Bucket: 'b', Prefix: 'p/', MaxKeys: 1000, ContinuationToken: undefined, StartAfter: undefined },
+      { Bucket: 'b', Prefix: 'p/', MaxKeys: 1000, ContinuationToken: 't1', StartAfter: undefined },
+    ]);
+  });
+
+  it('starts after a key on the first request only', async () => {
+    const { pages, requests } = fakePages({ '': page(['p/m'], 't1'), t1: page(['p/n']) });
+    await collect(listBatchObjects({ pages, bucket: 'b', prefix: 'p/', startAfter: 'p/l' }));
+    expect(requests.map((r) => [r.ContinuationToken, r.StartAfter])).toEqual([
+      [undefined, 'p/l'],
+      ['t1', undefined],
+    ]);
   });
 
   it('skips folder markers and reports what the filter leaves out', async () => {
-    s3Mock.on(ListObjectsV2Command).resolves(page(['p/', 'p/dir/', 'p/a.gz', 'p/b.txt']));
+    const { pages } = fakePages({ '': page(['p/', 'p/dir/', 'p/a.gz', 'p/b.txt']) });
     const filtered: string[] = [];
     const filter = createObjectFilter({ bucket: 'b', prefix: 'p/', include: ['**/*.gz'], exclude: [] });
     const objects = await collect(
       listBatchObjects({
-        s3: new S3Client({}),
+        pages,
         bucket: 'b',
         prefix: 'p/',
         filter,
@@ -63,18 +90,14 @@ describe('listing a bucket for a batch', () => {
   });
 
   it('skips folder markers even without a filter', async () => {
-    s3Mock.on(ListObjectsV2Command).resolves(page(['x/', 'x/y']));
-    const objects = await collect(listBatchObjects({ s3: new S3Client({}), bucket: 'b' }));
+    const { pages } = fakePages({ '': page(['x/', 'x/y']) });
+    const objects = await collect(listBatchObjects({ pages, bucket: 'b' }));
     expect(objects.map((o) => o.key)).toEqual(['x/y']);
   });
 
   it('surfaces a listing error to the consumer', async () => {
-    s3Mock
-      .on(ListObjectsV2Command)
-      .rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
-    await expect(collect(listBatchObjects({ s3: new S3Client({}), bucket: 'b' }))).rejects.toThrow(
-      'Access Denied',
-    );
+    const { pages } = fakePages({ '': awsError('AccessDenied', 'Access Denied', 403) });
+    await expect(collect(listBatchObjects({ pages, bucket: 'b' }))).rejects.toThrow('Access Denied');
   });
 });
 
@@ -133,34 +156,45 @@ describe('reading ahead of the consumer', () => {
 });
 
 describe('listing through transient failures', () => {
-  it('retries a page that failed with a 503 and carries on from the same token', async () => {
-    const unavailable = Object.assign(new Error('Please reduce your request rate.'), {
-      name: 'SlowDown',
-      $metadata: { httpStatusCode: 503 },
+  it('retries a page that failed with a 503 after a backoff and carries on from the same token', async () => {
+    vi.useFakeTimers();
+    const { pages, requests } = fakePages({
+      '': page(['p/a'], 't1'),
+      t1: [awsError('SlowDown', 'Please reduce your request rate.', 503), page(['p/b'])],
     });
-    s3Mock
-      .on(ListObjectsV2Command, { ContinuationToken: undefined })
-      .resolves(page(['p/a'], 't1'))
-      .on(ListObjectsV2Command, { ContinuationToken: 't1' })
-      .rejectsOnce(unavailable)
-      .resolves(page(['p/b']));
-    const objects = await collect(
-      listBatchObjects({ s3: new S3Client({}), bucket: 'b', retry: { baseDelayMs: 1, maxDelayMs: 2 } }),
+    const listing = collect(
+      listBatchObjects({
+        pages,
+        bucket: 'b',
+        retry: { baseDelayMs: 1000, maxDelayMs: 1000 },
+        random: () => 0.5,
+      }),
     );
-    expect(objects.map((o) => o.key)).toEqual(['p/a', 'p/b']);
-    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(3);
+    // The retry waits half the backoff (the jitter drawn is 0.5): nothing is asked again before.
+    await vi.advanceTimersByTimeAsync(499);
+    expect(requests.map((r) => r.ContinuationToken)).toEqual([undefined, 't1']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await listing).map((o) => o.key)).toEqual(['p/a', 'p/b']);
+    expect(requests.map((r) => r.ContinuationToken)).toEqual([undefined, 't1', 't1']);
+  });
+
+  it('gives up on a page after its attempts, with the last error', async () => {
+    vi.useFakeTimers();
+    const { pages, requests } = fakePages({
+      '': awsError('InternalError', 'We encountered an internal error.', 500),
+    });
+    const listing = collect(
+      listBatchObjects({ pages, bucket: 'b', retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } }),
+    );
+    const settled = expect(listing).rejects.toThrow('We encountered an internal error.');
+    await vi.runAllTimersAsync();
+    await settled;
+    expect(requests).toHaveLength(3);
   });
 
   it('gives up at once on AccessDenied', async () => {
-    s3Mock.on(ListObjectsV2Command).rejects(
-      Object.assign(new Error('Access Denied'), {
-        name: 'AccessDenied',
-        $metadata: { httpStatusCode: 403 },
-      }),
-    );
-    await expect(collect(listBatchObjects({ s3: new S3Client({}), bucket: 'b' }))).rejects.toThrow(
-      'Access Denied',
-    );
-    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(1);
+    const { pages, requests } = fakePages({ '': awsError('AccessDenied', 'Access Denied', 403) });
+    await expect(collect(listBatchObjects({ pages, bucket: 'b' }))).rejects.toThrow('Access Denied');
+    expect(requests).toHaveLength(1);
   });
 });
