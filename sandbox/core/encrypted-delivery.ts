@@ -4,6 +4,7 @@
  * by the key policy, as AWS requires; without it the message is not delivered.
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
  */
+import { serviceCaller } from './identity.js';
 import type { CrossServiceHooks } from './types.js';
 
 export interface EncryptedDestination {
@@ -23,13 +24,7 @@ export function checkEncryptedDelivery(
 ): void {
   if (!destination.kmsMasterKeyId) return;
   hooks.useKmsKey({
-    caller: {
-      kind: 'service',
-      servicePrincipal: source.servicePrincipal,
-      arn: source.servicePrincipal,
-      accountId: source.sourceAccount,
-      accessKeyId: '',
-    },
+    caller: serviceCaller(source.servicePrincipal, source.sourceAccount),
     keyId: destination.kmsMasterKeyId,
     action: 'kms:GenerateDataKey',
     region: destination.region,

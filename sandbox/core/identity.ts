@@ -37,3 +37,14 @@ export interface CallerIdentity {
   /** True when this session was obtained with another assumed-role session (role chaining). */
   chained?: boolean;
 }
+
+/** A service principal (`s3.amazonaws.com`) acting for a source account, as the authorizer expects it. */
+export function serviceCaller(servicePrincipal: string, sourceAccount: string): CallerIdentity {
+  return {
+    kind: 'service',
+    servicePrincipal,
+    arn: servicePrincipal,
+    accountId: sourceAccount,
+    accessKeyId: '',
+  };
+}

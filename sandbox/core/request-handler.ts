@@ -74,6 +74,8 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       let headers = req.headers;
       let bodyBuffer: Buffer | undefined;
       let signed: ReturnType<typeof verifySignature>;
+      const verify = (payloadHash: string) =>
+        verifySignature({ req, url, claim, payloadHash, credentials: deps.credentials, now: deps.now() });
       if (route.service === 's3') {
         const declared = firstHeader(req.headers['x-amz-content-sha256']);
         if (!declared && claim.form === 'header') {
@@ -84,14 +86,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
           );
         }
         const payloadHash = declared ?? UNSIGNED_PAYLOAD;
-        signed = verifySignature({
-          req,
-          url,
-          claim,
-          payloadHash,
-          credentials: deps.credentials,
-          now: deps.now(),
-        });
+        signed = verify(payloadHash);
         const built = s3Body(req, payloadHash, signed);
         body = built.body;
         headers = built.headers;
@@ -105,14 +100,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
             403,
           );
         }
-        signed = verifySignature({
-          req,
-          url,
-          claim,
-          payloadHash,
-          credentials: deps.credentials,
-          now: deps.now(),
-        });
+        signed = verify(payloadHash);
         body = bufferStream(bodyBuffer);
       }
       body.on('error', noop);

@@ -101,6 +101,14 @@ export function createIamService(ctx: SandboxContext): IamService {
     return requireRole(request.caller.accountId, name);
   }
 
+  /** The role a call's RoleName names, validated, once `action` on it is authorized. */
+  function roleParam(params: URLSearchParams, request: ServiceRequest, action: string): Role {
+    const checks = new MemberConstraints();
+    const name = roleNameOf(params, checks);
+    checks.check();
+    return authorizedRole(request, action, name);
+  }
+
   /** RoleName and PolicyName of an inline-policy call, validated, and the role once `action` is authorized. */
   function rolePolicyTarget(params: URLSearchParams, request: ServiceRequest, action: string) {
     const checks = new MemberConstraints();
@@ -245,10 +253,7 @@ export function createIamService(ctx: SandboxContext): IamService {
     },
 
     GetRole(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      checks.check();
-      return { Role: renderRole(authorizedRole(request, 'GetRole', name)) };
+      return { Role: renderRole(roleParam(params, request, 'GetRole')) };
     },
 
     UpdateRole(params, request) {
@@ -273,10 +278,7 @@ export function createIamService(ctx: SandboxContext): IamService {
     },
 
     DeleteRole(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      checks.check();
-      const role = authorizedRole(request, 'DeleteRole', name);
+      const role = roleParam(params, request, 'DeleteRole');
       if (role.policies.size > 0) {
         throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
       }
@@ -319,10 +321,7 @@ export function createIamService(ctx: SandboxContext): IamService {
     },
 
     ListRolePolicies(params, request) {
-      const checks = new MemberConstraints();
-      const name = roleNameOf(params, checks);
-      checks.check();
-      const role = authorizedRole(request, 'ListRolePolicies', name);
+      const role = roleParam(params, request, 'ListRolePolicies');
       const names = [...role.policies.keys()].sort();
       const { slice, IsTruncated, Marker } = page(params, names, (n) => n);
       return { PolicyNames: { member: slice }, IsTruncated, Marker };

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../core/errors.js';
-import type { CallerIdentity } from '../core/identity.js';
 import type { XmlObject } from '../protocols/xml.js';
 import type { SnsMessageAttribute } from './notification-envelope.js';
 import { fanOut } from './sns-delivery.js';
@@ -207,14 +206,3 @@ export const PUBLISH_OPERATIONS: Record<string, SnsOperation> = {
   Publish: publish,
   PublishBatch: publishBatch,
 };
-
-/** A service principal acting for a source account, as the authorizer expects it. */
-export function serviceCaller(servicePrincipal: string, sourceAccount: string): CallerIdentity {
-  return {
-    kind: 'service',
-    servicePrincipal,
-    arn: servicePrincipal,
-    accountId: sourceAccount,
-    accessKeyId: '',
-  };
-}

@@ -4,9 +4,10 @@
  */
 import { checkEncryptedDelivery } from '../core/encrypted-delivery.js';
 import { AwsError } from '../core/errors.js';
+import { serviceCaller } from '../core/identity.js';
 import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
 import { queryError, queryParams, queryResponse } from '../protocols/query.js';
-import { PUBLISH_OPERATIONS, publishToTopic, serviceCaller } from './publish-operations.js';
+import { PUBLISH_OPERATIONS, publishToTopic } from './publish-operations.js';
 import { createSigningIdentity, type SigningIdentity } from './signing-certificate.js';
 import { SIGNING_CERT_PATH } from './sns-delivery.js';
 import { authorizeTopic, type SnsOperation, type SnsRuntime, topicPolicy } from './sns-runtime.js';

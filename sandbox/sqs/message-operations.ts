@@ -289,30 +289,45 @@ function handleFor(queue: MessageQueue, receiptHandle: string) {
   return parts;
 }
 
-const deleteMessage: SqsOperation = (rt, call) => {
-  const queue = queueParam(rt, call);
-  authorizeQueue(rt, call.caller, 'DeleteMessage', queue);
-  const handle = stringParam(call.input, 'ReceiptHandle', true);
-  queue.deleteMessage(handleFor(queue, handle));
-  return {};
-};
-
-const deleteMessageBatch: SqsOperation = (rt, call) => {
-  const queue = queueParam(rt, call);
-  authorizeQueue(rt, call.caller, 'DeleteMessage', queue);
+/**
+ * Applies `apply` to each entry of a batch call (DeleteMessageBatch, ChangeMessageVisibilityBatch):
+ * an entry that fails with an AWS error is reported in `Failed`, the others in `Successful`.
+ */
+function applyToEntries(
+  call: SqsCall,
+  entryName: string,
+  apply: (entry: Record<string, unknown>) => void,
+): Record<string, unknown> {
   const successful: unknown[] = [];
   const failed: unknown[] = [];
-  for (const e of batchEntries(call, 'DeleteMessageBatchRequestEntry')) {
+  for (const e of batchEntries(call, entryName)) {
     const id = String(e.Id);
     try {
-      const handle = stringParam(e, 'ReceiptHandle', true);
-      queue.deleteMessage(handleFor(queue, handle));
+      apply(e);
       successful.push({ Id: id });
     } catch (error) {
       failed.push(failure(id, error));
     }
   }
   return batchResult(successful, failed);
+}
+
+function deleteOne(queue: MessageQueue, input: Record<string, unknown>): void {
+  const handle = stringParam(input, 'ReceiptHandle', true);
+  queue.deleteMessage(handleFor(queue, handle));
+}
+
+const deleteMessage: SqsOperation = (rt, call) => {
+  const queue = queueParam(rt, call);
+  authorizeQueue(rt, call.caller, 'DeleteMessage', queue);
+  deleteOne(queue, call.input);
+  return {};
+};
+
+const deleteMessageBatch: SqsOperation = (rt, call) => {
+  const queue = queueParam(rt, call);
+  authorizeQueue(rt, call.caller, 'DeleteMessage', queue);
+  return applyToEntries(call, 'DeleteMessageBatchRequestEntry', (e) => deleteOne(queue, e));
 };
 
 function changeVisibility(queue: MessageQueue, input: Record<string, unknown>): void {
@@ -337,18 +352,7 @@ const changeMessageVisibility: SqsOperation = (rt, call) => {
 const changeMessageVisibilityBatch: SqsOperation = (rt, call) => {
   const queue = queueParam(rt, call);
   authorizeQueue(rt, call.caller, 'ChangeMessageVisibility', queue);
-  const successful: unknown[] = [];
-  const failed: unknown[] = [];
-  for (const e of batchEntries(call, 'ChangeMessageVisibilityBatchRequestEntry')) {
-    const id = String(e.Id);
-    try {
-      changeVisibility(queue, e);
-      successful.push({ Id: id });
-    } catch (error) {
-      failed.push(failure(id, error));
-    }
-  }
-  return batchResult(successful, failed);
+  return applyToEntries(call, 'ChangeMessageVisibilityBatchRequestEntry', (e) => changeVisibility(queue, e));
 };
 
 const purgeQueue: SqsOperation = (rt, call) => {

@@ -5,7 +5,7 @@
  */
 import { checkEncryptedDelivery } from '../core/encrypted-delivery.js';
 import { AwsError } from '../core/errors.js';
-import type { CallerIdentity } from '../core/identity.js';
+import { serviceCaller } from '../core/identity.js';
 import type { SandboxContext, Service, ServiceRequest, ServiceResponse } from '../core/types.js';
 import { jsonError, jsonResponse, jsonTargetAction } from '../protocols/json.js';
 import { queryError, queryParams, queryResponse } from '../protocols/query.js';
@@ -50,17 +50,6 @@ export interface SqsService extends Service {
 export interface SqsServiceOptions {
   /** Overrides the engine's clock (tests); defaults to one reading `ctx.now()`. */
   clock?: Clock;
-}
-
-/** A service principal acting for a source account, as the authorizer expects it. */
-export function servicePrincipalCaller(servicePrincipal: string, sourceAccount: string): CallerIdentity {
-  return {
-    kind: 'service',
-    servicePrincipal,
-    arn: servicePrincipal,
-    accountId: sourceAccount,
-    accessKeyId: '',
-  };
 }
 
 export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions = {}): SqsService {
@@ -131,7 +120,7 @@ export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions
     },
     sendAsService(args) {
       const queue = deliveryQueue(args);
-      const caller = servicePrincipalCaller(args.sourceService, args.sourceAccount);
+      const caller = serviceCaller(args.sourceService, args.sourceAccount);
       authorizeQueue(runtime, caller, 'SendMessage', queue, {
         'aws:SourceArn': args.sourceArn,
         'aws:SourceAccount': args.sourceAccount,
@@ -161,7 +150,7 @@ export function createSqsService(ctx: SandboxContext, options: SqsServiceOptions
       const queue = runtime.registry.get(args.queueArn);
       if (!queue) return false;
       return ctx.authz.isAllowed({
-        caller: servicePrincipalCaller(args.sourceService, args.sourceAccount),
+        caller: serviceCaller(args.sourceService, args.sourceAccount),
         action: 'sqs:SendMessage',
         resource: queue.identity.arn,
         resourceAccountId: queue.identity.accountId,

@@ -2,24 +2,9 @@
  * AWS::SQS::QueuePolicy: sets the Policy attribute of each listed queue (by URL); deleting it
  * (or dropping a queue from the list) removes the policy, as AWS does.
  */
-import { randomBytes } from 'node:crypto';
 import { AwsError } from '../../core/errors.js';
-import {
-  documentProperty,
-  type ProviderContext,
-  type ResourceProperties,
-  type ResourceProvider,
-} from './resource-provider.js';
-
-function queuesOf(properties: ResourceProperties): string[] {
-  const queues = properties.Queues;
-  if (!Array.isArray(queues) || queues.length === 0 || !queues.every((q) => typeof q === 'string')) {
-    throw new TypeError(
-      'Properties validation failed for resource: #/Queues: expected type: JSONArray of queue URLs',
-    );
-  }
-  return queues as string[];
-}
+import { policyAttachmentProvider } from './policy-attachment.js';
+import type { ProviderContext } from './resource-provider.js';
 
 async function setPolicy(queueUrl: string, policy: string, ctx: ProviderContext): Promise<void> {
   try {
@@ -37,26 +22,9 @@ async function setPolicy(queueUrl: string, policy: string, ctx: ProviderContext)
   }
 }
 
-export const sqsQueuePolicyProvider: ResourceProvider = {
-  replaceOn: [],
-  required: ['PolicyDocument', 'Queues'],
-
-  async create(properties, ctx) {
-    const policy = documentProperty(properties, 'PolicyDocument')!;
-    for (const queue of queuesOf(properties)) await setPolicy(queue, policy, ctx);
-    const id = `${ctx.stackName}-${ctx.logicalId}-${randomBytes(6).toString('hex').toUpperCase()}`;
-    return { physicalId: id, attributes: { Id: id } };
-  },
-
-  async update(current, previous, properties, ctx) {
-    const policy = documentProperty(properties, 'PolicyDocument')!;
-    const queues = queuesOf(properties);
-    for (const queue of queues) await setPolicy(queue, policy, ctx);
-    for (const old of queuesOf(previous)) if (!queues.includes(old)) await setPolicy(old, '', ctx);
-    return current;
-  },
-
-  async delete(_current, properties, ctx) {
-    for (const queue of queuesOf(properties)) await setPolicy(queue, '', ctx);
-  },
-};
+export const sqsQueuePolicyProvider = policyAttachmentProvider({
+  listProperty: 'Queues',
+  listItems: 'queue URLs',
+  set: setPolicy,
+  reset: (queueUrl, ctx) => setPolicy(queueUrl, '', ctx),
+});
