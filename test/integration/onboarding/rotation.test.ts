@@ -111,7 +111,9 @@ async function batch(configPath: string) {
   return { report, warnings };
 }
 
-describe('external-ID rotation through --apply', () => {
+// Each case runs several onboarding applies, verifies and batches (the stack case three AWS CLI
+// deploys, each waiting on change-set polls): minutes on a loaded machine, not the default 60 s.
+describe('external-ID rotation through --apply', { timeout: 240_000 }, () => {
   it('both IDs work during the overlap, the old one is refused after retirement, and verify says which', async () => {
     const setup = await onboardOnSandbox(sandbox);
     const configPath = await configFile(setup, 'applied');
@@ -236,7 +238,7 @@ describe('external-ID rotation through --apply', () => {
   });
 });
 
-describe('between the rotation and the customer applying it', () => {
+describe('between the rotation and the customer applying it', { timeout: 240_000 }, () => {
   it('the new ID is refused, workers fall back to the old one with a warning, and verify says which works', async () => {
     const setup = await onboardOnSandbox(sandbox);
     const configPath = await configFile(setup, 'pending');
@@ -285,7 +287,7 @@ describe('between the rotation and the customer applying it', () => {
   });
 });
 
-describe('external-ID rotation through CloudFormation, as the README says', () => {
+describe('external-ID rotation through CloudFormation, as the README says', { timeout: 240_000 }, () => {
   it('a stack update accepts both IDs, the next one only the new ID', async () => {
     const configInput = onboardingConfigInput(sandbox);
     const configPath = join(dir, 'stack.yaml');
