@@ -4,33 +4,25 @@
  * role then really exists for STS (the vendor assumes it with the external ID, and cannot
  * without), a second deploy has nothing to change, and deleting the stack removes what it made.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/resolved-config.js';
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import { renderCloudFormation } from '../../../src/onboarding/render-cloudformation.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { type AWS_CLI, runAwsCli } from '../../helpers/witnesses.js';
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
 const EXTERNAL_ID = 'ext-cfn-7f3c9a2e-5b1d';
 
-let sandbox: TestSandbox;
-let folder: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  folder = mkdtempSync(join(tmpdir(), 'bb-cfn-deploy-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const folder = useTempDir('bb-cfn-deploy-');
 
 /** Renders the onboarding template of a connection through the product's own code; returns its path. */
 function renderTemplate(workflow: 'batch' | 'live', roleName: string, topicName: string): string {
@@ -51,7 +43,7 @@ function renderTemplate(workflow: 'batch' | 'live', roleName: string, topicName:
     ],
   });
   const connection = config.connections[0]!;
-  const path = join(folder, `${roleName}.yaml`);
+  const path = join(folder(), `${roleName}.yaml`);
   writeFileSync(path, renderCloudFormation(resolveOnboardingContext(config, connection)));
   return path;
 }
@@ -212,7 +204,7 @@ describe.each(['v1', 'v2'] as const)('aws cloudformation deploy with the AWS CLI
   it('reports a deploy whose resource fails, and leaves the stack ROLLBACK_COMPLETE with nothing behind', async () => {
     const roleName = uniqueName(`FailRole-${cli}`);
     const stack = uniqueName(`bucketbridge-fail-${cli}`);
-    const template = join(folder, `${stack}.yaml`);
+    const template = join(folder(), `${stack}.yaml`);
     writeFileSync(
       template,
       [

@@ -23,8 +23,9 @@ import {
 import { CreateRoleCommand, GetRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signer, startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { type Signer, startTestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 
 const CUSTOMER = '222222222222';
 const TRUST = JSON.stringify({
@@ -34,13 +35,7 @@ const TRUST = JSON.stringify({
   ],
 });
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = useTestSandbox();
 
 const cfn = (signer: Signer = 'customer') => new CloudFormationClient(sandbox.sdkConfig(signer));
 const iam = () => new IAMClient(sandbox.sdkConfig('customer'));

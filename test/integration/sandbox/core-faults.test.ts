@@ -17,15 +17,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { parseFaultSpec } from '../../../sandbox/faults/fault-spec.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { startTestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 beforeEach(() => sandbox.setFaults(''));
 
 async function outcome(send: () => Promise<unknown>): Promise<string> {

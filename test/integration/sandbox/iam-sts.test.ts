@@ -4,9 +4,7 @@
  * cross-account role with an external ID as bucketbridge's onboarding sets it up, session
  * duration rules, role chaining, and AWS's denial messages.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateRoleCommand,
@@ -21,25 +19,14 @@ import {
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startTestSandbox,
-  type TestCredentials,
-  type TestSandbox,
-  uniqueName,
-} from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { startTestSandbox, type TestCredentials, uniqueName } from '../../helpers/sandbox.js';
+import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { type ProcessResult, runProcess } from '../../helpers/witnesses.js';
 import { defineIamStsConformance } from './iam-sts-conformance.js';
 
-let sandbox: TestSandbox;
-let workDir: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  workDir = mkdtempSync(join(tmpdir(), 'bb-iam-sts-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const workDir = useTempDir('bb-iam-sts-');
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
@@ -243,24 +230,9 @@ describe('what a role session may do (SDK)', () => {
   });
 });
 
-interface ProcessResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
+/** Runs a witness with the scratch folder as HOME, so no AWS set-up of this machine leaks in. */
 function run(command: string, args: string[], env: Record<string, string>): Promise<ProcessResult> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { env: { PATH: process.env.PATH ?? '', HOME: workDir, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runProcess(command, args, { env: { HOME: workDir(), ...env } });
 }
 
 // A refused call exits 255 from CLI v1 and 254 from CLI v2 (v2's "service error" code).
@@ -273,7 +245,7 @@ describe.each([
 
   it('creates the role, attaches a policy and reads both back', async () => {
     const name = uniqueName('cli-role');
-    const trustFile = join(workDir, `${name}-trust.json`);
+    const trustFile = join(workDir(), `${name}-trust.json`);
     writeFileSync(trustFile, vendorTrust());
     const created = await cli(
       'customer',
@@ -304,7 +276,7 @@ describe.each([
       '--policy-document',
       JSON.stringify(policy),
     );
-    expect(put).toMatchObject({ code: 0, stderr: '' });
+    expect(put).toMatchObject({ exitCode: 0, stderr: '' });
     const got = await cli('customer', 'iam', 'get-role-policy', '--role-name', name, '--policy-name', 'read');
     // The CLI decodes IAM's URL-encoded document back into JSON.
     expect(JSON.parse(got.stdout).PolicyDocument).toEqual(policy);
@@ -353,7 +325,7 @@ describe.each([
       '--external-id',
       'bb-wrong-id',
     );
-    expect(wrong.code).toBe(refusedExitCode);
+    expect(wrong.exitCode).toBe(refusedExitCode);
     expect(wrong.stderr.trim()).toBe(expected);
     const none = await cli(
       'vendor',
@@ -364,7 +336,7 @@ describe.each([
       '--role-session-name',
       'cli',
     );
-    expect(none.code).toBe(refusedExitCode);
+    expect(none.exitCode).toBe(refusedExitCode);
     expect(none.stderr.trim()).toBe(expected);
   });
 });
@@ -410,7 +382,7 @@ except sts.exceptions.ClientError as error:
 
 describe('state across a restart (--state)', () => {
   it('keeps roles, their policies and issued sessions', async () => {
-    const stateDir = join(workDir, uniqueName('state'));
+    const stateDir = join(workDir(), uniqueName('state'));
     const first = await startTestSandbox({ stateDir });
     const name = uniqueName('kept');
     let roleId: string | undefined;

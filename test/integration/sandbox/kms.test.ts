@@ -31,21 +31,13 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import {
-  CreateQueueCommand,
-  ReceiveMessageCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRestrictedKey } from '../../helpers/customer-keys.js';
-import {
-  startTestSandbox,
-  type TestCredentials,
-  type TestSandbox,
-  uniqueName,
-} from '../../helpers/sandbox.js';
+import { type Signer, type TestCredentials, uniqueName } from '../../helpers/sandbox.js';
+import { queueForBucketEvents, sandboxClient } from '../../helpers/sandbox-clients.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runAwsCli, runBoto3 } from '../../helpers/witnesses.js';
 import { newBucket } from './s3-conformance.js';
 
@@ -60,24 +52,18 @@ async function failure(promise: Promise<unknown>): Promise<KMSServiceException |
   throw new Error('expected the call to fail');
 }
 
-let sandbox: TestSandbox;
-let customerKms: KMSClient;
-let customerS3: S3Client;
+const sandbox = useTestSandbox();
+const customerKms = sandboxClient(sandbox, KMSClient);
+const customerS3 = sandboxClient(sandbox, S3Client);
 let CUSTOMER: string;
 let VENDOR: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  customerKms = new KMSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-  customerS3 = new S3Client({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
+beforeAll(() => {
   CUSTOMER = sandbox.accounts.customer.id;
   VENDOR = sandbox.accounts.vendor.id;
 });
-afterAll(() => sandbox.close());
 
-const kmsAs = (credentials: TestCredentials | string) =>
-  new KMSClient({ ...sandbox.sdkConfig(credentials), maxAttempts: 1 });
-const s3As = (credentials: TestCredentials | string) =>
-  new S3Client({ ...sandbox.sdkConfig(credentials), maxAttempts: 1 });
+const kmsAs = (signer: Signer) => sandboxClient(sandbox, KMSClient, signer);
+const s3As = (signer: Signer) => sandboxClient(sandbox, S3Client, signer);
 
 /** A vendor role with these inline statements, and a session of it. */
 async function vendorRole(statements: object[]): Promise<{ arn: string; session: TestCredentials }> {
@@ -456,31 +442,13 @@ describe('S3 enforces SSE-KMS', () => {
 describe('S3 events into an SSE-KMS queue', () => {
   it('are delivered only once the key policy lets s3.amazonaws.com use the key for this bucket', async () => {
     const keyArn = await createRestrictedKey(sandbox);
-    const sqs = new SQSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-    const { QueueUrl } = await sqs.send(
-      new CreateQueueCommand({ QueueName: uniqueName('enc-events'), Attributes: { KmsMasterKeyId: keyArn } }),
-    );
-    const queueArn = `arn:aws:sqs:us-east-1:${CUSTOMER}:${QueueUrl!.split('/').pop()}`;
+    const sqs = sandboxClient(sandbox, SQSClient);
     const Bucket = await newBucket(customerS3, 'events');
-    await sqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl,
-        Attributes: {
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 's3.amazonaws.com' },
-                Action: 'sqs:SendMessage',
-                Resource: queueArn,
-                Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${Bucket}` } },
-              },
-            ],
-          }),
-        },
-      }),
-    );
+    const { url: QueueUrl, arn: queueArn } = await queueForBucketEvents(sqs, Bucket, {
+      namePrefix: 'enc-events',
+      attributes: { KmsMasterKeyId: keyArn },
+      operator: 'ArnLike',
+    });
     await customerS3.send(
       new PutBucketNotificationConfigurationCommand({
         Bucket,

@@ -3,19 +3,10 @@
  * answer is not in doubt, the sandbox and moto must agree. (moto does not enforce trust policies
  * or external IDs, so those cases live only in the sandbox's own suites.)
  */
-import { afterAll, beforeAll } from 'vitest';
-import { type MotoServer, startMoto } from '../../helpers/moto.js';
+
+import { useMoto } from '../../helpers/sandbox-suite.js';
 import { defineIamStsConformance } from './iam-sts-conformance.js';
 
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(() => moto.stop());
+const moto = useMoto();
 
-defineIamStsConformance('moto', () => ({
-  endpoint: moto.endpoint,
-  region: moto.region,
-  credentials: moto.credentials,
-  accountId: moto.accountId,
-}));
+defineIamStsConformance('moto', () => moto);

@@ -2,18 +2,10 @@
  * The same S3 conformance suite against moto's server: where both implement a behaviour and AWS's
  * answer is not in doubt, the sandbox and moto must agree.
  */
-import { afterAll, beforeAll } from 'vitest';
-import { type MotoServer, startMoto } from '../../helpers/moto.js';
+
+import { useMoto } from '../../helpers/sandbox-suite.js';
 import { defineS3Conformance } from './s3-conformance.js';
 
-let moto: MotoServer;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(() => moto.stop());
+const moto = useMoto();
 
-defineS3Conformance('moto', () => ({
-  endpoint: moto.endpoint,
-  region: moto.region,
-  credentials: moto.credentials,
-}));
+defineS3Conformance('moto', () => moto);

@@ -5,24 +5,16 @@
  * ACLs and grants are refused from both. Witnesses: boto3, and rclone with its default settings
  * (it sends `x-amz-acl: private` on mkdir and on every upload).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3, runRclone } from '../../helpers/witnesses.js';
 
-let sandbox: TestSandbox;
-let work: string;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  work = mkdtempSync(join(tmpdir(), 'bb-acls-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(work, { recursive: true, force: true });
-});
+const sandbox = useTestSandbox();
+const work = useTempDir('bb-acls-');
 
 /** A customer bucket the vendor account may write to (PutObject and GetObject). */
 async function sharedBucket(): Promise<string> {
@@ -134,7 +126,7 @@ describe('rclone with its default settings (x-amz-acl: private)', () => {
   it('makes a bucket, uploads single-part and multipart files into it and reads them back', async () => {
     const remote = sandbox.rcloneRemote();
     const bucket = uniqueName('rclone-defaults');
-    const source = mkdtempSync(join(work, 'src-'));
+    const source = mkdtempSync(join(work(), 'src-'));
     writeFileSync(join(source, 'small.txt'), 'small');
     writeFileSync(join(source, 'big.bin'), Buffer.alloc(6 * 1024 * 1024, 7));
     const mkdir = await runRclone(['mkdir', `${remote}:${bucket}`], sandbox);

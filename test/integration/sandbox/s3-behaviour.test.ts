@@ -34,17 +34,14 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { sandboxClient } from '../../helpers/sandbox-clients.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { failure, newBucket } from './s3-conformance.js';
 
-let sandbox: TestSandbox;
-let s3: S3Client;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  s3 = new S3Client({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
+const s3 = sandboxClient(sandbox, S3Client);
 
 function clientIn(region: string, followRegionRedirects = false): S3Client {
   return new S3Client({ ...sandbox.sdkConfig('customer'), region, followRegionRedirects, maxAttempts: 1 });

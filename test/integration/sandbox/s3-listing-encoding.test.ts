@@ -4,15 +4,12 @@
  * Prefix, Delimiter, StartAfter, Marker/NextMarker, KeyMarker/NextKeyMarker and CommonPrefixes, says
  * so with `<EncodingType>url</EncodingType>`, and encodes nothing when it was not asked.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 /** Runs a boto3 snippet that prints one JSON document, with `b` a new versioned bucket holding `keys`. */
 async function withBucket(keys: string[], snippet: string): Promise<Record<string, unknown>> {

@@ -3,7 +3,6 @@
  * sees them: the test event on configuration, ObjectCreated and ObjectRemoved records, and the
  * refusal of a queue whose policy does not let the bucket publish.
  */
-
 import { createHash } from 'node:crypto';
 import {
   CreateBucketCommand,
@@ -18,54 +17,19 @@ import {
   SNSClient,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { bucketEventsTopicPolicy, topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { queueForBucketEvents, sandboxClient } from '../../helpers/sandbox-clients.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { failure } from './s3-conformance.js';
 
-let sandbox: TestSandbox;
-let s3: S3Client;
-let sqs: SQSClient;
-let sns: SNSClient;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  s3 = new S3Client({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-  sqs = new SQSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-  sns = new SNSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-});
-afterAll(() => sandbox.close());
-
-async function queueFor(bucket: string | undefined): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('events') }));
-  const attributes = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const arn = attributes.Attributes!.QueueArn!;
-  if (bucket) {
-    const policy = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 's3.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` } },
-        },
-      ],
-    };
-    await sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(policy) } }),
-    );
-  }
-  return { url: QueueUrl!, arn };
-}
+const sandbox = useTestSandbox();
+const s3 = sandboxClient(sandbox, S3Client);
+const sqs = sandboxClient(sandbox, SQSClient);
+const sns = sandboxClient(sandbox, SNSClient);
+const queueFor = (bucket: string | undefined) => queueForBucketEvents(sqs, bucket);
 
 /** The fields of an event document these tests read besides the whole-record comparison. */
 interface EventDocument {
@@ -221,39 +185,18 @@ describe('notifications to an SQS queue', () => {
 async function topicFor(bucket: string | undefined): Promise<{ arn: string; queueUrl: string }> {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('s3-topic') }));
   if (bucket) {
-    const Policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 's3.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: TopicArn,
-          Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${bucket}` } },
-        },
-      ],
-    });
+    const Policy = bucketEventsTopicPolicy(TopicArn!, bucket);
     await sns.send(
       new SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: Policy }),
     );
   }
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('from-topic') }));
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] })))
-    .Attributes!.QueueArn!;
-  const queuePolicy = JSON.stringify({
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
-      },
-    ],
+  const { url: QueueUrl, arn: queueArn } = await queueForBucketEvents(sqs, undefined, {
+    namePrefix: 'from-topic',
   });
+  const queuePolicy = topicDeliveryPolicy(queueArn, TopicArn!);
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: queuePolicy } }));
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn }));
-  return { arn: TopicArn!, queueUrl: QueueUrl! };
+  return { arn: TopicArn!, queueUrl: QueueUrl };
 }
 
 describe('notifications to an SNS topic', () => {

@@ -6,16 +6,13 @@
  */
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createObjectLockBucket } from '../../helpers/object-lock.js';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 /**
  * Runs a boto3 snippet as `signer` with `b` a bucket name (not created), `error(call)` ("ok" or

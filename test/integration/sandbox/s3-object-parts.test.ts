@@ -3,15 +3,12 @@
  * ObjectParts with part checksums and paging, StorageClass, ObjectSize) and GET/HEAD with
  * `partNumber` on multipart and single-part objects, with AWS's errors for parts out of range.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 /**
  * Runs a boto3 snippet with `b` a bucket holding "multi" (three parts: 5 MiB, 5 MiB, 3 bytes, CRC32

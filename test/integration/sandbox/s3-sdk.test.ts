@@ -1,13 +1,9 @@
 /** The S3 conformance suite against the sandbox, driven by the AWS SDK for JavaScript v3. */
-import { afterAll, beforeAll } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { defineS3Conformance } from './s3-conformance.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 defineS3Conformance('sandbox', () => ({
   endpoint: sandbox.endpoint,

@@ -3,9 +3,6 @@
  * version, policy and unfinished multipart upload it had.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -20,11 +17,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { useTempDir } from '../../helpers/sandbox-suite.js';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'bb-s3-state-'));
-afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTempDir('bb-s3-state-');
 
 describe('S3 under --state', () => {
   it('a restarted sandbox serves the buckets, bodies, versions, policy and pending uploads it had', async () => {
@@ -37,7 +34,7 @@ describe('S3 under --state', () => {
       ],
     });
 
-    const first = await startTestSandbox({ stateDir });
+    const first = await startTestSandbox({ stateDir: stateDir() });
     const s3 = new S3Client({ ...first.sdkConfig('customer'), region: 'eu-west-1', maxAttempts: 1 });
     await s3.send(
       new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
@@ -54,7 +51,7 @@ describe('S3 under --state', () => {
     const pending = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'pending.bin' }));
     await first.close();
 
-    const second = await startTestSandbox({ stateDir });
+    const second = await startTestSandbox({ stateDir: stateDir() });
     try {
       const again = new S3Client({ ...second.sdkConfig('customer'), region: 'eu-west-1', maxAttempts: 1 });
       expect((await again.send(new HeadBucketCommand({ Bucket }))).BucketRegion).toBe('eu-west-1');

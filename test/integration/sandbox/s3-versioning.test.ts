@@ -19,24 +19,15 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { queueForBucketEvents, sandboxClient } from '../../helpers/sandbox-clients.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { failure } from './s3-conformance.js';
 
-let sandbox: TestSandbox;
-let s3: S3Client;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  s3 = new S3Client({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
+const s3 = sandboxClient(sandbox, S3Client);
 
 async function versionedBucket(status: 'Enabled' | 'Suspended' = 'Enabled'): Promise<string> {
   const Bucket = uniqueName('versioned');
@@ -169,22 +160,8 @@ describe('versioning suspended', () => {
 describe('event notifications on a versioned bucket', () => {
   it('carry the version ID, and a delete is ObjectRemoved:DeleteMarkerCreated with the marker’s ID', async () => {
     const Bucket = await versionedBucket();
-    const sqs = new SQSClient({ ...sandbox.sdkConfig('customer'), maxAttempts: 1 });
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('vevents') }));
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] })))
-      .Attributes!.QueueArn!;
-    const Policy = JSON.stringify({
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 's3.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:s3:::${Bucket}` } },
-        },
-      ],
-    });
-    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy } }));
+    const sqs = sandboxClient(sandbox, SQSClient);
+    const { url: QueueUrl, arn } = await queueForBucketEvents(sqs, Bucket, { namePrefix: 'vevents' });
     await s3.send(
       new PutBucketNotificationConfigurationCommand({
         Bucket,

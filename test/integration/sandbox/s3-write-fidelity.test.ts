@@ -4,15 +4,12 @@
  * and If-Match on PutObject, CopyObject and CompleteMultipartUpload; 412, 404, and 409
  * ConditionalRequestConflict when another write of the key finishes while one is under way).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 /** Runs a boto3 snippet with `b` a new bucket and `outcome(call)` ("ok" or "Code status"); prints JSON. */
 async function boto3Json(snippet: string): Promise<Record<string, unknown>> {

@@ -3,15 +3,12 @@
  * it does not serve, witnessed by boto3: S3's 501 NotImplemented, 405 MethodNotAllowed for a known
  * sub-resource with a method it has no route for, and InvalidAction from the query and JSON services.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox, uniqueName } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { uniqueName } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 describe('operations the sandbox does not implement', () => {
   it('get each service’s documented answer', async () => {

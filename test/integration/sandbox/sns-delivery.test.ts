@@ -25,21 +25,14 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signer, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import {
-  receiveMessages,
-  snsClient,
-  sqsClient,
-  topicDeliveryPolicy,
-  uniqueQueueName,
-} from './sqs-sns-conformance.js';
+import { describe, expect, it } from 'vitest';
+import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
+import { NOTIFICATION_FIELDS } from '../../fixtures/sns-envelopes.js';
+import type { Signer } from '../../helpers/sandbox.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 const sns = (signer: Signer): SNSClient => snsClient({ ...sandbox.sdkConfig(signer), accountId: '' });
 const sqs = (signer: Signer): SQSClient => sqsClient({ ...sandbox.sdkConfig(signer), accountId: '' });
@@ -120,19 +113,7 @@ describe('delivery to a queue', () => {
     );
     const [m] = await receiveMessages(sqs('vendor'), q.url);
     const envelope = JSON.parse(m!.Body!) as Record<string, unknown>;
-    expect(Object.keys(envelope)).toEqual([
-      'Type',
-      'MessageId',
-      'TopicArn',
-      'Subject',
-      'Message',
-      'Timestamp',
-      'SignatureVersion',
-      'Signature',
-      'SigningCertURL',
-      'UnsubscribeURL',
-      'MessageAttributes',
-    ]);
+    expect(Object.keys(envelope)).toEqual(NOTIFICATION_FIELDS);
     expect(envelope).toMatchObject({
       Type: 'Notification',
       MessageId: published.MessageId,

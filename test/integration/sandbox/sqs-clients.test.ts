@@ -3,58 +3,23 @@
  * CLI v1 (JSON 1.0), the AWS CLI v2 on this machine (query: it predates SQS's JSON switch) and
  * hand-signed query requests.
  */
-import { execFile } from 'node:child_process';
 import { request } from 'node:http';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signer, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
+import { describe, expect, it } from 'vitest';
+import type { Signer } from '../../helpers/sandbox.js';
+import { sandboxQueues } from '../../helpers/sandbox-clients.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { type ProcessResult, runProcess } from '../../helpers/witnesses.js';
+import { uniqueQueueName } from './sqs-sns-conformance.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
-function client(signer: Signer = 'vendor'): SQSClient {
-  const config = sandbox.sdkConfig(signer);
-  return sqsClient({ ...config, accountId: '' });
-}
-
-async function createQueue(name: string, attributes: Record<string, string> = {}, signer: Signer = 'vendor') {
-  const res = await client(signer).send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  return res.QueueUrl!;
-}
-
-function queueArn(account: string, name: string): string {
-  return `arn:aws:sqs:${sandbox.region}:${account}:${name}`;
-}
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a client process without blocking the in-process sandbox. */
-function run(command: string, args: string[], env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const { client, createQueue, queueArn } = sandboxQueues(sandbox);
 
 /** An AWS CLI call as the vendor; `--debug` output stays on stderr for protocol checks. */
-async function aws(cli: 'aws' | '/usr/bin/aws', args: string[], debug = false): Promise<RunResult> {
+async function aws(cli: 'aws' | '/usr/bin/aws', args: string[], debug = false): Promise<ProcessResult> {
   const all = [
     '--endpoint-url',
     sandbox.endpoint,
@@ -64,10 +29,15 @@ async function aws(cli: 'aws' | '/usr/bin/aws', args: string[], debug = false): 
     'sqs',
     ...args,
   ];
-  const result = await run(cli, all, sandbox.env('vendor'));
-  if (result.code !== 0 && !debug)
-    throw new Error(`${cli} ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+  const result = await runProcess(cli, all, { env: sandbox.env('vendor') });
+  if (result.exitCode !== 0 && !debug)
+    throw new Error(`${cli} ${args.join(' ')} failed (${result.exitCode}): ${result.stderr}`);
   return result;
+}
+
+/** Runs an AWS CLI `sqs` command that must succeed and returns what it printed, parsed as JSON. */
+async function awsJson(cli: 'aws' | '/usr/bin/aws', args: string[]) {
+  return JSON.parse((await aws(cli, args)).stdout);
 }
 
 /** A query-protocol request signed with @smithy/signature-v4, as older SQS clients send it. */
@@ -137,7 +107,9 @@ except botocore.exceptions.ClientError as e:
     code = e.response['Error']['Code']
 print(json.dumps({'sentMd5': sent['MD5OfMessageAttributes'], 'got': got, 'left': left, 'code': code}))
 `;
-    const result = await run('python3', ['-c', script], { ...sandbox.env('vendor'), QUEUE_URL: url });
+    const result = await runProcess('python3', ['-c', script], {
+      env: { ...sandbox.env('vendor'), QUEUE_URL: url },
+    });
     expect(result.stderr).toBe('');
     const out = JSON.parse(result.stdout);
     expect(out.got.Body).toBe('from boto3');
@@ -157,7 +129,7 @@ describe('the AWS CLI v1 (JSON 1.0)', () => {
   it('speaks JSON 1.0 and sends, receives and deletes', { timeout: 180_000 }, async () => {
     const name = uniqueQueueName('cli-v1');
     const created = await aws('aws', ['create-queue', '--queue-name', name], true);
-    expect(created.code).toBe(0);
+    expect(created.exitCode).toBe(0);
     expect(created.stderr).toContain("'X-Amz-Target': 'AmazonSQS.CreateQueue'");
     const url = JSON.parse(created.stdout).QueueUrl as string;
     await aws('aws', [
@@ -169,19 +141,15 @@ describe('the AWS CLI v1 (JSON 1.0)', () => {
       '--message-attributes',
       '{"k":{"DataType":"Number","StringValue":"7"}}',
     ]);
-    const got = JSON.parse(
-      (
-        await aws('aws', [
-          'receive-message',
-          '--queue-url',
-          url,
-          '--attribute-names',
-          'All',
-          '--message-attribute-names',
-          'All',
-        ])
-      ).stdout,
-    );
+    const got = await awsJson('aws', [
+      'receive-message',
+      '--queue-url',
+      url,
+      '--attribute-names',
+      'All',
+      '--message-attribute-names',
+      'All',
+    ]);
     expect(got.Messages[0].Body).toBe('from cli v1');
     expect(got.Messages[0].MessageAttributes).toEqual({ k: { StringValue: '7', DataType: 'Number' } });
     await aws('aws', [
@@ -191,17 +159,13 @@ describe('the AWS CLI v1 (JSON 1.0)', () => {
       '--receipt-handle',
       got.Messages[0].ReceiptHandle,
     ]);
-    const attrs = JSON.parse(
-      (
-        await aws('aws', [
-          'get-queue-attributes',
-          '--queue-url',
-          url,
-          '--attribute-names',
-          'ApproximateNumberOfMessagesNotVisible',
-        ])
-      ).stdout,
-    );
+    const attrs = await awsJson('aws', [
+      'get-queue-attributes',
+      '--queue-url',
+      url,
+      '--attribute-names',
+      'ApproximateNumberOfMessagesNotVisible',
+    ]);
     expect(attrs.Attributes).toEqual({ ApproximateNumberOfMessagesNotVisible: '0' });
   });
 });
@@ -217,36 +181,28 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
       ['create-queue', '--queue-name', name, '--attributes', 'VisibilityTimeout=45'],
       true,
     );
-    expect(created.code).toBe(0);
+    expect(created.exitCode).toBe(0);
     expect(created.stderr).toContain("'Action': 'CreateQueue'");
     const url = JSON.parse(created.stdout).QueueUrl as string;
-    const sent = JSON.parse(
-      (
-        await aws('/usr/bin/aws', [
-          'send-message',
-          '--queue-url',
-          url,
-          '--message-body',
-          'from cli v2 <&>',
-          '--message-attributes',
-          '{"color":{"DataType":"String","StringValue":"blue"}}',
-        ])
-      ).stdout,
-    );
+    const sent = await awsJson('/usr/bin/aws', [
+      'send-message',
+      '--queue-url',
+      url,
+      '--message-body',
+      'from cli v2 <&>',
+      '--message-attributes',
+      '{"color":{"DataType":"String","StringValue":"blue"}}',
+    ]);
     expect(sent.MD5OfMessageAttributes).toBe('da1b33cc3cbfe8b1630921e78e6b9880');
-    const got = JSON.parse(
-      (
-        await aws('/usr/bin/aws', [
-          'receive-message',
-          '--queue-url',
-          url,
-          '--attribute-names',
-          'All',
-          '--message-attribute-names',
-          'All',
-        ])
-      ).stdout,
-    );
+    const got = await awsJson('/usr/bin/aws', [
+      'receive-message',
+      '--queue-url',
+      url,
+      '--attribute-names',
+      'All',
+      '--message-attribute-names',
+      'All',
+    ]);
     const m = got.Messages[0];
     expect(m.Body).toBe('from cli v2 <&>');
     expect(m.MessageAttributes).toEqual({ color: { StringValue: 'blue', DataType: 'String' } });
@@ -260,17 +216,13 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
       '--visibility-timeout',
       '0',
     ]);
-    const again = JSON.parse(
-      (
-        await aws('/usr/bin/aws', [
-          'receive-message',
-          '--queue-url',
-          url,
-          '--attribute-names',
-          'ApproximateReceiveCount',
-        ])
-      ).stdout,
-    );
+    const again = await awsJson('/usr/bin/aws', [
+      'receive-message',
+      '--queue-url',
+      url,
+      '--attribute-names',
+      'ApproximateReceiveCount',
+    ]);
     expect(again.Messages[0].Attributes.ApproximateReceiveCount).toBe('2');
     await aws('/usr/bin/aws', [
       'delete-message',
@@ -279,10 +231,13 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
       '--receipt-handle',
       again.Messages[0].ReceiptHandle,
     ]);
-    const attrs = JSON.parse(
-      (await aws('/usr/bin/aws', ['get-queue-attributes', '--queue-url', url, '--attribute-names', 'All']))
-        .stdout,
-    );
+    const attrs = await awsJson('/usr/bin/aws', [
+      'get-queue-attributes',
+      '--queue-url',
+      url,
+      '--attribute-names',
+      'All',
+    ]);
     expect(attrs.Attributes).toMatchObject({
       VisibilityTimeout: '45',
       ApproximateNumberOfMessages: '0',
@@ -294,10 +249,10 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
   it('redrives to the dead-letter queue after maxReceiveCount', { timeout: 180_000 }, async () => {
     const dlqName = uniqueQueueName('cli-v2-dlq');
     const vendor = sandbox.accounts.vendor.id;
-    const dlqUrl = JSON.parse((await aws('/usr/bin/aws', ['create-queue', '--queue-name', dlqName])).stdout)
+    const dlqUrl = (await awsJson('/usr/bin/aws', ['create-queue', '--queue-name', dlqName]))
       .QueueUrl as string;
-    const url = JSON.parse(
-      (await aws('/usr/bin/aws', ['create-queue', '--queue-name', uniqueQueueName('cli-v2-src')])).stdout,
+    const url = (
+      await awsJson('/usr/bin/aws', ['create-queue', '--queue-name', uniqueQueueName('cli-v2-src')])
     ).QueueUrl as string;
     const redrive = JSON.stringify({ deadLetterTargetArn: queueArn(vendor, dlqName), maxReceiveCount: '2' });
     await aws('/usr/bin/aws', [
@@ -309,35 +264,35 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
     ]);
     await aws('/usr/bin/aws', ['send-message', '--queue-url', url, '--message-body', 'poison']);
     for (let i = 0; i < 2; i++) {
-      const got = JSON.parse(
-        (await aws('/usr/bin/aws', ['receive-message', '--queue-url', url, '--visibility-timeout', '0']))
-          .stdout,
-      );
+      const got = await awsJson('/usr/bin/aws', [
+        'receive-message',
+        '--queue-url',
+        url,
+        '--visibility-timeout',
+        '0',
+      ]);
       expect(got.Messages[0].Body).toBe('poison');
     }
     const third = await aws('/usr/bin/aws', ['receive-message', '--queue-url', url]);
     expect(third.stdout.trim()).toBe('');
-    const dead = JSON.parse(
-      (await aws('/usr/bin/aws', ['receive-message', '--queue-url', dlqUrl, '--attribute-names', 'All']))
-        .stdout,
-    );
+    const dead = await awsJson('/usr/bin/aws', [
+      'receive-message',
+      '--queue-url',
+      dlqUrl,
+      '--attribute-names',
+      'All',
+    ]);
     expect(dead.Messages[0].Body).toBe('poison');
     expect(dead.Messages[0].Attributes.DeadLetterQueueSourceArn).toMatch(/:cli-v2-src-/);
-    const sources = JSON.parse(
-      (await aws('/usr/bin/aws', ['list-dead-letter-source-queues', '--queue-url', dlqUrl])).stdout,
-    );
+    const sources = await awsJson('/usr/bin/aws', ['list-dead-letter-source-queues', '--queue-url', dlqUrl]);
     expect(sources.queueUrls).toEqual([url]);
-    const attrs = JSON.parse(
-      (
-        await aws('/usr/bin/aws', [
-          'get-queue-attributes',
-          '--queue-url',
-          url,
-          '--attribute-names',
-          'RedrivePolicy',
-        ])
-      ).stdout,
-    );
+    const attrs = await awsJson('/usr/bin/aws', [
+      'get-queue-attributes',
+      '--queue-url',
+      url,
+      '--attribute-names',
+      'RedrivePolicy',
+    ]);
     expect(JSON.parse(attrs.Attributes.RedrivePolicy)).toEqual({
       deadLetterTargetArn: queueArn(vendor, dlqName),
       maxReceiveCount: 2,

@@ -5,38 +5,21 @@
  */
 import {
   ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Signer, startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { receiveMessages, sqsClient, sqsFailure, uniqueQueueName } from './sqs-sns-conformance.js';
+import { describe, expect, it } from 'vitest';
+import { sandboxQueues } from '../../helpers/sandbox-clients.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { receiveMessages, sqsFailure, uniqueQueueName } from './sqs-sns-conformance.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
-function client(signer: Signer = 'vendor'): SQSClient {
-  const config = sandbox.sdkConfig(signer);
-  return sqsClient({ ...config, accountId: '' });
-}
-
-async function createQueue(name: string, attributes: Record<string, string> = {}, signer: Signer = 'vendor') {
-  const res = await client(signer).send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  return res.QueueUrl!;
-}
-
-function queueArn(account: string, name: string): string {
-  return `arn:aws:sqs:${sandbox.region}:${account}:${name}`;
-}
+const { client, createQueue, queueArn } = sandboxQueues(sandbox);
 
 describe('long polling', () => {
   it('returns as soon as a message arrives instead of waiting out the 20 s wait', {

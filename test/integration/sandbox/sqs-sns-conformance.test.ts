@@ -1,13 +1,9 @@
 /** The SQS + SNS conformance suite against the sandbox (moto-sqs-sns.test.ts runs it against moto). */
-import { afterAll, beforeAll } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { defineSqsSnsConformance } from './sqs-sns-conformance.js';
 
-let sandbox: TestSandbox;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(() => sandbox.close());
+const sandbox = useTestSandbox();
 
 defineSqsSnsConformance('sandbox', () => ({
   endpoint: sandbox.endpoint,

@@ -35,6 +35,7 @@ import {
   SQSServiceException,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 
 export interface SqsSnsTarget {
   endpoint: string;
@@ -77,22 +78,6 @@ export function snsClient(target: SqsSnsTarget): SNSClient {
     region: target.region,
     credentials: target.credentials,
     maxAttempts: 1,
-  });
-}
-
-/** A queue policy that lets one topic deliver, as SNS → SQS subscriptions need. */
-export function topicDeliveryPolicy(queueArn: string, topicArn: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
-      },
-    ],
   });
 }
 

@@ -4,9 +4,6 @@
  * after the restart verifies with the certificate served before it).
  */
 import { verify, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -14,18 +11,13 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 import { startTestSandbox } from '../../helpers/sandbox.js';
-import {
-  receiveMessages,
-  snsClient,
-  sqsClient,
-  topicDeliveryPolicy,
-  uniqueQueueName,
-} from './sqs-sns-conformance.js';
+import { useTempDir } from '../../helpers/sandbox-suite.js';
+import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
 
-const stateDir = mkdtempSync(join(tmpdir(), 'bb-sqs-sns-state-'));
-afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+const stateDir = useTempDir('bb-sqs-sns-state-');
 
 describe('state across a restart', () => {
   it('keeps queues, messages, visibility, topics, subscriptions and the signing key', async () => {
@@ -34,7 +26,7 @@ describe('state across a restart', () => {
     let topicArn: string;
     let certificate: string;
     {
-      const sandbox = await startTestSandbox({ stateDir });
+      const sandbox = await startTestSandbox({ stateDir: stateDir() });
       const config = { ...sandbox.sdkConfig('vendor'), accountId: '' };
       const sqs = sqsClient(config);
       const sns = snsClient(config);
@@ -56,7 +48,7 @@ describe('state across a restart', () => {
       certificate = await (await fetch(`${sandbox.endpoint}/__sandbox/sns/signing-cert.pem`)).text();
       await sandbox.close();
     }
-    const sandbox = await startTestSandbox({ stateDir });
+    const sandbox = await startTestSandbox({ stateDir: stateDir() });
     try {
       const config = { ...sandbox.sdkConfig('vendor'), accountId: '' };
       const sqs = sqsClient(config);

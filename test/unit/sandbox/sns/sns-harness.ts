@@ -8,6 +8,7 @@ import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
 import { createSigningIdentity, type SigningIdentity } from '../../../../sandbox/sns/signing-certificate.js';
 import { createSnsService, type SnsService } from '../../../../sandbox/sns/sns-service.js';
 import { createSqsService, type SqsService } from '../../../../sandbox/sqs/sqs-service.js';
+import { servicePolicy } from '../../../fixtures/queue-policies.js';
 import {
   CUSTOMER,
   FakeClock,
@@ -33,19 +34,8 @@ export function xmlValue(xml: string, element: string): string {
 }
 
 /** A queue policy letting one topic deliver. */
-export function queuePolicyAllowingTopic(queueArn: string, topicArn: string) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
-      },
-    ],
-  };
+export function queuePolicyAllowingTopic(queueArn: string, topicArn: string): object {
+  return servicePolicy(queueArn, 'sns.amazonaws.com', 'sqs:SendMessage', topicArn);
 }
 
 export interface SnsHarness {
@@ -56,6 +46,15 @@ export interface SnsHarness {
   createTopic(caller: CallerIdentity, name: string, policy?: object): Promise<string>;
   /** Creates a queue through the SQS service; returns its URL and ARN. */
   createQueue(caller: CallerIdentity, name: string, policy?: object): Promise<{ url: string; arn: string }>;
+  /** Sets `queue`'s policy so `topicArn` may deliver to it (`queuePolicyAllowingTopic`). */
+  allowTopic(caller: CallerIdentity, queue: { url: string; arn: string }, topicArn: string): Promise<void>;
+  /** Subscribes the SQS queue `queueArn` to `topicArn`, with subscription `attributes` if given. */
+  subscribe(
+    caller: CallerIdentity,
+    topicArn: string,
+    queueArn: string,
+    attributes?: Record<string, string>,
+  ): Promise<{ status: number; body: string }>;
   receiveAll(
     caller: CallerIdentity,
     url: string,
@@ -104,6 +103,28 @@ export function useSnsHarness(): SnsHarness {
     );
     const url = JSON.parse(String(res.body)).QueueUrl as string;
     return { url, arn: `arn:aws:sqs:us-east-1:${caller.accountId}:${name}` };
+  };
+  h.allowTopic = async (caller, queue, topicArn) => {
+    const res = await h.sqs.handle(
+      jsonRequest(caller, 'SetQueueAttributes', {
+        QueueUrl: queue.url,
+        Attributes: { Policy: JSON.stringify(queuePolicyAllowingTopic(queue.arn, topicArn)) },
+      }),
+    );
+    expect(res.status).toBe(200);
+  };
+  h.subscribe = (caller, topicArn, queueArn, attributes = {}) => {
+    const params: Record<string, string> = {
+      Action: 'Subscribe',
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: queueArn,
+    };
+    Object.entries(attributes).forEach(([key, value], i) => {
+      params[`Attributes.entry.${i + 1}.key`] = key;
+      params[`Attributes.entry.${i + 1}.value`] = value;
+    });
+    return h.call(caller, params);
   };
   h.receiveAll = async (caller, url) => {
     const res = await h.sqs.handle(

@@ -71,14 +71,14 @@ describe('S3 publishing into a topic', () => {
   it('is allowed only by a topic policy naming s3.amazonaws.com with the bucket as aws:SourceArn', async () => {
     const topicArn = await createTopic(customer, 's3-events');
     const args = { topicArn, message: '{"Records":[]}', sourceArn: bucketArn, sourceAccount: CUSTOMER };
-    expect(
+    const s3CanPublishFrom = (sourceArn: string) =>
       h.sns.canDeliverFrom({
         topicArn,
         sourceService: 's3.amazonaws.com',
-        sourceArn: bucketArn,
+        sourceArn,
         sourceAccount: CUSTOMER,
-      }),
-    ).toBe(false);
+      });
+    expect(s3CanPublishFrom(bucketArn)).toBe(false);
     expect(() => h.sns.publishAsService(args)).toThrow(
       `User: s3.amazonaws.com is not authorized to perform: SNS:Publish on resource: ${topicArn}`,
     );
@@ -101,22 +101,8 @@ describe('S3 publishing into a topic', () => {
         ],
       }),
     });
-    expect(
-      h.sns.canDeliverFrom({
-        topicArn,
-        sourceService: 's3.amazonaws.com',
-        sourceArn: bucketArn,
-        sourceAccount: CUSTOMER,
-      }),
-    ).toBe(true);
-    expect(
-      h.sns.canDeliverFrom({
-        topicArn,
-        sourceService: 's3.amazonaws.com',
-        sourceArn: 'arn:aws:s3:::other',
-        sourceAccount: CUSTOMER,
-      }),
-    ).toBe(false);
+    expect(s3CanPublishFrom(bucketArn)).toBe(true);
+    expect(s3CanPublishFrom('arn:aws:s3:::other')).toBe(false);
     expect(h.sns.publishAsService(args).messageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -125,7 +111,7 @@ describe('state persistence', () => {
   it('restores topics, subscriptions and the signing key', async () => {
     const topicArn = await createTopic(vendor, 'persisted');
     const queue = await createQueue(vendor, 'persisted-q');
-    await call(vendor, { Action: 'Subscribe', TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn });
+    await h.subscribe(vendor, topicArn, queue.arn);
     const saved = JSON.parse(JSON.stringify(h.sns.snapshot!()));
     const clock = new FakeClock();
     const restored = createSnsService(fakeContext(clock), { signing: h.signing });
@@ -167,7 +153,7 @@ describe('listing', () => {
     const a = await createTopic(vendor, 'list-a');
     await createTopic(customer, 'list-other');
     const queue = await createQueue(vendor, 'list-q');
-    await call(vendor, { Action: 'Subscribe', TopicArn: a, Protocol: 'sqs', Endpoint: queue.arn });
+    await h.subscribe(vendor, a, queue.arn);
     const topics = await call(vendor, { Action: 'ListTopics' });
     expect(topics.body).toContain(`<Topics><member><TopicArn>${a}</TopicArn></member></Topics>`);
     const subs = await call(vendor, { Action: 'ListSubscriptions' });

@@ -1,7 +1,8 @@
 import { verify, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalStringOf } from '../../../../sandbox/sns/notification-envelope.js';
-import { jsonRequest, VENDOR } from '../sqs/fakes.js';
+import { NOTIFICATION_FIELDS, SUBSCRIPTION_CONFIRMATION_FIELDS } from '../../../fixtures/sns-envelopes.js';
+import { VENDOR } from '../sqs/fakes.js';
 import { customer, queuePolicyAllowingTopic, useSnsHarness, vendor, xmlValue } from './sns-harness.js';
 
 const h = useSnsHarness();
@@ -11,18 +12,8 @@ describe('delivery to SQS', () => {
   it('delivers the signed Notification envelope in AWS field order', async () => {
     const topicArn = await createTopic(vendor, 'env');
     const queue = await createQueue(vendor, 'env-q', undefined);
-    await h.sqs.handle(
-      jsonRequest(vendor, 'SetQueueAttributes', {
-        QueueUrl: queue.url,
-        Attributes: { Policy: JSON.stringify(queuePolicyAllowingTopic(queue.arn, topicArn)) },
-      }),
-    );
-    const sub = await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-    });
+    await h.allowTopic(vendor, queue, topicArn);
+    const sub = await h.subscribe(vendor, topicArn, queue.arn);
     const subscriptionArn = xmlValue(sub.body, 'SubscriptionArn');
     expect(subscriptionArn).toMatch(new RegExp(`^${topicArn}:[0-9a-f-]{36}$`));
     const published = await call(vendor, {
@@ -37,19 +28,7 @@ describe('delivery to SQS', () => {
     const messageId = xmlValue(published.body, 'MessageId');
     const [m] = await receiveAll(vendor, queue.url);
     const envelope = JSON.parse(m!.Body) as Record<string, string>;
-    expect(Object.keys(envelope)).toEqual([
-      'Type',
-      'MessageId',
-      'TopicArn',
-      'Subject',
-      'Message',
-      'Timestamp',
-      'SignatureVersion',
-      'Signature',
-      'SigningCertURL',
-      'UnsubscribeURL',
-      'MessageAttributes',
-    ]);
+    expect(Object.keys(envelope)).toEqual(NOTIFICATION_FIELDS);
     expect(envelope).toMatchObject({
       Type: 'Notification',
       MessageId: messageId,
@@ -77,20 +56,8 @@ describe('delivery to SQS', () => {
   it('delivers the message itself, with its attributes, when RawMessageDelivery is true', async () => {
     const topicArn = await createTopic(vendor, 'raw');
     const queue = await createQueue(vendor, 'raw-q');
-    await h.sqs.handle(
-      jsonRequest(vendor, 'SetQueueAttributes', {
-        QueueUrl: queue.url,
-        Attributes: { Policy: JSON.stringify(queuePolicyAllowingTopic(queue.arn, topicArn)) },
-      }),
-    );
-    await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-      'Attributes.entry.1.key': 'RawMessageDelivery',
-      'Attributes.entry.1.value': 'true',
-    });
+    await h.allowTopic(vendor, queue, topicArn);
+    await h.subscribe(vendor, topicArn, queue.arn, { RawMessageDelivery: 'true' });
     await call(vendor, {
       Action: 'Publish',
       TopicArn: topicArn,
@@ -107,7 +74,7 @@ describe('delivery to SQS', () => {
   it('drops a delivery the queue policy does not allow, and records why', async () => {
     const topicArn = await createTopic(vendor, 'no-perm');
     const queue = await createQueue(vendor, 'no-perm-q');
-    await call(vendor, { Action: 'Subscribe', TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn });
+    await h.subscribe(vendor, topicArn, queue.arn);
     const res = await call(vendor, { Action: 'Publish', TopicArn: topicArn, Message: 'lost' });
     expect(res.status).toBe(200);
     expect(await receiveAll(vendor, queue.url)).toEqual([]);
@@ -123,18 +90,8 @@ describe('delivery to SQS', () => {
   it('delivers only messages that pass the subscription filter policy', async () => {
     const topicArn = await createTopic(vendor, 'filtered');
     const queue = await createQueue(vendor, 'filtered-q');
-    await h.sqs.handle(
-      jsonRequest(vendor, 'SetQueueAttributes', {
-        QueueUrl: queue.url,
-        Attributes: { Policy: JSON.stringify(queuePolicyAllowingTopic(queue.arn, topicArn)) },
-      }),
-    );
-    const sub = await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-    });
+    await h.allowTopic(vendor, queue, topicArn);
+    const sub = await h.subscribe(vendor, topicArn, queue.arn);
     await call(vendor, {
       Action: 'SetSubscriptionAttributes',
       SubscriptionArn: xmlValue(sub.body, 'SubscriptionArn'),
@@ -179,18 +136,8 @@ describe('cross-account subscriptions', () => {
       AttributeValue: JSON.stringify(openTopicPolicy(topicArn)),
     });
     const queue = await createQueue(vendor, 'vendor-inbox');
-    await h.sqs.handle(
-      jsonRequest(vendor, 'SetQueueAttributes', {
-        QueueUrl: queue.url,
-        Attributes: { Policy: JSON.stringify(queuePolicyAllowingTopic(queue.arn, topicArn)) },
-      }),
-    );
-    const sub = await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-    });
+    await h.allowTopic(vendor, queue, topicArn);
+    const sub = await h.subscribe(vendor, topicArn, queue.arn);
     expect(xmlValue(sub.body, 'SubscriptionArn')).toMatch(new RegExp(`^${topicArn}:`));
     await call(customer, { Action: 'Publish', TopicArn: topicArn, Message: 'for the vendor' });
     const [m] = await receiveAll(vendor, queue.url);
@@ -200,12 +147,7 @@ describe('cross-account subscriptions', () => {
   it("refuses a subscribe the topic's policy does not allow", async () => {
     const topicArn = await createTopic(customer, 'closed-events');
     const queue = await createQueue(vendor, 'closed-inbox');
-    const sub = await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-    });
+    const sub = await h.subscribe(vendor, topicArn, queue.arn);
     expect(sub.status).toBe(403);
     expect(sub.body).toContain(
       `<Message>User: arn:aws:iam::${VENDOR}:root is not authorized to perform: SNS:Subscribe on resource: ${topicArn} because no resource-based policy allows the SNS:Subscribe action</Message>`,
@@ -215,18 +157,8 @@ describe('cross-account subscriptions', () => {
   it("leaves a subscription of another account's queue pending until confirmed with the token sent to the queue", async () => {
     const topicArn = await createTopic(customer, 'pending-events');
     const queue = await createQueue(vendor, 'pending-inbox');
-    await h.sqs.handle(
-      jsonRequest(vendor, 'SetQueueAttributes', {
-        QueueUrl: queue.url,
-        Attributes: { Policy: JSON.stringify(queuePolicyAllowingTopic(queue.arn, topicArn)) },
-      }),
-    );
-    const sub = await call(customer, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-    });
+    await h.allowTopic(vendor, queue, topicArn);
+    const sub = await h.subscribe(customer, topicArn, queue.arn);
     expect(xmlValue(sub.body, 'SubscriptionArn')).toBe('pending confirmation');
     const listed = await call(customer, { Action: 'ListSubscriptionsByTopic', TopicArn: topicArn });
     expect(listed.body).toContain('<SubscriptionArn>PendingConfirmation</SubscriptionArn>');
@@ -235,18 +167,7 @@ describe('cross-account subscriptions', () => {
     const [confirmation, ...rest] = await receiveAll(vendor, queue.url);
     expect(rest).toEqual([]);
     const doc = JSON.parse(confirmation!.Body) as Record<string, string>;
-    expect(Object.keys(doc)).toEqual([
-      'Type',
-      'MessageId',
-      'Token',
-      'TopicArn',
-      'Message',
-      'SubscribeURL',
-      'Timestamp',
-      'SignatureVersion',
-      'Signature',
-      'SigningCertURL',
-    ]);
+    expect(Object.keys(doc)).toEqual(SUBSCRIPTION_CONFIRMATION_FIELDS);
     expect(doc).toMatchObject({
       Type: 'SubscriptionConfirmation',
       TopicArn: topicArn,
@@ -285,18 +206,8 @@ describe('cross-account subscriptions', () => {
   it('unsubscribes, after which nothing is delivered', async () => {
     const topicArn = await createTopic(vendor, 'unsub');
     const queue = await createQueue(vendor, 'unsub-q');
-    await h.sqs.handle(
-      jsonRequest(vendor, 'SetQueueAttributes', {
-        QueueUrl: queue.url,
-        Attributes: { Policy: JSON.stringify(queuePolicyAllowingTopic(queue.arn, topicArn)) },
-      }),
-    );
-    const sub = await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-    });
+    await h.allowTopic(vendor, queue, topicArn);
+    const sub = await h.subscribe(vendor, topicArn, queue.arn);
     await call(vendor, { Action: 'Unsubscribe', SubscriptionArn: xmlValue(sub.body, 'SubscriptionArn') });
     await call(vendor, { Action: 'Publish', TopicArn: topicArn, Message: 'nobody' });
     expect(await receiveAll(vendor, queue.url)).toEqual([]);
@@ -313,14 +224,7 @@ describe('PublishBatch', () => {
       'batch-q',
       queuePolicyAllowingTopic(`arn:aws:sqs:us-east-1:${VENDOR}:batch-q`, topicArn),
     );
-    await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queue.arn,
-      'Attributes.entry.1.key': 'RawMessageDelivery',
-      'Attributes.entry.1.value': 'true',
-    });
+    await h.subscribe(vendor, topicArn, queue.arn, { RawMessageDelivery: 'true' });
     const res = await call(vendor, {
       Action: 'PublishBatch',
       TopicArn: topicArn,
@@ -380,20 +284,10 @@ describe('subscription condition keys', () => {
       AttributeValue: JSON.stringify(policy),
     });
     const own = await createQueue(vendor, 'scoped-own');
-    const allowed = await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: own.arn,
-    });
+    const allowed = await h.subscribe(vendor, topicArn, own.arn);
     expect(allowed.status).toBe(200);
     const foreign = await createQueue(customer, 'scoped-foreign');
-    const refused = await call(vendor, {
-      Action: 'Subscribe',
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: foreign.arn,
-    });
+    const refused = await h.subscribe(vendor, topicArn, foreign.arn);
     expect(refused.status).toBe(403);
     expect(refused.body).toContain('AuthorizationError');
   });
