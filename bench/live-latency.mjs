@@ -173,6 +173,7 @@ try {
   /** Starts a live run and resolves when `count` messages' objects have an outcome of `status`. */
   const drain = async (concurrency, count, status) => {
     let seen = 0;
+    let pipelineSec = 0;
     let finish;
     const finished = new Promise((resolve) => {
       finish = resolve;
@@ -187,7 +188,8 @@ try {
       vendorCredentials,
       env: {},
       statsIntervalMs: 0,
-      onOutcome: (outcome) => {
+      onOutcome: (outcome, durationSec) => {
+        pipelineSec += durationSec;
         if (outcome.status === status && ++seen === count) finish();
       },
     });
@@ -198,7 +200,8 @@ try {
     await rateRun.stop(30_000);
     await profiler?.stop(join(args['cpu-prof'], `drain-${concurrency}-${status}.cpuprofile`));
     const cpuMsPerMessage = (cpu.user + cpu.system) / 1000 / count;
-    return { seconds, rate: count / seconds, cpuMsPerMessage, sandboxMsPerMessage };
+    const pipelineMs = (pipelineSec * 1000) / count;
+    return { seconds, rate: count / seconds, cpuMsPerMessage, sandboxMsPerMessage, pipelineMs };
   };
   /** The sandbox's user+system CPU so far, in milliseconds (Linux /proc; clock ticks of 10 ms). */
   const sandboxCpuMs = () => {
@@ -209,7 +212,7 @@ try {
     console.log(
       `  ${label}: ${r.rate.toFixed(1).padStart(7)} messages/s  ${r.seconds.toFixed(2).padStart(6)} s  ` +
         `client CPU ${r.cpuMsPerMessage.toFixed(3)} ms/message  ` +
-        `(sandbox ${r.sandboxMsPerMessage.toFixed(3)})`,
+        `(sandbox ${r.sandboxMsPerMessage.toFixed(3)})  ${r.pipelineMs.toFixed(1)} ms in the pipeline per object`,
     );
   console.log(`\nlive throughput, draining a backlog of ${BACKLOG} events (4 KiB objects, copy processor):`);
   for (const concurrency of CONCURRENCIES) {

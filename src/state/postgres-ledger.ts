@@ -33,6 +33,7 @@ import {
   type SummaryRows,
   sortedPruned,
 } from './ledger-maintenance.js';
+import { type LedgerRow, ledgerEntryOf } from './ledger-row.js';
 import { acquirePool, releasePool } from './postgres-connection.js';
 import { SQL } from './postgres-ledger-sql.js';
 import { migratePostgresLedger, postgresSchemaVersion } from './postgres-migrations.js';
@@ -51,26 +52,7 @@ export interface PostgresLedgerOptions {
   isOwnerAlive?: (host: string, pid: number) => boolean;
 }
 
-interface Row {
-  connection: string;
-  bucket: string;
-  key: string;
-  version: string;
-  state: 'claimed' | 'done' | 'failed';
-  attempts: number;
-  reason: string | null;
-  outputs: LedgerOutput[];
-  pending: Array<{ bucket: string; key: string }>;
-  bytes_in: string;
-  bytes_out: string;
-  run_id: string;
-  owner_host: string;
-  owner_pid: number;
-  lease_until: string;
-  claimed_at: string;
-  finished_at: string | null;
-  now?: string;
-}
+type Row = LedgerRow<LedgerOutput[] | Array<{ bucket: string; key: string }>, string> & { now?: string };
 
 export class PostgresLedger implements Ledger, LedgerMaintenance {
   private readonly pool: pg.Pool;
@@ -255,20 +237,5 @@ function keyParams(key: LedgerKey): string[] {
 }
 
 function toEntry(row: Row): LedgerEntry {
-  const entry: LedgerEntry = {
-    connection: row.connection,
-    bucket: row.bucket,
-    key: row.key,
-    version: row.version,
-    state: row.state,
-    attempts: row.attempts,
-    outputs: row.outputs,
-    bytesIn: Number(row.bytes_in),
-    bytesOut: Number(row.bytes_out),
-    runId: row.run_id,
-    claimedAt: new Date(Number(row.claimed_at)),
-  };
-  if (row.reason !== null) entry.reason = row.reason;
-  if (row.finished_at !== null) entry.finishedAt = new Date(Number(row.finished_at));
-  return entry;
+  return ledgerEntryOf(row, (outputs) => outputs as LedgerOutput[]);
 }

@@ -37,6 +37,7 @@ import {
   type SummarizeOptions,
   sortedPruned,
 } from './ledger-maintenance.js';
+import { type LedgerRow, ledgerEntryOf } from './ledger-row.js';
 import { sqlitePruneStatements, summarizeSqlite } from './sqlite-ledger-maintenance.js';
 
 /** Options of the SQLite ledger. */
@@ -56,25 +57,7 @@ export interface SqliteLedgerOptions {
   isOwnerAlive?: (host: string, pid: number) => boolean;
 }
 
-interface Row {
-  connection: string;
-  bucket: string;
-  key: string;
-  version: string;
-  state: 'claimed' | 'done' | 'failed';
-  attempts: number;
-  reason: string | null;
-  outputs: string;
-  pending: string;
-  bytes_in: number;
-  bytes_out: number;
-  run_id: string;
-  owner_host: string;
-  owner_pid: number;
-  lease_until: number;
-  claimed_at: number;
-  finished_at: number | null;
-}
+type Row = LedgerRow<string, number>;
 
 const SCHEMA_VERSION = 1;
 
@@ -327,20 +310,5 @@ function pick(key: LedgerKey): LedgerKey {
 }
 
 function toEntry(row: Row): LedgerEntry {
-  const entry: LedgerEntry = {
-    connection: row.connection,
-    bucket: row.bucket,
-    key: row.key,
-    version: row.version,
-    state: row.state,
-    attempts: row.attempts,
-    outputs: JSON.parse(row.outputs) as LedgerOutput[],
-    bytesIn: row.bytes_in,
-    bytesOut: row.bytes_out,
-    runId: row.run_id,
-    claimedAt: new Date(row.claimed_at),
-  };
-  if (row.reason !== null) entry.reason = row.reason;
-  if (row.finished_at !== null) entry.finishedAt = new Date(row.finished_at);
-  return entry;
+  return ledgerEntryOf(row, (outputs) => JSON.parse(outputs) as LedgerOutput[]);
 }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCompressProcessor } from '../../../src/processors/compress.js';
@@ -24,6 +26,27 @@ describe('the compression processors', () => {
       expect(output!.contentType).toBe(type);
       expect(inflate(output!.body).toString()).toBe(text);
       expect((result?.details?.ratio as number) < 0.1).toBe(true);
+    },
+  );
+
+  it.each(['gzip', 'brotli', 'deflate'] as const)(
+    '%s takes socket-sized reads without pausing the download on each one',
+    async (format) => {
+      // 64 × 64 KiB, the size of one socket read. With Node's default 16 KiB buffer every chunk
+      // paused the source; with 1 MiB, a pause needs 16 chunks buffered first.
+      const data = randomBytes(64 * 64 * 1024);
+      const source = Readable.from(
+        Array.from({ length: 64 }, (_, i) => data.subarray(i * 65536, (i + 1) * 65536)),
+        { objectMode: false },
+      );
+      let pauses = 0;
+      source.on('pause', () => pauses++);
+      fake = fakeObject('');
+      fake.input.open = async () => ({ body: source, contentLength: data.length, metadata: {} });
+      await createCompressProcessor({ format, level: 1 }).process(fake.input, fake.context);
+      const inflate = { gzip: gunzipSync, brotli: brotliDecompressSync, deflate: inflateSync }[format];
+      expect(inflate(fake.outputs[0]!.body).equals(data)).toBe(true);
+      expect(pauses).toBeLessThanOrEqual(4);
     },
   );
 

@@ -1,10 +1,11 @@
 /**
- * The part size and queue of a streamed upload: 8 MiB parts, four in flight, for anything up to
- * 62.5 GiB (memory does not grow with the object); above, parts that fit a quarter more than the
- * expected size in S3's 10,000 parts, with fewer in flight.
+ * The output writer's tuning. A streamed upload uses 8 MiB parts, four in flight, for anything up
+ * to 62.5 GiB (memory does not grow with the object); above, parts that fit a quarter more than
+ * the expected size in S3's 10,000 parts, with fewer in flight. The byte counter between the
+ * stages buffers enough that a socket read does not push back on the download.
  */
 import { describe, expect, it } from 'vitest';
-import { uploadShape } from '../../../src/pipeline/output-writer.js';
+import { ByteCounter, uploadShape } from '../../../src/pipeline/output-writer.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -30,5 +31,14 @@ describe('uploadShape', () => {
       expect(partSizeBytes * 10_000).toBeGreaterThanOrEqual(expectedBytes * 1.25);
       expect(partSizeBytes % MIB).toBe(0);
     }
+  });
+});
+
+describe('ByteCounter', () => {
+  it('takes a socket read (64 KiB) without pushing back on the download, and counts it', () => {
+    const counter = new ByteCounter();
+    expect(counter.write(Buffer.alloc(64 * 1024))).toBe(true);
+    expect(counter.bytes).toBe(64 * 1024);
+    counter.destroy();
   });
 });
