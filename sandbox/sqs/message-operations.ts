@@ -317,18 +317,37 @@ function deleteOne(queue: MessageQueue, input: Record<string, unknown>): void {
   queue.deleteMessage(handleFor(queue, handle));
 }
 
-const deleteMessage: SqsOperation = (rt, call) => {
-  const queue = queueParam(rt, call);
-  authorizeQueue(rt, call.caller, 'DeleteMessage', queue);
-  deleteOne(queue, call.input);
-  return {};
-};
+/**
+ * An operation on one received message and its batch form, both authorized as `action`: `apply`
+ * runs on the call's input, or on each entry named `entryName`.
+ */
+function messageOperations(
+  action: string,
+  entryName: string,
+  apply: (queue: MessageQueue, input: Record<string, unknown>) => void,
+): [single: SqsOperation, batch: SqsOperation] {
+  const authorizedQueue = (rt: SqsRuntime, call: SqsCall): MessageQueue => {
+    const queue = queueParam(rt, call);
+    authorizeQueue(rt, call.caller, action, queue);
+    return queue;
+  };
+  return [
+    (rt, call) => {
+      apply(authorizedQueue(rt, call), call.input);
+      return {};
+    },
+    (rt, call) => {
+      const queue = authorizedQueue(rt, call);
+      return applyToEntries(call, entryName, (e) => apply(queue, e));
+    },
+  ];
+}
 
-const deleteMessageBatch: SqsOperation = (rt, call) => {
-  const queue = queueParam(rt, call);
-  authorizeQueue(rt, call.caller, 'DeleteMessage', queue);
-  return applyToEntries(call, 'DeleteMessageBatchRequestEntry', (e) => deleteOne(queue, e));
-};
+const [deleteMessage, deleteMessageBatch] = messageOperations(
+  'DeleteMessage',
+  'DeleteMessageBatchRequestEntry',
+  deleteOne,
+);
 
 function changeVisibility(queue: MessageQueue, input: Record<string, unknown>): void {
   const handle = stringParam(input, 'ReceiptHandle', true);
@@ -342,18 +361,11 @@ function changeVisibility(queue: MessageQueue, input: Record<string, unknown>): 
   queue.changeVisibility(parts, handle, timeoutSec);
 }
 
-const changeMessageVisibility: SqsOperation = (rt, call) => {
-  const queue = queueParam(rt, call);
-  authorizeQueue(rt, call.caller, 'ChangeMessageVisibility', queue);
-  changeVisibility(queue, call.input);
-  return {};
-};
-
-const changeMessageVisibilityBatch: SqsOperation = (rt, call) => {
-  const queue = queueParam(rt, call);
-  authorizeQueue(rt, call.caller, 'ChangeMessageVisibility', queue);
-  return applyToEntries(call, 'ChangeMessageVisibilityBatchRequestEntry', (e) => changeVisibility(queue, e));
-};
+const [changeMessageVisibility, changeMessageVisibilityBatch] = messageOperations(
+  'ChangeMessageVisibility',
+  'ChangeMessageVisibilityBatchRequestEntry',
+  changeVisibility,
+);
 
 const purgeQueue: SqsOperation = (rt, call) => {
   const queue = queueParam(rt, call);

@@ -81,7 +81,7 @@ export function destinationFields(
 /**
  * Bytes a stream stage of the pipeline buffers before it pushes back: 1 MiB. Node's default
  * (16 KiB) is smaller than one socket read (up to 64 KiB), so with it every chunk of a download
- * paused and resumed the source; a large object streamed about 18% slower (wall) and 7% more CPU.
+ * paused and resumed the source (docs/performance.md, large objects: the A/B figures).
  */
 export const STREAM_HIGH_WATER_MARK_BYTES = 1024 * 1024;
 

@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { boto3Outcome } from '../../fixtures/boto3-outcome.js';
 import { uniqueName } from '../../helpers/sandbox.js';
 import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3, runRclone } from '../../helpers/witnesses.js';
@@ -43,15 +44,9 @@ async function sharedBucket(): Promise<string> {
 async function aclOutcomes(Bucket: string, signer: string): Promise<Record<string, string[]>> {
   const result = await runBoto3(
     `
-from botocore.exceptions import ClientError
 b = ${JSON.stringify(Bucket)}
 s3.put_object(Bucket=b, Key="src", Body=b"source")
-def outcome(call):
-    try:
-        call()
-        return "ok"
-    except ClientError as e:
-        return e.response["Error"]["Code"] + ": " + e.response["Error"]["Message"]
+${boto3Outcome('outcome', 'code + ": " + message')}
 out = {}
 for acl in ["private", "bucket-owner-full-control", "public-read", "bucket-owner-read"]:
     out[acl] = [

@@ -7,6 +7,7 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { describe, expect, it } from 'vitest';
+import { boto3Outcome } from '../../fixtures/boto3-outcome.js';
 import { createObjectLockBucket } from '../../helpers/object-lock.js';
 import { uniqueName } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
@@ -22,15 +23,9 @@ async function boto3Json(snippet: string, signer = 'customer'): Promise<Record<s
   const result = await runBoto3(
     `
 import datetime
-from botocore.exceptions import ClientError
 b = ${JSON.stringify(uniqueName('locked'))}
 later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
-def error(call):
-    try:
-        call()
-        return "ok"
-    except ClientError as e:
-        return e.response["Error"]["Code"] + ": " + e.response["Error"]["Message"]
+${boto3Outcome('error', 'code + ": " + message')}
 ${snippet}
 `,
     sandbox,

@@ -4,6 +4,7 @@
  * `partNumber` on multipart and single-part objects, with AWS's errors for parts out of range.
  */
 import { describe, expect, it } from 'vitest';
+import { boto3Outcome } from '../../fixtures/boto3-outcome.js';
 import { uniqueName } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
@@ -17,7 +18,6 @@ const sandbox = useTestSandbox();
 async function withObjects(snippet: string): Promise<Record<string, unknown>> {
   const result = await runBoto3(
     `
-from botocore.exceptions import ClientError
 b = ${JSON.stringify(uniqueName('parts'))}
 s3.create_bucket(Bucket=b)
 MiB = 1024 * 1024
@@ -27,12 +27,7 @@ parts = [s3.upload_part(Bucket=b, Key="multi", UploadId=upload, PartNumber=i + 1
 multi = s3.complete_multipart_upload(Bucket=b, Key="multi", UploadId=upload, MultipartUpload={"Parts": [
     {"PartNumber": i + 1, "ETag": p["ETag"], "ChecksumCRC32": p["ChecksumCRC32"]} for i, p in enumerate(parts)]})
 single = s3.put_object(Bucket=b, Key="single", Body=b"body", ChecksumAlgorithm="SHA256", StorageClass="STANDARD_IA")
-def failure(call):
-    try:
-        call()
-        return "ok"
-    except ClientError as e:
-        return [e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"]]
+${boto3Outcome('failure', '[status, code]')}
 ${snippet}
 `,
     sandbox,

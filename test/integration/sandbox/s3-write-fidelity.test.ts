@@ -5,6 +5,7 @@
  * ConditionalRequestConflict when another write of the key finishes while one is under way).
  */
 import { describe, expect, it } from 'vitest';
+import { boto3Outcome } from '../../fixtures/boto3-outcome.js';
 import { uniqueName } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
@@ -15,15 +16,9 @@ const sandbox = useTestSandbox();
 async function boto3Json(snippet: string): Promise<Record<string, unknown>> {
   const result = await runBoto3(
     `
-from botocore.exceptions import ClientError
 b = ${JSON.stringify(uniqueName('writes'))}
 s3.create_bucket(Bucket=b)
-def outcome(call):
-    try:
-        call()
-        return "ok"
-    except ClientError as e:
-        return e.response["Error"]["Code"] + " " + str(e.response["ResponseMetadata"]["HTTPStatusCode"])
+${boto3Outcome('outcome', 'code + " " + str(status)')}
 def multipart(key, body=b"part", **complete):
     upload = s3.create_multipart_upload(Bucket=b, Key=key)["UploadId"]
     part = s3.upload_part(Bucket=b, Key=key, UploadId=upload, PartNumber=1, Body=body)

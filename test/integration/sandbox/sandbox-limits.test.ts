@@ -4,6 +4,7 @@
  * sub-resource with a method it has no route for, and InvalidAction from the query and JSON services.
  */
 import { describe, expect, it } from 'vitest';
+import { boto3Outcome } from '../../fixtures/boto3-outcome.js';
 import { uniqueName } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { runBoto3 } from '../../helpers/witnesses.js';
@@ -14,17 +15,11 @@ describe('operations the sandbox does not implement', () => {
   it('get each service’s documented answer', async () => {
     const result = await runBoto3(
       `
-from botocore.exceptions import ClientError
 cfn = boto3.client("cloudformation", config=_cfg)
 b = ${JSON.stringify(uniqueName('limits'))}
 s3.create_bucket(Bucket=b)
 s3.put_object(Bucket=b, Key="k", Body=b"x")
-def answer(call):
-    try:
-        call()
-        return "ok"
-    except ClientError as e:
-        return [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
+${boto3Outcome('answer', '[code, status]')}
 print(json.dumps({
   "lifecycle": answer(lambda: s3.get_bucket_lifecycle_configuration(Bucket=b)),
   "cors": answer(lambda: s3.put_bucket_cors(Bucket=b, CORSConfiguration={"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]})),

@@ -8,6 +8,17 @@ import { customer, queuePolicyAllowingTopic, useSnsHarness, vendor, xmlValue } f
 const h = useSnsHarness();
 const { call, createTopic, createQueue, receiveAll } = h;
 
+/** Whether `doc`'s SignatureVersion 1 signature verifies with the certificate the sandbox serves. */
+function signedBySandbox(doc: Record<string, string>): boolean {
+  const cert = new X509Certificate(h.sns.signingCertificatePem());
+  return verify(
+    'sha1',
+    Buffer.from(canonicalStringOf(doc)),
+    cert.publicKey,
+    Buffer.from(doc.Signature!, 'base64'),
+  );
+}
+
 describe('delivery to SQS', () => {
   it('delivers the signed Notification envelope in AWS field order', async () => {
     const topicArn = await createTopic(vendor, 'env');
@@ -42,15 +53,7 @@ describe('delivery to SQS', () => {
     });
     expect(envelope.Timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(m!.Body.startsWith('{\n  "Type" : "Notification",\n  "MessageId" : ')).toBe(true);
-    const cert = new X509Certificate(h.sns.signingCertificatePem());
-    expect(
-      verify(
-        'sha1',
-        Buffer.from(canonicalStringOf(envelope)),
-        cert.publicKey,
-        Buffer.from(envelope.Signature!, 'base64'),
-      ),
-    ).toBe(true);
+    expect(signedBySandbox(envelope)).toBe(true);
   });
 
   it('delivers the message itself, with its attributes, when RawMessageDelivery is true', async () => {
@@ -174,15 +177,7 @@ describe('cross-account subscriptions', () => {
       Message: `You have chosen to subscribe to the topic ${topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
       SubscribeURL: `http://127.0.0.1:4566/?Action=ConfirmSubscription&TopicArn=${topicArn}&Token=${doc.Token}`,
     });
-    const cert = new X509Certificate(h.sns.signingCertificatePem());
-    expect(
-      verify(
-        'sha1',
-        Buffer.from(canonicalStringOf(doc)),
-        cert.publicKey,
-        Buffer.from(doc.Signature!, 'base64'),
-      ),
-    ).toBe(true);
+    expect(signedBySandbox(doc)).toBe(true);
 
     const bad = await call(vendor, { Action: 'ConfirmSubscription', TopicArn: topicArn, Token: 'wrong' });
     expect(bad.body).toContain('<Code>InvalidParameter</Code><Message>Invalid parameter: Token</Message>');
