@@ -98,8 +98,9 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchReport
     // Built here with worker threads too: its setup fails exactly as in-process (a missing
     // program, a module that does not load), and it lists the source and owns the shared run.
     built = await buildPipeline({ ...pipelineOptions, dryRun });
-    if (workers > 1) pool = await ObjectWorkerPool.start({ ...pipelineOptions, workers });
     const { access, pipeline } = built;
+    if (workers > 1)
+      pool = await ObjectWorkerPool.start({ ...pipelineOptions, owner: pipeline.owner, workers });
     const objectProcessor = pool ?? pipeline;
     // Joining a shared run is the first use of a PostgreSQL ledger: a database that cannot be
     // reached stops the run like a failing claim does (exit 1 with the reason), not as a bug.

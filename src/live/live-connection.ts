@@ -125,6 +125,7 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
           configPath: options.configPath,
           connection,
           ledger: options.ledger,
+          owner: pipeline.owner,
           logger: log,
           vendorCredentials: options.vendorCredentials,
           retryFailed: true,

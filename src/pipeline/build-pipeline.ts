@@ -11,7 +11,7 @@ import type { RetryOptions } from '../core/retry.js';
 import type { Logger } from '../observe/logger.js';
 import { createProcessor } from '../processors/create-processor.js';
 import type { Processor } from '../processors/processor.js';
-import type { Ledger } from '../state/ledger.js';
+import type { Ledger, LedgerOwner } from '../state/ledger.js';
 import { ObjectPipeline } from './object-pipeline.js';
 
 /** Options of {@link buildPipeline}. */
@@ -23,6 +23,8 @@ export interface BuildPipelineOptions {
   connection: Connection;
   /** The ledger, shared by every connection of the process. */
   ledger: Ledger;
+  /** This run's identity in the ledger. Default: a new one (see ObjectPipeline). */
+  owner?: LedgerOwner | undefined;
   logger?: Logger | undefined;
   /** The vendor's own credentials. Default: the AWS SDK's default chain. */
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
@@ -67,6 +69,7 @@ export async function buildPipeline(options: BuildPipelineOptions): Promise<Buil
     s3ForBucket: (bucket) => access.s3ForBucket(bucket),
     processor,
     ledger: options.ledger,
+    ...(options.owner ? { owner: options.owner } : {}),
     retryFailed: options.retryFailed ?? false,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

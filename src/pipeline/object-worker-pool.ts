@@ -38,6 +38,8 @@ export interface ObjectWorkerPoolOptions {
   connection: Connection;
   /** The ledger every worker's claims and completions go to. */
   ledger: Ledger;
+  /** The identity the workers claim under: the main thread's pipeline's, so the process has one. */
+  owner: LedgerOwner;
   logger?: Logger | undefined;
   /** Vendor credentials, asked for by the workers through the main thread. Default: each worker's SDK chain. */
   vendorCredentials?: AwsCredentialIdentityProvider | undefined;
@@ -166,6 +168,7 @@ export class ObjectWorkerPool {
       config: options.config,
       configPath: options.configPath,
       connectionName: options.connection.name,
+      owner: options.owner,
       retryFailed: options.retryFailed,
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     configPath: data.configPath,
     connection: findConnection(data.config, data.connectionName),
     ledger,
+    owner: data.owner,
     logger,
     vendorCredentials: data.remoteVendorCredentials
       ? async () => (await call('vendorCredentials', [])) as AwsCredentialIdentity

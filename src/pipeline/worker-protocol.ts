@@ -6,7 +6,7 @@
 import type { Config } from '../config/resolved-config.js';
 import type { RetryOptions } from '../core/retry.js';
 import type { SourceObject } from '../core/source-object.js';
-import type { Ledger } from '../state/ledger.js';
+import type { Ledger, LedgerOwner } from '../state/ledger.js';
 import type { ObjectOutcome } from './object-pipeline.js';
 import type { RemoteFailureData } from './remote-failure.js';
 
@@ -36,6 +36,11 @@ export interface ObjectWorkerData {
   /** Path of the configuration file; processor paths are relative to its directory. */
   configPath: string;
   connectionName: string;
+  /**
+   * The process's identity in the ledger, the same in every thread: a shared run knows a worker
+   * process by it, and a claim must name the process, whichever thread made it.
+   */
+  owner: LedgerOwner;
   retryFailed: boolean;
   retry?: RetryOptions;
   /** The ledger lease of a claim, in milliseconds (the shared run's, with PostgreSQL). */
