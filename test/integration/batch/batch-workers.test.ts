@@ -131,7 +131,14 @@ export default function createCrashOnce(options) {
     }
     expect(report).toMatchObject({ listed: OBJECTS + 2, processed: OBJECTS + 2 - crashed.length });
     expect(first.stderr).toContain('a worker thread stopped unexpectedly');
-    expect(world.ledgerCounts()).toEqual({ done: OBJECTS + 2 - crashed.length, failed: crashed.length });
+    // The crashing object was claimed, so its row is failed; another object the dead thread had
+    // been handed may have been failed before or after its claim reached the ledger (no row then:
+    // a new object to the next run), so its row is failed or absent, never claimed or done.
+    const counts = world.ledgerCounts();
+    expect(counts.done).toBe(OBJECTS + 2 - crashed.length);
+    expect(counts.claimed).toBeUndefined();
+    expect(counts.failed).toBeGreaterThanOrEqual(1);
+    expect(counts.failed).toBeLessThanOrEqual(crashed.length);
 
     const second = await world.cli(['--workers', '2', '--retry-failed', '--json']);
     expect(second.exitCode).toBe(0);
