@@ -8,7 +8,8 @@ import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
+import { queueDepth } from './live-queues.js';
+import { createLiveWorld, type LiveWorld } from './live-world.js';
 
 let sandbox: TestSandbox;
 let world: LiveWorld;

@@ -4,24 +4,17 @@
  * ("changed since listed"), not a failure: the message is deleted, nothing is recorded for the
  * vanished version, and the overwrite's own event copies the new content.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LiveRun } from '../../../src/live/run-live.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
+import { queueDepth } from './live-queues.js';
+import { useLiveWorld } from './use-live-world.js';
 
 describe('live, an object overwritten before its event is handled', () => {
-  let sandbox: TestSandbox;
-  let world: LiveWorld;
+  const { sandbox, world } = useLiveWorld({ mode: 'sqs' }, { start: false });
   let run: LiveRun | undefined;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    world = await createLiveWorld(sandbox, { mode: 'sqs' });
-  });
   afterAll(async () => {
     await run?.stop(0);
-    world?.close();
-    await sandbox?.close();
   });
 
   it('skips the first event as changed since listed, deletes it, and copies the second version once', async () => {

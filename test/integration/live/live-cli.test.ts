@@ -11,13 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  type CliProcess,
-  createLiveWorld,
-  type LiveWorld,
-  logsOf as logs,
-  queueDepth,
-} from './live-world.js';
+import { queueDepth } from './live-queues.js';
+import { type CliProcess, createLiveWorld, type LiveWorld, logsOf as logs } from './live-world.js';
 
 let sandbox: TestSandbox;
 const worlds: LiveWorld[] = [];

@@ -3,30 +3,17 @@
  * bound (a backlog, a replayed dead letter) is acknowledged and counted, not processed; a new
  * upload is processed as usual.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveRun } from '../../../src/live/run-live.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, queueDepth, sendRaw, vendorQueueUrl } from './live-world.js';
+import { queueDepth, sendRaw, vendorQueueUrl } from './live-queues.js';
+import { useLiveWorld } from './use-live-world.js';
 
 describe('live with source.ignoreOlderThan', () => {
-  let sandbox: TestSandbox;
-  let world: LiveWorld;
-  let run: LiveRun;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    world = await createLiveWorld(sandbox, { mode: 'sns', source: { ignoreOlderThan: '30d' } });
-    run = await world.start();
-  });
+  const { sandbox, world, run } = useLiveWorld({ mode: 'sns', source: { ignoreOlderThan: '30d' } });
   const drained = async () => {
     const depth = await queueDepth(world.vendorSqs, await vendorQueueUrl(world));
     return depth.visible === 0 && depth.inFlight === 0;
   };
-  afterAll(async () => {
-    await run?.stop(0);
-    world?.close();
-    await sandbox?.close();
-  });
 
   it('acknowledges an event older than the bound, counts it, and processes a new upload', async () => {
     await world.put('in/old.txt', 'old');

@@ -5,18 +5,11 @@
  * and an object deleted before it is processed.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveRun } from '../../../src/live/run-live.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  createLiveWorld,
-  type LiveWorld,
-  type LiveWorldOptions,
-  queueDepth,
-  sendRaw,
-  vendorQueueUrl,
-} from './live-world.js';
+import { queueDepth, sendRaw, vendorQueueUrl } from './live-queues.js';
+import type { LiveWorld, LiveWorldOptions } from './live-world.js';
+import { useLiveWorld } from './use-live-world.js';
 
 /** The queue the connection reads and its dead-letter queue, with a client that may read both. */
 async function queues(world: LiveWorld) {
@@ -38,19 +31,7 @@ async function drained(world: LiveWorld): Promise<boolean> {
 
 export function defineMessageSuite(title: string, options: LiveWorldOptions): void {
   describe(title, () => {
-    let sandbox: TestSandbox;
-    let world: LiveWorld;
-    let run: LiveRun;
-    beforeAll(async () => {
-      sandbox = await startTestSandbox();
-      world = await createLiveWorld(sandbox, { maxReceiveCount: 2, ...options });
-      run = await world.start();
-    });
-    afterAll(async () => {
-      await run?.stop(0);
-      world?.close();
-      await sandbox?.close();
-    });
+    let { sandbox, world, run } = useLiveWorld({ maxReceiveCount: 2, ...options });
 
     describe('objects uploaded to the source bucket', () => {
       it('have their outputs written, once each, including keys with spaces, +, % and unicode', async () => {

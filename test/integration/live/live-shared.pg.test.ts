@@ -8,13 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  type CliProcess,
-  createLiveWorld,
-  type LiveWorld,
-  logsOf as logs,
-  queueDepth,
-} from './live-world.js';
+import { queueDepth } from './live-queues.js';
+import { createLiveWorld, type LiveWorld, logsOf as logs } from './live-world.js';
 
 const COUNT = 30;
 let sandbox: TestSandbox;
