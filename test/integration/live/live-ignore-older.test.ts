@@ -5,21 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import { queueDepth, sendRaw, vendorQueueUrl } from './live-queues.js';
+import { drained, queueDepth, sendRaw, vendorQueueUrl } from './live-queues.js';
 import { useLiveWorld } from './use-live-world.js';
 
 describe('live with source.ignoreOlderThan', () => {
   const { sandbox, world, run } = useLiveWorld({ mode: 'sns', source: { ignoreOlderThan: '30d' } });
-  const drained = async () => {
-    const depth = await queueDepth(world.vendorSqs, await vendorQueueUrl(world));
-    return depth.visible === 0 && depth.inFlight === 0;
-  };
 
   it('acknowledges an event older than the bound, counts it, and processes a new upload', async () => {
     await world.put('in/old.txt', 'old');
     await waitFor('the upload', async () => (await world.output('out/old.txt')) === 'old');
     // An output is visible before its message is counted and deleted: let it finish first.
-    await waitFor('the queue to drain', drained);
+    await waitFor('the queue to drain', () => drained(world));
     // The same object named again by an event from 40 days ago: ignored, not processed again.
     const eventTime = new Date(Date.now() - 40 * 86_400_000).toISOString();
     const before = run.stats()[0]!;
@@ -39,7 +35,7 @@ describe('live with source.ignoreOlderThan', () => {
       }),
     );
     await waitFor('the old event to be counted', () => run.stats()[0]!.ignoredOlder > before.ignoredOlder);
-    await waitFor('the queue to drain', drained);
+    await waitFor('the queue to drain', () => drained(world));
     const after = run.stats()[0]!;
     expect(after.ignoredOlder - before.ignoredOlder).toBe(1);
     expect(after.skipped - before.skipped).toBe(1);

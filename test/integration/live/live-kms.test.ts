@@ -11,7 +11,7 @@ import { useLiveWorld } from './use-live-world.js';
 
 for (const mode of ['sns', 'sqs'] as const) {
   describe(`live on SSE-KMS buckets, ${mode} mode`, () => {
-    const { sandbox, world, run } = useLiveWorld({ mode, kms: true });
+    const { world } = useLiveWorld({ mode, kms: true });
 
     it('processes an encrypted upload into an output encrypted with the destination key', async () => {
       await world.put('in/secret.txt', 'encrypted at rest');

@@ -1,6 +1,6 @@
 /**
  * The queues of a live world (integration/live/live-world.ts): ARNs, depths, the vendor's queue
- * URL, and raw messages sent straight to the queue a connection reads.
+ * URL, the queue a connection reads, and raw messages sent straight to it.
  */
 import {
   GetQueueAttributesCommand,
@@ -52,4 +52,23 @@ export async function sendRaw(world: LiveWorld, body: string): Promise<void> {
       new SendMessageCommand({ QueueUrl: await vendorQueueUrl(world), MessageBody: body }),
     );
   }
+}
+
+/** The queue the connection reads and its dead-letter queue, with a client that may read both. */
+export async function connectionQueues(world: LiveWorld) {
+  if (world.customerQueueUrl) {
+    return { sqs: world.customerSqs, queueUrl: world.customerQueueUrl, dlqUrl: world.customerDlqUrl! };
+  }
+  return {
+    sqs: world.vendorSqs,
+    queueUrl: await vendorQueueUrl(world),
+    dlqUrl: await vendorQueueUrl(world, '-dlq'),
+  };
+}
+
+/** Whether the queue the connection reads holds no message, visible or in flight. */
+export async function drained(world: LiveWorld): Promise<boolean> {
+  const { sqs, queueUrl } = await connectionQueues(world);
+  const depth = await queueDepth(sqs, queueUrl);
+  return depth.visible === 0 && depth.inFlight === 0;
 }
