@@ -3,7 +3,7 @@
  * handler, backoff of failed messages, stop within and after the grace period, receive errors.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SqsConsumer } from '../../../src/sources/sqs-consumer.js';
+import { SqsConsumer, type SqsConsumerOptions } from '../../../src/sources/sqs-consumer.js';
 import { deferred, FakeQueue, queueMessage, stopOnFakeClock } from '../../helpers/fake-queue.js';
 
 const QUEUE = 'http://127.0.0.1/111111111111/q';
@@ -13,6 +13,25 @@ const on = (queue: FakeQueue) => ({ queue, queueUrl: QUEUE, waitTimeSec: 1 });
 const visibilityChanges = (queue: FakeQueue) => queue.visibilityChanges.flatMap((c) => c.Entries ?? []);
 /** A deletion or visibility change waits this long (the default batchWaitMs) for company. */
 const BATCH_WAIT_MS = 20;
+
+/** A handler that records the id of every message it handled. */
+function recordingHandler() {
+  const handled: string[] = [];
+  const handleMessage: SqsConsumerOptions['handleMessage'] = async (m) => {
+    handled.push(m.MessageId ?? '');
+  };
+  return { handled, handleMessage };
+}
+
+/** A consumer started on a queue holding message `a`, once its handler is working on it. */
+async function workingOnA(handleMessage: SqsConsumerOptions['handleMessage']) {
+  const queue = new FakeQueue([queueMessage('a')]);
+  const consumer = new SqsConsumer({ ...on(queue), handleMessage });
+  consumer.start();
+  await vi.advanceTimersByTimeAsync(0);
+  expect(consumer.inFlightCount).toBe(1);
+  return { queue, consumer };
+}
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -50,12 +69,8 @@ describe('the SQS consumer', () => {
   });
 
   it('deletes a message only after its handler has finished', async () => {
-    const queue = new FakeQueue([queueMessage('a')]);
     const gate = deferred();
-    const consumer = new SqsConsumer({ ...on(queue), handleMessage: () => gate.promise });
-    consumer.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(consumer.inFlightCount).toBe(1);
+    const { queue, consumer } = await workingOnA(() => gate.promise);
     await vi.advanceTimersByTimeAsync(BATCH_WAIT_MS);
     expect(queue.deletes).toHaveLength(0);
     gate.resolve();
@@ -84,12 +99,8 @@ describe('the SQS consumer', () => {
   });
 
   it('on stop lets in-flight work finish within the grace period and then deletes it', async () => {
-    const queue = new FakeQueue([queueMessage('a')]);
     const gate = deferred();
-    const consumer = new SqsConsumer({ ...on(queue), handleMessage: () => gate.promise });
-    consumer.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(consumer.inFlightCount).toBe(1);
+    const { queue, consumer } = await workingOnA(() => gate.promise);
     const stopped = consumer.stop(5000);
     expect(consumer.stop(5000)).toBe(stopped);
     gate.resolve();
@@ -100,21 +111,16 @@ describe('the SQS consumer', () => {
   });
 
   it('after the grace period aborts unfinished work and makes its messages visible at once', async () => {
-    const queue = new FakeQueue([queueMessage('a')]);
     let aborted = false;
-    const consumer = new SqsConsumer({
-      ...on(queue),
-      handleMessage: (_m, signal) =>
+    const { queue, consumer } = await workingOnA(
+      (_m, signal) =>
         new Promise((_resolve, reject) => {
           signal.addEventListener('abort', () => {
             aborted = true;
             reject(new Error('aborted'));
           });
         }),
-    });
-    consumer.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(consumer.inFlightCount).toBe(1);
+    );
     const stopped = consumer.stop(20);
     await vi.advanceTimersByTimeAsync(20);
     await stopped;
@@ -132,13 +138,11 @@ describe('the SQS consumer', () => {
       await deletion.promise;
       return [];
     };
-    const handled: string[] = [];
+    const { handled, handleMessage } = recordingHandler();
     const consumer = new SqsConsumer({
       ...on(queue),
       concurrency: 1,
-      handleMessage: async (m) => {
-        handled.push(m.MessageId ?? '');
-      },
+      handleMessage,
     });
     consumer.start();
     // 'b' is taken while the deletion of 'a' still waits.
@@ -209,13 +213,11 @@ describe('the SQS consumer', () => {
 
   it('keeps running when an event listener throws', async () => {
     const queue = new FakeQueue([queueMessage('a'), queueMessage('b')]);
-    const handled: string[] = [];
+    const { handled, handleMessage } = recordingHandler();
     const consumer = new SqsConsumer({
       ...on(queue),
       concurrency: 1,
-      handleMessage: async (m) => {
-        handled.push(m.MessageId ?? '');
-      },
+      handleMessage,
       events: {
         processed: () => {
           throw new Error('listener bug');
