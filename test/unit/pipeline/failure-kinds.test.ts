@@ -6,7 +6,9 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchReportBuilder, batchRunFailure } from '../../../src/batch/batch-report.js';
 import { runBatch } from '../../../src/batch/run-batch.js';
+import { exitCodeFor } from '../../../src/cli/report-error.js';
 import { createObjectFilter } from '../../../src/core/object-filter.js';
 import type { SourceObject } from '../../../src/core/source-object.js';
 import { LiveStats } from '../../../src/live/live-stats.js';
@@ -60,7 +62,16 @@ describe('one failure model', () => {
       concurrency: 1,
       onOutcome: (outcome) => outcomes.push(outcome),
     });
-    return { outcomes, result };
+    return { outcomes, result, exitCode: exitCodeOfRun(outcomes, result.stoppedBy) };
+  }
+
+  /** The exit code `bucketbridge batch` ends with after these outcomes, as its one handler decides. */
+  function exitCodeOfRun(outcomes: ObjectOutcome[], stoppedBy: unknown): number {
+    const report = new BatchReportBuilder(connection.name, false);
+    for (const outcome of outcomes) report.add(outcome);
+    if (stoppedBy !== undefined) report.stop(String(stoppedBy));
+    const failure = batchRunFailure(report.finish());
+    return failure === undefined ? 0 : exitCodeFor(failure);
   }
 
   async function liveOf(kind: keyof typeof failures) {
@@ -92,8 +103,9 @@ describe('one failure model', () => {
 
   describe('transient (retried with backoff, then given up)', () => {
     it('batch records the object as failed with its kind and code and goes on; the run exits 1', async () => {
-      const { outcomes, result } = await batchOf('transient');
+      const { outcomes, result, exitCode } = await batchOf('transient');
       expect(result.stoppedBy).toBeUndefined();
+      expect(exitCode).toBe(1);
       expect(outcomes.map((o) => [o.object.key, o.status])).toEqual([
         ['in/bad.txt', 'failed'],
         ['in/good.txt', 'processed'],
@@ -108,8 +120,9 @@ describe('one failure model', () => {
 
   describe('permanent (recorded)', () => {
     it('batch records the object as failed after one attempt and goes on; the run exits 1', async () => {
-      const { outcomes, result } = await batchOf('permanent');
+      const { outcomes, result, exitCode } = await batchOf('permanent');
       expect(result.stoppedBy).toBeUndefined();
+      expect(exitCode).toBe(1);
       expect(outcomes.map((o) => o.status)).toEqual(['failed', 'processed']);
       expect(outcomes[0]).toMatchObject({ kind: 'permanent', code: 'AccessDenied', attempts: 1 });
       expect(await ledger.listFailed('acme')).toHaveLength(1);
@@ -121,8 +134,9 @@ describe('one failure model', () => {
   });
 
   describe('misconfiguration (stop and say what to fix)', () => {
-    it('batch stops before the next object, with the error that stopped it', async () => {
-      const { outcomes, result } = await batchOf('misconfiguration');
+    it('batch stops before the next object, with the error that stopped it; the run exits 1', async () => {
+      const { outcomes, result, exitCode } = await batchOf('misconfiguration');
+      expect(exitCode).toBe(1);
       expect(result.stoppedBy).toMatchObject({ name: 'InvalidAccessKeyId' });
       expect(outcomes).toEqual([]);
       expect(await ledger.listFailed('acme')).toEqual([]);
