@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from 'vitest';
+
 /**
  * A stand-in for a value a `beforeAll` makes, so a test file can name it at the top:
  * property reads go to the value once `set` has given it (methods bound to it), and throw before.
@@ -17,4 +19,28 @@ export function lateBound<T extends object>(what: string): { proxy: T; set(value
       current = value;
     },
   };
+}
+
+/**
+ * A value for the file (or describe block) this is called in: made by `make` in a `beforeAll`
+ * registered here (hooks registered after this call can use it), ended by `end` after the tests.
+ * Returns its late-bound stand-in.
+ */
+export function useBeforeAll<T extends object>(
+  what: string,
+  make: () => Promise<T>,
+  end: (value: T) => unknown,
+): T {
+  const bound = lateBound<T>(what);
+  let made: T | undefined;
+  beforeAll(async () => {
+    made = await make();
+    bound.set(made);
+  });
+  afterAll(async () => {
+    if (made) await end(made);
+    made = undefined;
+    bound.set(undefined);
+  });
+  return bound.proxy;
 }

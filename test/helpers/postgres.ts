@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { useBeforeAll } from './late-bound.js';
 
 export interface TestDatabase {
   /** Connection URL of the new database. */
@@ -47,4 +48,13 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       }),
   };
+}
+
+/** A database of its own for the tests of a file (or block): created before them, dropped after. */
+export function useTestDatabase(label: string): TestDatabase {
+  return useBeforeAll(
+    'the test database',
+    () => createTestDatabase(label),
+    (database) => database.drop(),
+  );
 }

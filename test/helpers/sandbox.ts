@@ -12,10 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import type { SandboxAccount } from '../../sandbox/core/types.js';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.js';
-import { lateBound } from './late-bound.js';
+import { useBeforeAll } from './late-bound.js';
 
 /** The credentials a client signs with: an account's root keys or an assumed-role session. */
 export interface TestCredentials {
@@ -145,17 +144,11 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
  * else. Until it has started, using it throws.
  */
 export function useTestSandbox(options: SandboxOptions = {}): TestSandbox {
-  const sandbox = lateBound<TestSandbox>('the test sandbox');
-  let started: TestSandbox | undefined;
-  beforeAll(async () => {
-    started = await startTestSandbox(options);
-    sandbox.set(started);
-  });
-  afterAll(async () => {
-    await started?.close();
-    sandbox.set(undefined);
-  });
-  return sandbox.proxy;
+  return useBeforeAll(
+    'the test sandbox',
+    () => startTestSandbox(options),
+    (sandbox) => sandbox.close(),
+  );
 }
 
 function remoteName(label: string): string {

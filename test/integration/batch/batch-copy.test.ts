@@ -66,7 +66,7 @@ describe('copying a prefix across accounts', () => {
     });
     const empty = await world.get(world.destinationBucket, 'out/empty.bin');
     expect(empty.body.length).toBe(0);
-    expect(world.ledgerCounts()).toEqual({ done: 8 });
+    expect(await world.ledgerCounts()).toEqual({ done: 8 });
   });
 
   it('skips everything on a re-run, and processes a key again only when its content changed', async () => {
@@ -138,10 +138,10 @@ describe('source.ignoreOlderThan', () => {
     const later = await world.run({ startedAtMs: Date.now() + 31 * 86_400_000 });
     expect(later).toMatchObject({ listed: 0, filteredOut: 2, ignoredOlder: 2, processed: 0 });
     expect(await world.listKeys(world.destinationBucket)).toEqual([]);
-    expect(world.ledgerCounts()).toEqual({});
+    expect(await world.ledgerCounts()).toEqual({});
     // Left out is not done: a run inside the bound processes them.
     const now = await world.run();
     expect(now).toMatchObject({ listed: 2, filteredOut: 0, ignoredOlder: 0, processed: 2 });
-    expect(world.ledgerCounts()).toEqual({ done: 2 });
+    expect(await world.ledgerCounts()).toEqual({ done: 2 });
   });
 });

@@ -3,26 +3,17 @@
  * the connection's credentials expire several times during the run and must be refreshed without
  * a single object failing.
  */
-import pLimit from 'p-limit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { type BatchWorld, createBatchWorld } from './batch-world.js';
+import { describe, expect, it } from 'vitest';
+import { useBatchWorld } from './use-batch-world.js';
 
 const SESSION_SEC = 2;
-let sandbox: TestSandbox;
-let world: BatchWorld;
-beforeAll(async () => {
-  sandbox = await startTestSandbox({ maxSessionSec: SESSION_SEC });
-  world = await createBatchWorld(sandbox, { processor: { type: 'gzip' }, concurrency: 4 });
-  const limit = pLimit(16);
-  await Promise.all(
-    Array.from({ length: 150 }, (_, i) => limit(() => world.put(`in/${i}.txt`, `object ${i}\n`))),
-  );
-});
-afterAll(async () => {
-  world.close();
-  await sandbox.close();
-});
+const { sandbox, world } = useBatchWorld(
+  { processor: { type: 'gzip' }, concurrency: 4 },
+  {
+    sandbox: { maxSessionSec: SESSION_SEC },
+    objects: { count: 150, object: (i) => [`in/${i}.txt`, `object ${i}\n`], parallel: 16 },
+  },
+);
 
 describe('credentials that expire during a run', () => {
   it('are refreshed without any object failing', async () => {
@@ -35,6 +26,6 @@ describe('credentials that expire during a run', () => {
     expect(report).toMatchObject({ processed: 150, failed: 0 });
     // The run outlived its first session, so a refresh did happen (not a vacuous pass).
     expect(elapsedSec).toBeGreaterThan(SESSION_SEC);
-    expect(world.ledgerCounts()).toEqual({ done: 150 });
+    expect(await world.ledgerCounts()).toEqual({ done: 150 });
   });
 });

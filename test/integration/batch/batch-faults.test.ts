@@ -5,28 +5,21 @@
  */
 import { gunzipSync } from 'node:zlib';
 import pLimit from 'p-limit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observe/logger.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
-import { type BatchWorld, createBatchWorld } from './batch-world.js';
+import { useBatchWorld } from './use-batch-world.js';
 
 const COUNT = 1_100;
-let sandbox: TestSandbox;
-let world: BatchWorld;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  world = await createBatchWorld(sandbox, { processor: { type: 'gzip' }, concurrency: 32 });
-  const limit = pLimit(32);
-  await Promise.all(
-    Array.from({ length: COUNT }, (_, i) =>
-      limit(() => world.put(`in/part-${String(i).padStart(4, '0')}.log`, `line ${i}\n`.repeat(100))),
-    ),
-  );
-});
-afterAll(async () => {
-  world.close();
-  await sandbox.close();
-});
+const { sandbox, world } = useBatchWorld(
+  { processor: { type: 'gzip' }, concurrency: 32 },
+  {
+    objects: {
+      count: COUNT,
+      object: (i) => [`in/part-${String(i).padStart(4, '0')}.log`, `line ${i}\n`.repeat(100)],
+      parallel: 32,
+    },
+  },
+);
 
 describe('a large batch under injected faults', () => {
   it('processes every object exactly once despite 503s and connection resets', async () => {
@@ -63,7 +56,7 @@ describe('a large batch under injected faults', () => {
     expect(processedEvents).toBe(COUNT);
     // The faults did reach the pipeline (not only the SDK's own retries).
     expect(retried).toBeGreaterThan(0);
-    expect(world.ledgerCounts()).toEqual({ done: COUNT });
+    expect(await world.ledgerCounts()).toEqual({ done: COUNT });
     const outputs = await world.listKeys(world.destinationBucket);
     expect(outputs).toHaveLength(COUNT);
     const limit = pLimit(32);

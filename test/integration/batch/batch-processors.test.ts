@@ -1,16 +1,9 @@
-/**
- * The processors that do real work, end to end on the sandbox: video optimisation of an MP4 whose
- * index is at the end, log collection (CloudTrail-shaped and multi-member gzip) to a local HTTP
- * sink, and exec.
- */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { topLevelBoxes } from '../../fixtures/mp4-boxes.js';
+import { testClip, videoHeight } from '../../fixtures/test-video.js';
 import { useTestSandbox } from '../../helpers/sandbox.js';
 import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
@@ -23,26 +16,7 @@ describe('processors on the sandbox', () => {
   afterEach(() => world.close());
 
   it('optimises an MP4 with its index at the end into a smaller, fast-start MP4 under the template key', async () => {
-    const input = join(scratch, 'slow.mp4');
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=2:size=640x480:rate=25',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-qp',
-      '10',
-      '-pix_fmt',
-      'yuv420p',
-      input,
-    ]);
-    const original = readFileSync(input);
+    const original = testClip(scratch, 'duration=2:size=640x480:rate=25', ['-qp', '10']);
     const boxes = topLevelBoxes(original);
     expect(boxes.indexOf('moov')).toBeGreaterThan(boxes.indexOf('mdat'));
     world = await createBatchWorld(sandbox, {
@@ -58,20 +32,7 @@ describe('processors on the sandbox', () => {
     expect(report.bytesOut).toBe(body.length);
     const outBoxes = topLevelBoxes(body);
     expect(outBoxes.indexOf('moov')).toBeLessThan(outBoxes.indexOf('mdat'));
-    const probe = join(scratch, 'out.mp4');
-    writeFileSync(probe, body);
-    const height = execFileSync('ffprobe', [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=height',
-      '-of',
-      'csv=p=0',
-      probe,
-    ]);
-    expect(height.toString().trim()).toBe('240');
+    expect(videoHeight(body, scratch)).toBe('240');
   });
 
   it('collects CloudTrail-shaped and multi-member gzip logs to an HTTP sink, every record exactly once', async () => {

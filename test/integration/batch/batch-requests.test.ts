@@ -69,6 +69,6 @@ describe('S3 requests per object in a batch', () => {
     expect(perObjectRequests(sandbox.server.requestCounts(true))).toEqual({
       's3:GetObject': OBJECTS * 2 * 3,
     });
-    expect(world.ledgerCounts()).toEqual({ failed: OBJECTS });
+    expect(await world.ledgerCounts()).toEqual({ failed: OBJECTS });
   });
 });

@@ -64,7 +64,7 @@ describe('batch --workers', () => {
       expect((await world.listKeys(world.destinationBucket)).sort()).toEqual(
         keys.map((key) => key.replace('in/', 'out/')),
       );
-      expect(world.ledgerCounts()).toEqual({ done: OBJECTS, failed: 1 });
+      expect(await world.ledgerCounts()).toEqual({ done: OBJECTS, failed: 1 });
     }
     const [one, two] = runs;
     expect(two!.report).toEqual(one!.report);
@@ -134,7 +134,7 @@ export default function createCrashOnce(options) {
     // The crashing object was claimed, so its row is failed; another object the dead thread had
     // been handed may have been failed before or after its claim reached the ledger (no row then:
     // a new object to the next run), so its row is failed or absent, never claimed or done.
-    const counts = world.ledgerCounts();
+    const counts = await world.ledgerCounts();
     expect(counts.done).toBe(OBJECTS + 2 - crashed.length);
     expect(counts.claimed).toBeUndefined();
     expect(counts.failed).toBeGreaterThanOrEqual(1);
@@ -143,7 +143,7 @@ export default function createCrashOnce(options) {
     const second = await world.cli(['--workers', '2', '--retry-failed', '--json']);
     expect(second.exitCode).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ processed: crashed.length, failed: 0 });
-    expect(world.ledgerCounts()).toEqual({ done: OBJECTS + 2 });
+    expect(await world.ledgerCounts()).toEqual({ done: OBJECTS + 2 });
     expect((await world.listKeys(world.destinationBucket)).sort()).toEqual(
       [...keys, 'in/crash.txt', 'in/denied.txt'].map((key) => key.replace('in/', 'out/')).sort(),
     );

@@ -16,11 +16,12 @@ import {
   paginateListObjectsV2,
   S3Client,
 } from '@aws-sdk/client-s3';
-import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
 import type { BatchJobOptions } from '../../../src/batch/batch-job.js';
 import { runBatchJob } from '../../../src/batch/batch-job.js';
 import type { BatchReport } from '../../../src/batch/batch-report.js';
+import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
+import { createLedger } from '../../../src/state/create-ledger.js';
 import { createObjectLockBucket } from '../../helpers/object-lock.js';
 import { type CliResult, type RunCliOptions, runCli } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
@@ -54,8 +55,8 @@ export interface BatchWorld {
   get(bucket: string, key: string): Promise<{ body: Buffer; response: GetObjectCommandOutput }>;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
   incompleteUploads(bucket: string): Promise<number>;
-  /** Rows of the ledger by state. */
-  ledgerCounts(): Record<string, number>;
+  /** Rows of the ledger by state (states without rows left out), read through the Ledger interface. */
+  ledgerCounts(): Promise<Record<string, number>>;
   run(options?: Partial<BatchJobOptions>): Promise<BatchReport>;
   /** Runs `bucketbridge batch` as a separate process with the vendor's keys in its environment. */
   cli(args: string[], options?: Pick<RunCliOptions, 'timeoutMs' | 'onSpawn'>): Promise<CliResult>;
@@ -82,17 +83,13 @@ export async function createBatchWorld(
   const { Role } = await iam.send(
     new CreateRoleCommand({
       RoleName: roleName,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${vendorId}:root` },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'sts:ExternalId': externalId } },
-          },
-        ],
-      }),
+      AssumeRolePolicyDocument: JSON.stringify(
+        buildTrustPolicy({
+          vendorPrincipals: [`arn:aws:iam::${vendorId}:root`],
+          externalId,
+          previousExternalIds: [],
+        }),
+      ),
     }),
   );
   const statements: unknown[] = [
@@ -178,16 +175,14 @@ export async function createBatchWorld(
       const result = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
       return result.Uploads?.length ?? 0;
     },
-    ledgerCounts() {
-      const db = new Database(ledgerPath, { readonly: true, fileMustExist: true });
+    async ledgerCounts() {
+      const ledger = createLedger({ setting: config.ledger, configPath, readOnly: true });
+      if (!ledger) throw new Error(`no ledger at ${ledgerPath}`);
       try {
-        const rows = db.prepare('SELECT state, COUNT(*) AS n FROM objects GROUP BY state').all() as Array<{
-          state: string;
-          n: number;
-        }>;
-        return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+        const { claimed, done, failed } = await ledger.stats('acme');
+        return Object.fromEntries(Object.entries({ claimed, done, failed }).filter(([, rows]) => rows > 0));
       } finally {
-        db.close();
+        await ledger.close();
       }
     },
     run(overrides = {}) {

@@ -1,37 +1,18 @@
-/**
- * Every processor writing into an enterprise destination: S3 Object Lock with a default retention,
- * which refuses any upload (PutObject, UploadPart) without Content-MD5 or an `x-amz-checksum-*`
- * header. Each output must arrive, carry its checksum and be under the bucket's retention; the
- * large gzip output goes up in parts, each part with its checksum. The AWS CLI reads one back as
- * a witness.
- */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { HeadObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testClip } from '../../fixtures/test-video.js';
+import { useTestSandbox } from '../../helpers/sandbox.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { runAwsCli } from '../../helpers/witnesses.js';
 import { type BatchWorld, createBatchWorld } from './batch-world.js';
 
-let sandbox: TestSandbox;
-let scratch: string;
+const sandbox = useTestSandbox();
+const scratch = useTempFolder('bb-object-lock-');
 let clip: Buffer;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  scratch = mkdtempSync(join(tmpdir(), 'bb-object-lock-'));
-  const input = join(scratch, 'clip.mp4');
-  execFileSync('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=10'],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', input],
-  ]);
-  clip = readFileSync(input);
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(scratch, { recursive: true, force: true });
+beforeAll(() => {
+  clip = testClip(scratch, 'duration=1:size=160x120:rate=10');
 });
 
 interface Case {

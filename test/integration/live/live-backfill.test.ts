@@ -37,13 +37,13 @@ describe('backfill-then-follow', () => {
     const all = [...existing, ...fresh];
     await waitFor(
       'every object done',
-      () => world.ledger().filter((r) => r.state === 'done').length === all.length,
+      async () => (await world.ledger()).filter((r) => r.state === 'done').length === all.length,
     );
     await waitFor('the queue to drain', () => drained(world));
 
     expect([...processed.keys()].sort()).toEqual([...all].sort());
     expect([...processed.values()].every((count) => count === 1)).toBe(true);
-    expect(world.ledger().every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
+    expect((await world.ledger()).every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
     const outputs = await world.listOutputs();
     expect(outputs).toEqual(all.map((key) => `out/${key.slice(3)}`).sort());
     expect(await world.output('out/old/042.txt')).toBe('old in/old/042.txt');

@@ -26,7 +26,7 @@ describe('live, an object overwritten before its event is handled', () => {
     await waitFor('the queue to drain', () => drained(world));
     expect(run.stats()[0]).toMatchObject({ processed: 1, skipped: 1, failed: 0 });
     expect(await world.output('out/report.csv')).toBe('second version, longer');
-    expect(world.ledger().map((row) => [row.key, row.state, row.attempts])).toEqual([
+    expect((await world.ledger()).map((row) => [row.key, row.state, row.attempts])).toEqual([
       ['in/report.csv', 'done', 1],
     ]);
     expect(await queueDepth(world.customerSqs, world.customerDlqUrl!)).toMatchObject({ visible: 0 });

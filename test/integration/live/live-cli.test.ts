@@ -21,7 +21,9 @@ async function claimedBy(w: LiveWorld, args: string[], key: string, body: string
   const cli = w.spawnCli(args);
   await following(cli);
   await w.put(key, body);
-  await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+  await waitFor('the object to be claimed', async () =>
+    (await w.ledger()).some((row) => row.state === 'claimed'),
+  );
   return cli;
 }
 
@@ -40,7 +42,7 @@ describe('SIGTERM', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toEqual({ code: 0, signal: null });
     expect(await w.output('out/finishing.txt')).toBe('finish me');
-    expect(w.ledger()).toMatchObject([{ key: 'in/finishing.txt', state: 'done' }]);
+    expect(await w.ledger()).toMatchObject([{ key: 'in/finishing.txt', state: 'done' }]);
     expect(await queueDepth(w.customerSqs, w.customerQueueUrl!)).toEqual({ visible: 0, inFlight: 0 });
   });
 
@@ -64,7 +66,7 @@ describe('SIGTERM', () => {
     );
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toEqual({ code: 130, signal: null });
-    expect(w.ledger()).toMatchObject([{ key: 'in/twice.txt', state: 'claimed' }]);
+    expect(await w.ledger()).toMatchObject([{ key: 'in/twice.txt', state: 'claimed' }]);
   });
 });
 
@@ -80,20 +82,20 @@ describe('kill -9 during work, then a restart', () => {
     const first = w.spawnCli();
     await following(first);
     for (const key of keys) await w.put(key, `body ${key}`);
-    await waitFor('some objects done', () => w.ledger().filter((row) => row.state === 'done').length >= 2);
+    await waitFor(
+      'some objects done',
+      async () => (await w.ledger()).filter((row) => row.state === 'done').length >= 2,
+    );
     first.child.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    const doneBeforeRestart = w
-      .ledger()
-      .filter((row) => row.state === 'done')
-      .map((row) => row.key);
+    const doneBeforeRestart = (await w.ledger()).filter((row) => row.state === 'done').map((row) => row.key);
     expect(doneBeforeRestart.length).toBeLessThan(keys.length);
 
     const second = w.spawnCli();
     await following(second);
     await waitFor(
       'every object done',
-      () => w.ledger().filter((row) => row.state === 'done').length === keys.length,
+      async () => (await w.ledger()).filter((row) => row.state === 'done').length === keys.length,
       40_000,
     );
     await waitFor('the queue to drain', () => drained(w));
@@ -108,7 +110,7 @@ describe('kill -9 during work, then a restart', () => {
     expect(processedBy(first).every((key) => doneBeforeRestart.includes(key))).toBe(true);
     expect([...afterRestart].sort()).toEqual(keys.filter((key) => !doneBeforeRestart.includes(key)).sort());
     for (const key of keys) expect(await w.output(`out/${key.slice(3)}`)).toBe(`body ${key}`);
-    expect(w.ledger().every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
+    expect((await w.ledger()).every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
   }, 90_000);
 });
 

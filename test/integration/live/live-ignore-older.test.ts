@@ -41,7 +41,7 @@ describe('live with source.ignoreOlderThan', () => {
     expect(after.skipped - before.skipped).toBe(1);
     expect(after.processed).toBe(before.processed);
     expect(await world.output('out/ancient.txt')).toBeUndefined();
-    expect(world.ledger().map((row) => [row.key, row.state])).toEqual([['in/old.txt', 'done']]);
+    expect((await world.ledger()).map((row) => [row.key, row.state])).toEqual([['in/old.txt', 'done']]);
     expect(await queueDepth(world.vendorSqs, await vendorQueueUrl(world, '-dlq'))).toMatchObject({
       visible: 0,
     });

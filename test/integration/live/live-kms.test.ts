@@ -33,7 +33,7 @@ for (const mode of ['sns', 'sqs'] as const) {
         ServerSideEncryptionConfiguration!.Rules![0]!.ApplyServerSideEncryptionByDefault!.KMSMasterKeyID;
       expect([output.ServerSideEncryption, output.SSEKMSKeyId]).toEqual(['aws:kms', destinationKey]);
       expect(destinationKey).not.toBe(source.SSEKMSKeyId);
-      expect(world.ledger().map((row) => [row.key, row.state])).toEqual([['in/secret.txt', 'done']]);
+      expect((await world.ledger()).map((row) => [row.key, row.state])).toEqual([['in/secret.txt', 'done']]);
     });
   });
 }

@@ -30,7 +30,7 @@ export function defineMessageSuite(title: string, options: LiveWorldOptions): vo
           const out = `out/${key.slice('in/'.length)}`;
           await waitFor(`output ${out}`, async () => (await world.output(out)) === `content of ${key}`);
         }
-        const rows = world.ledger().filter((row) => keys.includes(row.key));
+        const rows = (await world.ledger()).filter((row) => keys.includes(row.key));
         expect(rows.map((row) => [row.key, row.state])).toEqual([...keys].sort().map((key) => [key, 'done']));
         await waitFor('the queue to drain', () => drained(world));
       });
@@ -43,7 +43,7 @@ export function defineMessageSuite(title: string, options: LiveWorldOptions): vo
           async () => (await world.output('out/marker-after-elsewhere.txt')) === 'm',
         );
         expect(await world.output('out/../elsewhere/x.txt')).toBeUndefined();
-        expect(world.ledger().some((row) => row.key === 'elsewhere/x.txt')).toBe(false);
+        expect((await world.ledger()).some((row) => row.key === 'elsewhere/x.txt')).toBe(false);
       });
     });
 
@@ -112,7 +112,7 @@ export function defineMessageSuite(title: string, options: LiveWorldOptions): vo
         );
         await waitFor('the EventBridge message', () => run.stats()[0]!.messagesDone > before.messagesDone);
         expect(run.stats()[0]!.skipped).toBe(before.skipped + 1);
-        expect(world.ledger().find((row) => row.key === 'in/eventbridge.txt')).toMatchObject({
+        expect((await world.ledger()).find((row) => row.key === 'in/eventbridge.txt')).toMatchObject({
           state: 'done',
           attempts: 1,
         });
@@ -142,12 +142,12 @@ export function defineMessageSuite(title: string, options: LiveWorldOptions): vo
         await live.start();
         // The copy is refused first (AccessDenied without s3:ListBucket on the key), recorded as
         // such, and then re-recorded as gone once the worker has looked: wait for the last word.
-        await waitFor('the ledger entry', () =>
-          world
-            .ledger()
-            .some((row) => row.key === 'in/short-lived.txt' && /^NoSuchKey/.test(row.reason ?? '')),
+        await waitFor('the ledger entry', async () =>
+          (await world.ledger()).some(
+            (row) => row.key === 'in/short-lived.txt' && /^NoSuchKey/.test(row.reason ?? ''),
+          ),
         );
-        const row = world.ledger().find((r) => r.key === 'in/short-lived.txt')!;
+        const row = (await world.ledger()).find((r) => r.key === 'in/short-lived.txt')!;
         expect(row.state).toBe('failed');
         expect(row.reason).toMatch(/^NoSuchKey/);
         await waitFor('the queue to drain', () => drained(world));

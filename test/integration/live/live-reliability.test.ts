@@ -17,29 +17,31 @@ const { sandbox, world } = useLiveWorlds();
 const SLOW = { type: 'exec', command: 'sh', args: ['-c', 'sleep 3; cat'] };
 
 describe('a job longer than the visibility timeout', () => {
-  it('is kept invisible by the heartbeat: received once, processed once', async () => {
+  /** Runs one slow job with the heartbeat at `heartbeatIntervalSec`, until its output is there and the queue drained. */
+  async function slowJobDone(heartbeatIntervalSec: number) {
     const w = await world({ mode: 'sqs', processor: SLOW, visibilityTimeout: '2s', maxReceiveCount: 10 });
-    const run = await w.start({ consumer: { waitTimeSec: 1, heartbeatIntervalSec: 1 } });
+    const run = await w.start({ consumer: { waitTimeSec: 1, heartbeatIntervalSec } });
     await w.put('in/slow.txt', 'slow job');
     await waitFor('the output', async () => (await w.output('out/slow.txt')) === 'slow job');
     await waitFor('the queue to drain', () => drained(w));
+    return { w, run };
+  }
+
+  it('is kept invisible by the heartbeat: received once, processed once', async () => {
+    const { w, run } = await slowJobDone(1);
     // The first message is the s3:TestEvent the notification configuration sent.
     expect(run.stats()[0]).toMatchObject({ received: 2, processed: 1, messagesDone: 2 });
-    expect(w.ledger()).toMatchObject([{ key: 'in/slow.txt', state: 'done', attempts: 1 }]);
+    expect(await w.ledger()).toMatchObject([{ key: 'in/slow.txt', state: 'done', attempts: 1 }]);
     await run.stop(5000);
   });
 
   it('is redelivered without the heartbeat, and the redelivery does no second processing', async () => {
-    const w = await world({ mode: 'sqs', processor: SLOW, visibilityTimeout: '2s', maxReceiveCount: 10 });
-    const run = await w.start({ consumer: { waitTimeSec: 1, heartbeatIntervalSec: 3600 } });
-    await w.put('in/slow.txt', 'slow job');
-    await waitFor('the output', async () => (await w.output('out/slow.txt')) === 'slow job');
-    await waitFor('the queue to drain', () => drained(w));
+    const { w, run } = await slowJobDone(3600);
     const stats = run.stats()[0]!;
     expect(stats.received).toBeGreaterThanOrEqual(3);
     expect(stats.processed).toBe(1);
     expect(stats.skipped).toBeGreaterThanOrEqual(1);
-    expect(w.ledger()).toMatchObject([{ key: 'in/slow.txt', state: 'done', attempts: 1 }]);
+    expect(await w.ledger()).toMatchObject([{ key: 'in/slow.txt', state: 'done', attempts: 1 }]);
     await run.stop(5000);
   });
 });
@@ -69,7 +71,7 @@ describe('injected faults', () => {
       );
       await waitFor(
         'every object done',
-        () => w.ledger().filter((row) => row.state === 'done').length === 30,
+        async () => (await w.ledger()).filter((row) => row.state === 'done').length === 30,
         60_000,
       );
     } finally {

@@ -3,35 +3,21 @@
  * sandbox's SQS delivers messages twice (the `duplicate` fault: SQS's at-least-once delivery,
  * seeded): every object is processed once, by one of the two, and the duplicates are recognised.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createLedger } from '../../../src/state/create-ledger.js';
+import { useTestDatabase } from '../../helpers/postgres.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { drained } from './live-queues.js';
-import { createLiveWorld, type LiveWorld, logsOf as logs } from './live-world.js';
-import { following } from './use-live-world.js';
+import { logsOf as logs } from './live-world.js';
+import { following, useLiveWorld } from './use-live-world.js';
 
 const COUNT = 30;
-let sandbox: TestSandbox;
-let database: TestDatabase;
-let world: LiveWorld;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  database = await createTestDatabase('live_shared');
-  world = await createLiveWorld(sandbox, {
-    mode: 'sqs',
-    ledger: database.url,
-    visibilityTimeout: '5s',
-    maxReceiveCount: 10,
-    concurrency: 4,
-  });
-});
-afterAll(async () => {
-  world.close();
-  await sandbox.close();
-  await database.drop();
-});
+const database = useTestDatabase('live_shared');
+const { sandbox, world } = useLiveWorld(
+  () => ({ mode: 'sqs', ledger: database.url, visibilityTimeout: '5s', maxReceiveCount: 10, concurrency: 4 }),
+  { start: false },
+);
 
 describe('two live processes on one queue with a PostgreSQL ledger', () => {
   it('process every object once although SQS delivers messages twice', async () => {
@@ -53,15 +39,21 @@ describe('two live processes on one queue with a PostgreSQL ledger', () => {
     expect(processed().sort()).toEqual(keys);
     expect(skippedAsDone().length).toBeGreaterThan(0);
     for (const key of keys) expect(await world.output(key.replace(/^in\//, 'out/'))).toBe(`body of ${key}`);
-    const db = new pg.Client({ connectionString: database.url });
-    await db.connect();
+    // Through the Ledger interface: every object done on its first attempt, and no other entry.
+    const ledger = createLedger({ setting: database.url, configPath: world.configPath });
     try {
-      const rows = await db.query<{ key: string; state: string; attempts: number }>(
-        'SELECT key, state, attempts FROM bucketbridge_objects ORDER BY key',
-      );
-      expect(rows.rows).toEqual(keys.map((key) => ({ key, state: 'done', attempts: 1 })));
+      expect(await ledger.stats('acme')).toMatchObject({ claimed: 0, done: COUNT, failed: 0 });
+      for (const key of keys) {
+        const version = createHash('md5').update(`body of ${key}`).digest('hex');
+        expect(
+          await ledger.get({ connection: 'acme', bucket: world.sourceBucket, key, version }),
+        ).toMatchObject({
+          state: 'done',
+          attempts: 1,
+        });
+      }
     } finally {
-      await db.end();
+      await ledger.close();
     }
   }, 240_000);
 });

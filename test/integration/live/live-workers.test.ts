@@ -25,7 +25,7 @@ describe('live --workers', () => {
     for (const key of keys) await w.put(key, `body ${key}`);
     await waitFor(
       'every object done',
-      () => w.ledger().filter((row) => row.state === 'done').length === OBJECTS,
+      async () => (await w.ledger()).filter((row) => row.state === 'done').length === OBJECTS,
       60_000,
     );
     await waitFor('the queue to drain', () => drained(w));
@@ -36,7 +36,7 @@ describe('live --workers', () => {
     expect(copies).toBe(OBJECTS);
     const processed = logsOf(cli, 'object processed').map((entry) => entry.key as string);
     expect(processed.sort()).toEqual(keys);
-    expect(w.ledger().every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
+    expect((await w.ledger()).every((row) => row.state === 'done' && row.attempts === 1)).toBe(true);
     for (const key of keys) expect(await w.output(`out/${key.slice(3)}`)).toBe(`body ${key}`);
   }, 150_000);
 

@@ -21,9 +21,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
 import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
+import { unquoteEtag } from '../../../src/core/source-object.js';
 import type { LiveRun, StartLiveOptions } from '../../../src/live/run-live.js';
 import { startLive } from '../../../src/live/run-live.js';
 import { createLogger } from '../../../src/observe/logger.js';
@@ -33,6 +33,7 @@ import { buildPermissionsPolicy } from '../../../src/onboarding/policies/permiss
 import { buildQueuePolicy } from '../../../src/onboarding/policies/queue-policy.js';
 import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
 import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
+import { createLedger } from '../../../src/state/create-ledger.js';
 import { encryptBucketsWithNewKeys, grantKeyPolicies } from '../../helpers/customer-keys.js';
 import { createBuckets } from '../../helpers/customer-setup.js';
 import { BIN } from '../../helpers/run-cli.js';
@@ -68,7 +69,7 @@ export interface LedgerRow {
   version: string;
   state: string;
   attempts: number;
-  reason: string | null;
+  reason: string | undefined;
 }
 
 export interface LiveWorld {
@@ -93,7 +94,11 @@ export interface LiveWorld {
   remove(key: string): Promise<void>;
   output(key: string): Promise<string | undefined>;
   listOutputs(): Promise<string[]>;
-  ledger(): LedgerRow[];
+  /**
+   * The ledger's entries for what `put` uploaded, by key, read through the Ledger interface. Fails
+   * when the ledger holds an entry for anything else, so a test sees every entry there is.
+   */
+  ledger(): Promise<LedgerRow[]>;
   start(overrides?: Partial<StartLiveOptions>): Promise<LiveRun>;
   /** Starts `bucketbridge live` as a process with the vendor's keys. */
   spawnCli(args?: string[]): CliProcess;
@@ -234,6 +239,8 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   );
 
   const configPath = join(dir, 'bucketbridge.yaml');
+  /** Every upload of `put`: the ledger keys of what the world put in the source bucket. */
+  const uploaded: Array<{ key: string; version: string }> = [];
   writeFileSync(configPath, stringify(configInput));
   const vendorCredentials = sandbox.sdkConfig('vendor').credentials;
   const logLines: string[] = [];
@@ -254,7 +261,8 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
     vendorSqs,
     logLines,
     async put(key, body) {
-      await s3.send(new PutObjectCommand({ Bucket: sourceBucket, Key: key, Body: body }));
+      const { ETag } = await s3.send(new PutObjectCommand({ Bucket: sourceBucket, Key: key, Body: body }));
+      uploaded.push({ key, version: unquoteEtag(ETag)! });
     },
     async remove(key) {
       await s3.send(new DeleteObjectCommand({ Bucket: sourceBucket, Key: key }));
@@ -275,14 +283,32 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       }
       return keys.sort();
     },
-    ledger() {
-      const db = new Database(join(dir, 'state', 'ledger.db'), { readonly: true, fileMustExist: true });
+    async ledger() {
+      const ledger = createLedger({ setting: configInput.ledger, configPath, readOnly: true });
+      if (!ledger) throw new Error(`no ledger yet for ${configPath}`);
+      const entries = async () => {
+        const { claimed, done, failed } = await ledger.stats('acme');
+        return claimed + done + failed;
+      };
       try {
-        return db
-          .prepare('SELECT key, version, state, attempts, reason FROM objects ORDER BY key')
-          .all() as LedgerRow[];
+        // A run may claim while this reads: read again until the count stood still around the reads.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const before = await entries();
+          const rows: LedgerRow[] = [];
+          for (const { key, version } of uploaded) {
+            const entry = await ledger.get({ connection: 'acme', bucket: sourceBucket, key, version });
+            if (entry)
+              rows.push({ key, version, state: entry.state, attempts: entry.attempts, reason: entry.reason });
+          }
+          if ((await entries()) !== before) continue;
+          if (rows.length !== before) {
+            throw new Error(`the ledger holds ${before} entries, ${rows.length} of them for uploads`);
+          }
+          return rows.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+        }
+        throw new Error('the ledger kept changing while it was read');
       } finally {
-        db.close();
+        await ledger.close();
       }
     },
     async start(overrides = {}) {

@@ -34,7 +34,11 @@ export interface LiveFixture {
   start(overrides?: Partial<StartLiveOptions>): Promise<LiveRun>;
 }
 
-export function useLiveWorld(options: LiveWorldOptions, { start = true } = {}): LiveFixture {
+/** `options` may be a function, for options made by an earlier `beforeAll` (a database URL). */
+export function useLiveWorld(
+  options: LiveWorldOptions | (() => LiveWorldOptions),
+  { start = true } = {},
+): LiveFixture {
   const sandbox = useTestSandbox();
   const world = lateBound<LiveWorld>('the live world');
   const run = lateBound<LiveRun>('the live run');
@@ -47,7 +51,7 @@ export function useLiveWorld(options: LiveWorldOptions, { start = true } = {}): 
     return started;
   };
   beforeAll(async () => {
-    made.world = await createLiveWorld(sandbox, options);
+    made.world = await createLiveWorld(sandbox, typeof options === 'function' ? options() : options);
     world.set(made.world);
     if (start) await startRun();
   });

@@ -185,7 +185,7 @@ describe('SIGHUP', () => {
     expect(posted.status).toBe(200);
     expect((await service.status()).generation).toBe(4);
     expect(await reloads('success')).toBe(3);
-    const live = world.live.ledger().filter((row) => /^in\/(live|during)-/.test(row.key));
+    const live = (await world.live.ledger()).filter((row) => /^in\/(live|during)-/.test(row.key));
     expect(live.map((row) => [row.key, row.state, row.attempts])).toEqual(
       [
         'in/during-add.txt',

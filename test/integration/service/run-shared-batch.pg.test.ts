@@ -5,25 +5,19 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { useTestDatabase } from '../../helpers/postgres.js';
+import { useTestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { createServiceWorld, type ServiceWorld } from './service-world.js';
 
 const COUNT = 120;
-let sandbox: TestSandbox;
-let database: TestDatabase;
+const sandbox = useTestSandbox();
+const database = useTestDatabase('run_shared');
 let world: ServiceWorld;
 beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  database = await createTestDatabase('run_shared');
   world = await createServiceWorld(sandbox, { ledger: database.url });
 });
-afterAll(async () => {
-  world.close();
-  await sandbox.close();
-  await database.drop();
-});
+afterAll(() => world.close());
 
 describe('a scheduled batch in two run processes on one PostgreSQL ledger', () => {
   it('runs once per tick across both: one listing, every object processed once', async () => {

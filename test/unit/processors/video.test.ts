@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import {
   type VideoProcessorOptions,
 } from '../../../src/processors/video.js';
 import { topLevelBoxes } from '../../fixtures/mp4-boxes.js';
+import { testClip, videoHeight } from '../../fixtures/test-video.js';
 import { fakeObject } from './fake-object.js';
 
 const base: VideoProcessorOptions = {
@@ -41,25 +41,7 @@ describe('the video processor', () => {
   let slowStart: Buffer;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bb-video-'));
-    const path = join(dir, 'index-at-end.mp4');
-    // Without +faststart ffmpeg writes the index (moov) after the media data: readers must seek.
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=320x240:rate=15',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      path,
-    ]);
-    slowStart = readFileSync(path);
+    slowStart = testClip(dir, 'duration=1:size=320x240:rate=15');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -78,20 +60,7 @@ describe('the video processor', () => {
       expect(output!.contentType).toBe('video/mp4');
       const outBoxes = topLevelBoxes(output!.body);
       expect(outBoxes.indexOf('moov')).toBeLessThan(outBoxes.indexOf('mdat'));
-      const probe = join(dir, 'out.mp4');
-      writeFileSync(probe, output!.body);
-      const height = execFileSync('ffprobe', [
-        '-v',
-        'error',
-        '-select_streams',
-        'v:0',
-        '-show_entries',
-        'stream=height',
-        '-of',
-        'csv=p=0',
-        probe,
-      ]);
-      expect(height.toString().trim()).toBe('120');
+      expect(videoHeight(output!.body, dir)).toBe('120');
       expect(result?.details).toEqual({
         inputBytes: slowStart.length,
         outputBytes: output!.bytes,
