@@ -17,11 +17,12 @@ export const BIN = join(ROOT, 'bin/bucketbridge');
 
 /**
  * Starts the compiled sandbox and returns its endpoint and the customer's keys. `faults` is the
- * sandbox's `--faults` spec, e.g. `s3=latency=20ms` (closer to real S3 than a loopback's 0 ms).
+ * sandbox's `--faults` spec, e.g. `s3=latency=20ms` (closer to real S3 than a loopback's 0 ms);
+ * `args` are more of the sandbox's flags (`--state DIR`).
  */
-export async function startSandbox({ faults } = {}) {
-  const args = faults ? [SANDBOX, '--faults', faults] : [SANDBOX];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startSandbox({ faults, args = [] } = {}) {
+  const flags = faults ? [...args, '--faults', faults] : args;
+  const child = spawn(process.execPath, [SANDBOX, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('sandbox not ready after 20 s')), 20_000);
     createInterface({ input: child.stdout }).once('line', (l) => {
@@ -149,6 +150,42 @@ export function writeConfig(dir, sandbox, { source, destination, processor, conc
  * (user + system, of the process and the children it waited for) the OS charged it: CPU time is
  * robust to other load on the machine, wall time is not. Throws on failure.
  */
+/** The AWS CLI v2 copying the source prefix to `awscli/`: the peer every batch bench compares. */
+export function awsCliCopyRun(sandbox, label = 'aws s3 cp (v2)') {
+  return [
+    'awscli',
+    label,
+    '/usr/bin/aws',
+    [
+      's3',
+      'cp',
+      '--recursive',
+      '--only-show-errors',
+      '--endpoint-url',
+      sandbox.endpoint,
+      's3://bench-src/in/',
+      's3://bench-dst/awscli/',
+    ],
+  ];
+}
+
+/** The minimal SDK script every batch bench compares against (list, then GET+PUT or CopyObject). */
+export const SDK_FLOOR = join(ROOT, 'bench/batch-sdk-floor.mjs');
+
+/** `SDK_FLOOR`'s arguments: the source prefix to `prefix`, then its mode (`copy`, `gzip LEVEL`). */
+export function sdkFloorArgs(sandbox, prefix, concurrency, ...mode) {
+  return [
+    sandbox.endpoint,
+    sandbox.region,
+    'bench-src',
+    'in/',
+    'bench-dst',
+    prefix,
+    String(concurrency),
+    ...mode,
+  ];
+}
+
 export function timed(label, command, args, env) {
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-f', 'BENCH_TIME %e %M %U %S', command, ...args], {

@@ -8,12 +8,13 @@
 // Usage: npm run build && node bench/batch-copy-small.mjs [--objects 2000] [--concurrency 64]
 //   [--faults 's3=latency=20ms'] [--only bucketbridge,rclone,...] [--bb-args '--workers 1']
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  awsCliCopyRun,
   BIN,
   printTable,
-  ROOT,
+  SDK_FLOOR,
+  sdkFloorArgs,
   seedObjects,
   startSandbox,
   timed,
@@ -71,32 +72,13 @@ try {
       'floor',
       'sdk floor (GET+PUT)',
       process.execPath,
-      [
-        join(ROOT, 'bench/batch-sdk-floor.mjs'),
-        sandbox.endpoint,
-        sandbox.region,
-        'bench-src',
-        'in/',
-        'bench-dst',
-        'floor/',
-        String(CONCURRENCY),
-      ],
+      [SDK_FLOOR, ...sdkFloorArgs(sandbox, 'floor/', CONCURRENCY)],
     ],
     [
       'sdkcopy',
       'sdk floor (CopyObject)',
       process.execPath,
-      [
-        join(ROOT, 'bench/batch-sdk-floor.mjs'),
-        sandbox.endpoint,
-        sandbox.region,
-        'bench-src',
-        'in/',
-        'bench-dst',
-        'sdkcopy/',
-        String(CONCURRENCY),
-        'copy',
-      ],
+      [SDK_FLOOR, ...sdkFloorArgs(sandbox, 'sdkcopy/', CONCURRENCY, 'copy')],
     ],
     [
       'rclone',
@@ -112,21 +94,7 @@ try {
         String(CONCURRENCY),
       ],
     ],
-    [
-      'awscli',
-      'aws s3 cp (v2)',
-      '/usr/bin/aws',
-      [
-        's3',
-        'cp',
-        '--recursive',
-        '--only-show-errors',
-        '--endpoint-url',
-        sandbox.endpoint,
-        's3://bench-src/in/',
-        's3://bench-dst/awscli/',
-      ],
-    ],
+    awsCliCopyRun(sandbox),
   ];
   const results = [];
   for (const [name, label, command, args] of runs) {

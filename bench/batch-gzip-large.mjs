@@ -13,7 +13,17 @@ import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { BIN, printTable, ROOT, startSandbox, timed, toolEnv, writeConfig } from './batch-bench-lib.mjs';
+import {
+  awsCliCopyRun,
+  BIN,
+  printTable,
+  SDK_FLOOR,
+  sdkFloorArgs,
+  startSandbox,
+  timed,
+  toolEnv,
+  writeConfig,
+} from './batch-bench-lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -78,17 +88,7 @@ try {
     concurrency: CONCURRENCY,
   });
   const bbArgs = ['batch', '--config', config, '--connection', 'bench'];
-  const floorArgs = [
-    sandbox.endpoint,
-    sandbox.region,
-    'bench-src',
-    'in/',
-    'bench-dst',
-    'floor/',
-    String(CONCURRENCY),
-    'gzip',
-    String(LEVEL),
-  ];
+  const floorArgs = sdkFloorArgs(sandbox, 'floor/', CONCURRENCY, 'gzip', String(LEVEL));
   // `--cpu-prof` is refused in NODE_OPTIONS, so a profiled run starts node itself.
   const nodeRun = (name, script, args) => [
     process.execPath,
@@ -99,32 +99,14 @@ try {
   // Each tool is one entry: [name for --only, label, command, arguments].
   const runs = [
     ['bucketbridge', 'bucketbridge', ...nodeRun('bucketbridge', BIN, bbArgs)],
-    [
-      'floor',
-      'sdk floor (GET+gzip+PUT)',
-      ...nodeRun('floor', join(ROOT, 'bench/batch-sdk-floor.mjs'), floorArgs),
-    ],
+    ['floor', 'sdk floor (GET+gzip+PUT)', ...nodeRun('floor', SDK_FLOOR, floorArgs)],
     [
       'rclone',
       'rclone copy (no gzip)',
       'rclone',
       ['copy', 'sb:bench-src/in', 'sb:bench-dst/rclone', '--transfers', String(CONCURRENCY)],
     ],
-    [
-      'awscli',
-      'aws s3 cp (no gzip)',
-      '/usr/bin/aws',
-      [
-        's3',
-        'cp',
-        '--recursive',
-        '--only-show-errors',
-        '--endpoint-url',
-        sandbox.endpoint,
-        's3://bench-src/in/',
-        's3://bench-dst/awscli/',
-      ],
-    ],
+    awsCliCopyRun(sandbox, 'aws s3 cp (no gzip)'),
   ];
   const results = [];
   for (const [name, label, command, args] of runs) {

@@ -1,30 +1,17 @@
 #!/usr/bin/env node
-// Sandbox speed and memory, printed as figures (no pass/fail thresholds):
-//  1. small PutObject and GetObject requests per second with the AWS SDK at concurrency 64
-//     (the sandbox's target: at least 3,000/s, so it is never the bottleneck of other benchmarks);
-//  2. a 2 GiB multipart upload (lib-storage, generated stream) into a sandbox started with
-//     --state, reporting the sandbox process's peak resident memory (target: under 200 MB).
-// The client (the SDK) costs more CPU per request than the sandbox; on a small machine the two
-// share the cores, so the sandbox's own CPU time per request is printed too.
-// Usage: npm run build && node bench/sandbox.mjs [--requests N] [--concurrency C] [--upload-gib G]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startSandbox } from './batch-bench-lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -38,40 +25,6 @@ const CONCURRENCY = Number(values.concurrency);
 const UPLOAD_BYTES = Math.round(Number(values['upload-gib']) * 1024 ** 3);
 /** Every phase stops after this long even if its count is not reached. */
 const PHASE_LIMIT_MS = 60_000;
-
-const ENTRY = fileURLToPath(new URL('../dist/sandbox/main.js', import.meta.url));
-
-/** Starts the compiled sandbox as its own process and reads its ready line. */
-async function startSandboxProcess(args) {
-  const child = spawn(process.execPath, [ENTRY, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sandbox not ready after 20 s')), 20_000);
-    createInterface({ input: child.stdout }).once('line', (l) => {
-      clearTimeout(timer);
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
-  });
-  const ready = JSON.parse(line);
-  const customer = ready.accounts.find((a) => a.name === 'customer');
-  return {
-    child,
-    client: new S3Client({
-      endpoint: ready.endpoint,
-      region: ready.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: customer.accessKeyId, secretAccessKey: customer.secretAccessKey },
-      requestHandler: new NodeHttpHandler({
-        httpAgent: new Agent({ keepAlive: true, maxSockets: CONCURRENCY }),
-      }),
-    }),
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /** The process's peak and current resident memory, in MiB, from /proc. */
 function memoryOf(pid) {
@@ -120,9 +73,9 @@ async function rate(label, count, operation, sandboxPid) {
 }
 
 async function smallRequests() {
-  const sandbox = await startSandboxProcess(['--port', '0']);
+  const sandbox = await startSandbox({ args: ['--port', '0'] });
   try {
-    const s3 = sandbox.client;
+    const s3 = sandbox.client(CONCURRENCY);
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-small' }));
     const body = Buffer.alloc(1024, 'x');
     // Warm up connections and the JIT before measuring.
@@ -131,7 +84,7 @@ async function smallRequests() {
         s3.send(new PutObjectCommand({ Bucket: 'bench-small', Key: `warm/${i}`, Body: body })),
       ),
     );
-    const pid = sandbox.child.pid;
+    const pid = sandbox.pid;
     await rate(
       'PutObject 1 KiB',
       REQUESTS,
@@ -149,7 +102,7 @@ async function smallRequests() {
       },
       pid,
     );
-    const m = memoryOf(sandbox.child.pid);
+    const m = memoryOf(sandbox.pid);
     console.log(`small requests: sandbox peak RSS ${m.peakMiB.toFixed(0)} MiB`);
   } finally {
     await sandbox.stop();
@@ -158,11 +111,11 @@ async function smallRequests() {
 
 async function largeUpload() {
   const dir = mkdtempSync(join(tmpdir(), 'bb-bench-state-'));
-  const sandbox = await startSandboxProcess(['--port', '0', '--state', dir]);
+  const sandbox = await startSandbox({ args: ['--port', '0', '--state', dir] });
   try {
-    const s3 = sandbox.client;
+    const s3 = sandbox.client(CONCURRENCY);
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-large' }));
-    const before = memoryOf(sandbox.child.pid);
+    const before = memoryOf(sandbox.pid);
     const chunk = Buffer.alloc(1024 * 1024, 'y');
     let produced = 0;
     const source = new Readable({
@@ -176,7 +129,7 @@ async function largeUpload() {
     const started = performance.now();
     let peakDuring = 0;
     const sampler = setInterval(() => {
-      peakDuring = Math.max(peakDuring, memoryOf(sandbox.child.pid).currentMiB);
+      peakDuring = Math.max(peakDuring, memoryOf(sandbox.pid).currentMiB);
     }, 100);
     await new Upload({
       client: s3,
@@ -187,7 +140,7 @@ async function largeUpload() {
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'bench-large', Key: 'big.bin' }));
-    const after = memoryOf(sandbox.child.pid);
+    const after = memoryOf(sandbox.pid);
     console.log(
       `upload ${(UPLOAD_BYTES / 1024 ** 3).toFixed(2)} GiB (multipart, 16 MiB parts, 4 in flight, --state): ${seconds.toFixed(1)} s = ${(UPLOAD_BYTES / 1024 ** 2 / seconds).toFixed(0)} MiB/s; stored ${head.ContentLength} bytes, ETag ${head.ETag}`,
     );

@@ -4,6 +4,7 @@
  */
 
 import type { FailureKind } from '../errors/failure-kind.js';
+import { UserFacingError } from '../errors/user-facing-error.js';
 
 export type { FailureKind };
 
@@ -34,10 +35,8 @@ export interface AssumeRoleErrorContext {
 }
 
 /** A role of a connection's chain could not be assumed. The message says why and what to change. */
-export class AssumeRoleError extends Error {
+export class AssumeRoleError extends UserFacingError {
   override readonly name = 'AssumeRoleError';
-  /** Exit code when this reaches the CLI: the work failed (the configuration file is valid). */
-  readonly exitCode = 1;
   readonly roleArn: string;
   readonly caller: string | undefined;
   readonly hop: number;
@@ -62,9 +61,8 @@ export type CredentialsFailure =
   | 'clock-skew';
 
 /** Credentials are missing or were refused by AWS. Always a misconfiguration unless stated. */
-export class CredentialsError extends Error {
+export class CredentialsError extends UserFacingError {
   override readonly name = 'CredentialsError';
-  readonly exitCode = 1;
   readonly reason: CredentialsFailure;
   readonly kind: FailureKind;
   constructor(message: string, reason: CredentialsFailure, options: { cause: unknown; kind?: FailureKind }) {
@@ -98,9 +96,8 @@ export function messageOf(error: unknown): string {
 }
 
 /** A bucket's region could not be found (it does not exist, or the credentials may not look). */
-export class BucketRegionError extends Error {
+export class BucketRegionError extends UserFacingError {
   override readonly name = 'BucketRegionError';
-  readonly exitCode = 1;
   readonly bucket: string;
   readonly kind: FailureKind;
   constructor(message: string, context: { bucket: string; kind: FailureKind; cause: unknown }) {

@@ -4,6 +4,7 @@
  * JSON document with `--json`; its field names are part of the contract.
  */
 import type { FilterVerdict } from '../core/object-filter.js';
+import { WorkFailedError } from '../errors/work-failed-error.js';
 import type { ObjectOutcome, SkipReason } from '../pipeline/object-pipeline.js';
 import type { RunTotals } from '../state/postgres-shared-runs.js';
 
@@ -200,4 +201,16 @@ export function formatBatchReport(report: BatchReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The error a finished run ends the command with (its kind gives exit code 1), or undefined when
+ * it did all it listed. Failed objects are already in the report, so that error says nothing more.
+ */
+export function batchRunFailure(
+  report: Pick<BatchReport, 'failed' | 'stopped' | 'stopReason'>,
+): WorkFailedError | undefined {
+  if (report.failed > 0) return new WorkFailedError('');
+  if (report.stopped) return new WorkFailedError(`the batch stopped early: ${report.stopReason}`);
+  return undefined;
 }

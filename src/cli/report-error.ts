@@ -1,8 +1,20 @@
-import { isUserFacingError } from '../errors/index.js';
+import { type CommandErrorKind, isUserFacingError } from '../errors/index.js';
 
-/** Exit code for an error that reached the top: its own for user-facing errors, else 1. */
+/**
+ * The exit code of each kind of error: 2 when the command was given invalid input (flags, the
+ * configuration file, a processor's settings) and started nothing; 1 when the work it started did
+ * not succeed, whatever the reason (the details were reported as they happened).
+ */
+export const EXIT_CODE_BY_KIND: Readonly<Record<CommandErrorKind, 1 | 2>> = {
+  'invalid-input': 2,
+  misconfiguration: 1,
+  permanent: 1,
+  transient: 1,
+};
+
+/** Exit code for an error that reached the top: its kind's for user-facing errors, else 1 (a bug). */
 export function exitCodeFor(error: unknown): number {
-  return isUserFacingError(error) ? error.exitCode : 1;
+  return isUserFacingError(error) ? EXIT_CODE_BY_KIND[error.kind] : 1;
 }
 
 /**

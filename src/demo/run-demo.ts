@@ -14,7 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createClient } from '../aws/client-factory.js';
 import { WorkFailedError } from '../errors/index.js';
-import { buildDemoConfig, DEMO_DESTINATION_BUCKET, DEMO_SOURCE_BUCKET } from './demo-config.js';
+import {
+  buildDemoConfig,
+  DEMO_DESTINATION_BUCKET,
+  DEMO_SOURCE_BUCKET,
+  type DemoConnectionPlan,
+} from './demo-config.js';
 import { hasFfmpeg, liveSamples, type SampleObject, textSamples, videoSample } from './sample-data.js';
 import { type SandboxAccountKeys, type SandboxChild, startSandboxChild } from './sandbox-child.js';
 
@@ -35,16 +40,20 @@ export interface DemoOptions {
 export interface DemoSummary {
   endpoint: string;
   workDir: string | undefined;
-  connections: {
+  connections: ({
     name: string;
     story: string;
     outputs: string;
     verify: 'passed' | 'failed';
-    processed: number;
-    failed: number;
-    bytesIn: number;
-    bytesOut: number;
-  }[];
+  } & DemoCounts)[];
+}
+
+/** What a connection did in the demo. */
+interface DemoCounts {
+  processed: number;
+  failed: number;
+  bytesIn: number;
+  bytesOut: number;
 }
 
 /** The part of `verify --json` the demo reads. */
@@ -270,6 +279,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const verify = await runCli(['verify', '--config', configPath, '--json'], vendorEnv);
     if (verify.code !== 0 && verify.code !== 1) failStep('verify', verify);
     const verified = JSON.parse(verify.stdout) as VerifyDocument;
+    /** Adds a connection's line to the summary: where its outputs are, its verify result, its counts. */
+    const summarise = (connection: DemoConnectionPlan, counts: DemoCounts): void => {
+      const checks = verified.connections.find((c) => c.name === connection.name)?.checks ?? [];
+      summary.connections.push({
+        name: connection.name,
+        story: connection.story,
+        outputs: `s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
+        verify: checks.length > 0 && checks.every((c) => c.status !== 'fail') ? 'passed' : 'failed',
+        ...counts,
+      });
+    };
     for (const report of verified.connections) {
       const failed = report.checks.filter((c) => c.status === 'fail');
       const passed = report.checks.filter((c) => c.status === 'pass').length;
@@ -286,24 +306,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
         vendorEnv,
       );
       if (batch.code !== 0 && batch.code !== 1) failStep(`batch ${connection.name}`, batch);
-      const report = JSON.parse(batch.stdout) as {
-        processed: number;
-        failed: number;
-        bytesIn: number;
-        bytesOut: number;
-      };
+      const { processed, failed, bytesIn, bytesOut } = JSON.parse(batch.stdout) as DemoCounts;
+      const report = { processed, failed, bytesIn, bytesOut };
       const outputs = await listOutputs(customerS3, connection.outputPrefix);
-      const checks = verified.connections.find((c) => c.name === connection.name)?.checks ?? [];
-      summary.connections.push({
-        name: connection.name,
-        story: connection.story,
-        outputs: `s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
-        verify: checks.length > 0 && checks.every((c) => c.status !== 'fail') ? 'passed' : 'failed',
-        processed: report.processed,
-        failed: report.failed,
-        bytesIn: report.bytesIn,
-        bytesOut: report.bytesOut,
-      });
+      summarise(connection, report);
       say(
         `   ${connection.name}: ${connection.story}\n` +
           `     ${report.processed} processed, ${report.failed} failed, ${report.bytesIn} B in, ` +
@@ -324,12 +330,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
         expected: uploads.length,
         say,
       });
-      const checks = verified.connections.find((c) => c.name === connection.name)?.checks ?? [];
-      summary.connections.push({
-        name: connection.name,
-        story: connection.story,
-        outputs: `s3://${DEMO_DESTINATION_BUCKET}/${connection.outputPrefix}`,
-        verify: checks.length > 0 && checks.every((c) => c.status !== 'fail') ? 'passed' : 'failed',
+      summarise(connection, {
         processed: live.outputs.length,
         failed: Math.max(0, uploads.length - live.outputs.length),
         bytesIn: uploads.reduce((sum, u) => sum + u.body.length, 0),

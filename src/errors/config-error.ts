@@ -1,3 +1,5 @@
+import { UserFacingError } from './user-facing-error.js';
+
 /** One problem found in a configuration file, located as precisely as the file allows. */
 export interface ConfigProblem {
   /** The configuration file's path as the user gave it. */
@@ -16,10 +18,10 @@ export interface ConfigProblem {
   hint?: string;
 }
 
-/** The configuration is malformed or invalid. Exit code 2; every problem is reported at once. */
-export class ConfigError extends Error {
+/** The configuration is malformed or invalid: invalid input (exit 2); every problem is reported at once. */
+export class ConfigError extends UserFacingError {
   override readonly name = 'ConfigError';
-  readonly exitCode = 2;
+  readonly kind = 'invalid-input';
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[], options?: ErrorOptions) {
     super(problems.map(formatConfigProblem).join('\n'), options);

@@ -62,19 +62,18 @@ describe('bucketbridge demo', { timeout: 260_000 }, () => {
     const bin = await mkdtemp(join(tmpdir(), 'bb-demo-noffmpeg-'));
     dirs.push(bin);
     await writeFile(join(bin, 'ffmpeg'), '#!/bin/sh\nexit 127\n', { mode: 0o755 });
-    const before = new Set((await readdir(tmpdir())).filter((n) => n.startsWith('bucketbridge-demo-')));
+    // A temporary folder of its own, so a demo run by something else on the machine cannot show up.
+    const temporary = await mkdtemp(join(tmpdir(), 'bb-demo-tmpdir-'));
+    dirs.push(temporary);
     const result = await runCli(['demo'], {
       timeoutMs: 240_000,
-      env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
+      env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, TMPDIR: temporary },
     });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain(
       "(ffmpeg not found: no video step; to see it, install Debian's ffmpeg package (`sudo apt-get install ffmpeg`) and run the demo again)",
     );
-    const after = (await readdir(tmpdir())).filter(
-      (n) => n.startsWith('bucketbridge-demo-') && !before.has(n),
-    );
-    expect(after).toEqual([]);
+    expect(await readdir(temporary)).toEqual([]);
     expect(result.stderr).toContain('Nothing was left behind');
   });
 });

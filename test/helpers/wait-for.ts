@@ -14,3 +14,14 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
+
+/**
+ * For unit tests of in-process work (fakes that answer at once): lets pending callbacks run, one
+ * event-loop turn at a time, until `condition` holds, and fails the test with `what` if it still
+ * does not after `turns` turns. Never waits on the clock.
+ */
+export async function untilSettled(what: string, condition: () => boolean, turns = 1000): Promise<void> {
+  for (let turn = 0; turn < turns && !condition(); turn++)
+    await new Promise((resolve) => setImmediate(resolve));
+  if (!condition()) throw new Error(`still waiting for ${what} after ${turns} event-loop turns`);
+}

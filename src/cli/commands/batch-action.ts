@@ -5,9 +5,8 @@
 
 import { type PlannedObject, runBatchJob } from '../../batch/batch-job.js';
 import { createBatchProgress } from '../../batch/batch-progress.js';
-import { formatBatchReport } from '../../batch/batch-report.js';
+import { batchRunFailure, formatBatchReport } from '../../batch/batch-report.js';
 import { resolveConfigPath } from '../../config/index.js';
-import { WorkFailedError } from '../../errors/index.js';
 import { createLogger } from '../../observe/logger.js';
 import { defaultWorkers } from './workers-flag.js';
 
@@ -74,10 +73,6 @@ export async function runBatchCommand(flags: BatchActionFlags): Promise<void> {
     const document = dryRun ? { ...report, planned } : report;
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
-  if (report.failed > 0) {
-    throw new WorkFailedError('');
-  }
-  if (report.stopped) {
-    throw new WorkFailedError(`the batch stopped early: ${report.stopReason}`);
-  }
+  const failure = batchRunFailure(report);
+  if (failure !== undefined) throw failure;
 }

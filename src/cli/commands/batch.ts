@@ -3,19 +3,10 @@
  * work is lazy-imported in the action so `--help` never loads the AWS SDK.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+// A type only: the action module itself is imported when the command runs.
+import type { BatchActionFlags } from './batch-action.js';
 import { durationFlagMs } from './live.js';
 import { parseWorkers, WORKERS_FLAG, WORKERS_HELP } from './workers-flag.js';
-
-interface BatchFlags {
-  config?: string;
-  connection: string;
-  dryRun?: boolean;
-  concurrency?: number;
-  json?: boolean;
-  retryFailed?: boolean;
-  lease?: number;
-  workers?: number;
-}
 
 /** A lease: a duration of at least 3 seconds (renewed every third of it). */
 function parseLeaseMs(value: string): number {
@@ -57,7 +48,7 @@ export function registerBatchCommand(program: Command): void {
       parseLeaseMs,
     )
     .option('--json', 'print the final report as one JSON document on stdout')
-    .action(async (flags: BatchFlags) => {
+    .action(async (flags: BatchActionFlags) => {
       const { runBatchCommand } = await import('./batch-action.js');
       await runBatchCommand(flags);
     });

@@ -5,7 +5,7 @@
  */
 import { GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { rulesOverlap } from '../apply/merge-notification.js';
-import { batchReason, liveTargetOf } from './live-target.js';
+import { batchReason, invalidTargetOutcome, liveTargetOf } from './live-target.js';
 import { isAccessDenied, s3Failure } from './s3-failure.js';
 import { type Check, type CheckOutcome, fail, pass, skip } from './verify-types.js';
 
@@ -76,9 +76,7 @@ export const notificationCheck: Check = {
   async run({ config, connection, access }): Promise<CheckOutcome> {
     const target = liveTargetOf(config, connection);
     if (target === undefined) return skip('workflow is batch');
-    if (target.mode === 'invalid') {
-      return fail(target.problem, 'Correct the key named above in the configuration, then run verify again.');
-    }
+    if (target.mode === 'invalid') return invalidTargetOutcome(target.problem);
     const targetArn = target.mode === 'sns' ? target.topicArn : target.queueArn;
     const { bucket, prefix } = connection.source;
     const suffix = connection.source.suffix ?? '';

@@ -5,8 +5,8 @@
  */
 import { ListSubscriptionsCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { awsErrorCode, messageOf } from '../../aws/errors.js';
-import { liveTargetOf } from './live-target.js';
-import { type Check, type CheckOutcome, fail, pass, skip, warn } from './verify-types.js';
+import { snsTargetOrOutcome, unlessLiveThroughSns } from './live-target.js';
+import { type Check, type CheckOutcome, fail, pass, warn } from './verify-types.js';
 
 /** ListSubscriptions pages through every subscription of the account; stop after this many pages. */
 const MAX_PAGES = 100;
@@ -14,19 +14,10 @@ const MAX_PAGES = 100;
 export const subscriptionCheck: Check = {
   id: 'subscription.state',
   dependsOn: ['topic.policy'],
-  notApplicable: ({ config, connection }) => {
-    const target = liveTargetOf(config, connection);
-    if (target === undefined) return 'workflow is batch: no subscription is used';
-    return target.mode === 'sqs'
-      ? "live.mode is sqs: the vendor reads the customer's queue, no subscription"
-      : undefined;
-  },
+  notApplicable: unlessLiveThroughSns('subscription'),
   async run({ config, connection, access }): Promise<CheckOutcome> {
-    const target = liveTargetOf(config, connection);
-    if (target?.mode === 'invalid') {
-      return fail(target.problem, 'Correct the key named above in the configuration, then run verify again.');
-    }
-    if (target?.mode !== 'sns') return skip('no topic');
+    const target = snsTargetOrOutcome(config, connection);
+    if ('status' in target) return target;
     const sns = access.vendorClient(SNSClient, target.region);
     const found: Subscription[] = [];
     try {

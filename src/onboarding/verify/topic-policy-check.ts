@@ -6,25 +6,16 @@
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { awsErrorCode, messageOf } from '../../aws/errors.js';
 import { evaluateResourcePolicy } from './evaluate-resource-policy.js';
-import { liveTargetOf } from './live-target.js';
-import { type Check, type CheckOutcome, fail, pass, skip } from './verify-types.js';
+import { snsTargetOrOutcome, unlessLiveThroughSns } from './live-target.js';
+import { type Check, type CheckOutcome, fail, pass } from './verify-types.js';
 
 export const topicPolicyCheck: Check = {
   id: 'topic.policy',
   dependsOn: ['role.assume', 'role.duration'],
-  notApplicable: ({ config, connection }) => {
-    const target = liveTargetOf(config, connection);
-    if (target === undefined) return 'workflow is batch: no topic is used';
-    return target.mode === 'sqs'
-      ? "live.mode is sqs: the vendor reads the customer's queue, no topic"
-      : undefined;
-  },
+  notApplicable: unlessLiveThroughSns('topic'),
   async run({ config, connection, access }): Promise<CheckOutcome> {
-    const target = liveTargetOf(config, connection);
-    if (target?.mode === 'invalid') {
-      return fail(target.problem, 'Correct the key named above in the configuration, then run verify again.');
-    }
-    if (target?.mode !== 'sns') return skip('no topic');
+    const target = snsTargetOrOutcome(config, connection);
+    if ('status' in target) return target;
     const vendor = config.vendor.accountId;
     const fix =
       `Add to the topic policy of ${target.topicArn} the statement of the generated topic-policy.json: Allow sns:Subscribe ` +

@@ -3,6 +3,7 @@ import { BatchReportBuilder, formatBatchReport } from '../../../src/batch/batch-
 import { runBatch } from '../../../src/batch/run-batch.js';
 import type { SourceObject } from '../../../src/core/source-object.js';
 import type { ObjectOutcome } from '../../../src/pipeline/object-pipeline.js';
+import { untilSettled } from '../../helpers/wait-for.js';
 
 function objects(count: number, onPull?: (i: number) => void): AsyncIterable<SourceObject> {
   return (async function* () {
@@ -36,11 +37,6 @@ function gatedPipeline() {
   };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setImmediate(r));
-  expect(condition()).toBe(true);
-}
-
 describe('running a batch', () => {
   it('never has more objects in flight than the concurrency, and pulls the next only when a worker frees', async () => {
     const gate = gatedPipeline();
@@ -50,12 +46,15 @@ describe('running a batch', () => {
       pipeline: gate.pipeline,
       concurrency: 3,
     });
-    await until(() => gate.pending.length === 3);
+    await untilSettled('three objects in flight', () => gate.pending.length === 3);
     expect(pulled).toBe(3);
     gate.pending.shift()!();
-    await until(() => gate.pending.length === 3 && pulled === 4);
+    await untilSettled(
+      'a fourth object pulled, three in flight',
+      () => gate.pending.length === 3 && pulled === 4,
+    );
     while (gate.pending.length > 0 || pulled < 10) {
-      await until(() => gate.pending.length > 0);
+      await untilSettled('an object in flight', () => gate.pending.length > 0);
       gate.pending.shift()!();
     }
     await running;

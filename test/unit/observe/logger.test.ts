@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../../src/cli/report-error.js';
 import { createLogger, type LogDestination, resolveLogLevel } from '../../../src/observe/logger.js';
 
 function memory(): LogDestination & { lines: string[]; text(): string } {
@@ -126,7 +127,8 @@ describe('resolveLogLevel', () => {
     try {
       resolveLogLevel(flag, env);
     } catch (error) {
-      expect(error).toMatchObject({ name: 'UsageError', exitCode: 2 });
+      expect(error).toMatchObject({ name: 'UsageError', kind: 'invalid-input' });
+      expect(exitCodeFor(error)).toBe(2);
     }
   });
 });

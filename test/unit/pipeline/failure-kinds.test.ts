@@ -6,25 +6,20 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchReportBuilder, batchRunFailure } from '../../../src/batch/batch-report.js';
 import { runBatch } from '../../../src/batch/run-batch.js';
-import type { Connection } from '../../../src/config/resolved-config.js';
+import { exitCodeFor } from '../../../src/cli/report-error.js';
 import { createObjectFilter } from '../../../src/core/object-filter.js';
 import type { SourceObject } from '../../../src/core/source-object.js';
 import { LiveStats } from '../../../src/live/live-stats.js';
 import { createMessageHandler } from '../../../src/live/message-handler.js';
 import { MessageRetryError } from '../../../src/live/message-retry-error.js';
-import { type ObjectOutcome, ObjectPipeline } from '../../../src/pipeline/object-pipeline.js';
-import { createCopyProcessor } from '../../../src/processors/copy.js';
+import type { ObjectOutcome } from '../../../src/pipeline/object-pipeline.js';
 import { SqliteLedger } from '../../../src/state/sqlite-ledger.js';
+import { awsError, connection, copyPipeline } from '../../helpers/copy-pipeline.js';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
-const TEXT = 'it went wrong';
-const connection: Pick<Connection, 'name' | 'source' | 'destination'> = {
-  name: 'acme',
-  source: { bucket: 'src', prefix: 'in/', include: [], exclude: [] },
-  destination: { bucket: 'dst', prefix: 'out/', keyTemplate: '{relkey}' },
-};
 
 const failures = {
   transient: { code: 'SlowDown', status: 503 },
@@ -32,9 +27,9 @@ const failures = {
   misconfiguration: { code: 'InvalidAccessKeyId', status: 403 },
 } as const;
 
-function awsError(kind: keyof typeof failures) {
+function failureOf(kind: keyof typeof failures) {
   const { code, status } = failures[kind];
-  return Object.assign(new Error(TEXT), { name: code, $metadata: { httpStatusCode: status } });
+  return awsError(code, status);
 }
 
 describe('one failure model', () => {
@@ -49,18 +44,10 @@ describe('one failure model', () => {
   /** A pipeline whose reads of `in/bad.txt` fail with `kind`; other objects copy fine. */
   function failingPipeline(kind: keyof typeof failures) {
     s3Mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-      if (input.Key === 'in/bad.txt') throw awsError(kind);
+      if (input.Key === 'in/bad.txt') throw failureOf(kind);
       return { Body: Readable.from([Buffer.from('hello')]), ContentLength: 5 };
     });
-    return new ObjectPipeline({
-      connection,
-      s3ForBucket: async () => s3,
-      processor: createCopyProcessor(),
-      ledger,
-      serverSideCopy: false,
-      retry: { maxAttempts: 2 },
-      sleep: async () => undefined,
-    });
+    return copyPipeline(s3, ledger, { retry: { maxAttempts: 2 }, sleep: async () => undefined });
   }
 
   async function batchOf(kind: keyof typeof failures) {
@@ -75,7 +62,16 @@ describe('one failure model', () => {
       concurrency: 1,
       onOutcome: (outcome) => outcomes.push(outcome),
     });
-    return { outcomes, result };
+    return { outcomes, result, exitCode: exitCodeOfRun(outcomes, result.stoppedBy) };
+  }
+
+  /** The exit code `bucketbridge batch` ends with after these outcomes, as its one handler decides. */
+  function exitCodeOfRun(outcomes: ObjectOutcome[], stoppedBy: unknown): number {
+    const report = new BatchReportBuilder(connection.name, false);
+    for (const outcome of outcomes) report.add(outcome);
+    if (stoppedBy !== undefined) report.stop(String(stoppedBy));
+    const failure = batchRunFailure(report.finish());
+    return failure === undefined ? 0 : exitCodeFor(failure);
   }
 
   async function liveOf(kind: keyof typeof failures) {
@@ -107,8 +103,9 @@ describe('one failure model', () => {
 
   describe('transient (retried with backoff, then given up)', () => {
     it('batch records the object as failed with its kind and code and goes on; the run exits 1', async () => {
-      const { outcomes, result } = await batchOf('transient');
+      const { outcomes, result, exitCode } = await batchOf('transient');
       expect(result.stoppedBy).toBeUndefined();
+      expect(exitCode).toBe(1);
       expect(outcomes.map((o) => [o.object.key, o.status])).toEqual([
         ['in/bad.txt', 'failed'],
         ['in/good.txt', 'processed'],
@@ -123,8 +120,9 @@ describe('one failure model', () => {
 
   describe('permanent (recorded)', () => {
     it('batch records the object as failed after one attempt and goes on; the run exits 1', async () => {
-      const { outcomes, result } = await batchOf('permanent');
+      const { outcomes, result, exitCode } = await batchOf('permanent');
       expect(result.stoppedBy).toBeUndefined();
+      expect(exitCode).toBe(1);
       expect(outcomes.map((o) => o.status)).toEqual(['failed', 'processed']);
       expect(outcomes[0]).toMatchObject({ kind: 'permanent', code: 'AccessDenied', attempts: 1 });
       expect(await ledger.listFailed('acme')).toHaveLength(1);
@@ -136,8 +134,9 @@ describe('one failure model', () => {
   });
 
   describe('misconfiguration (stop and say what to fix)', () => {
-    it('batch stops before the next object, with the error that stopped it', async () => {
-      const { outcomes, result } = await batchOf('misconfiguration');
+    it('batch stops before the next object, with the error that stopped it; the run exits 1', async () => {
+      const { outcomes, result, exitCode } = await batchOf('misconfiguration');
+      expect(exitCode).toBe(1);
       expect(result.stoppedBy).toMatchObject({ name: 'InvalidAccessKeyId' });
       expect(outcomes).toEqual([]);
       expect(await ledger.listFailed('acme')).toEqual([]);

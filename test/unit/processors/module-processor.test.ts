@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../../src/cli/report-error.js';
 import { loadModuleProcessor } from '../../../src/processors/module-processor.js';
 import { ProcessorSetupError } from '../../../src/processors/processor-setup-error.js';
 import { type FakeObject, fakeObject } from './fake-object.js';
@@ -45,6 +46,6 @@ describe('user processor modules', () => {
     const error = await loadModuleProcessor(settings, environment(fixtures)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProcessorSetupError);
     expect((error as Error).message).toBe(message);
-    expect((error as ProcessorSetupError).exitCode).toBe(2);
+    expect(exitCodeFor(error)).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../../src/cli/report-error.js';
 import { ConfigError } from '../../../src/errors/index.js';
 import { createLedger, resolveSqliteLedgerPath } from '../../../src/state/create-ledger.js';
 import { PostgresLedger } from '../../../src/state/postgres-ledger.js';
@@ -58,7 +59,7 @@ describe('opening the ledger a configuration names', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as ConfigError).message).toBe(message);
-    expect((caught as ConfigError).exitCode).toBe(2);
+    expect(exitCodeFor(caught)).toBe(2);
   });
 
   it.each(['postgres://bb@127.0.0.1:1/bb', 'postgresql://bb@127.0.0.1:1/bb?sslmode=verify-full'])(
