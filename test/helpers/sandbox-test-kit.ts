@@ -45,3 +45,20 @@ export function singleAttemptConfig(target: ConformanceEndpoint) {
 export function policyJson(...statements: object[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
+
+/**
+ * The topic-policy statement AWS's S3 guide gives so that S3 may publish one bucket's events to
+ * `topicArn`: `aws:SourceArn` like the bucket's ARN and `aws:SourceAccount` the bucket owner's.
+ */
+export function s3PublishStatement(topicArn: string, bucketArn: string, bucketOwner: string): object {
+  return {
+    Effect: 'Allow',
+    Principal: { Service: 's3.amazonaws.com' },
+    Action: 'SNS:Publish',
+    Resource: topicArn,
+    Condition: {
+      ArnLike: { 'aws:SourceArn': bucketArn },
+      StringEquals: { 'aws:SourceAccount': bucketOwner },
+    },
+  };
+}

@@ -29,6 +29,7 @@ import {
   PutBucketPolicyCommand,
   PutObjectAclCommand,
   PutObjectCommand,
+  type PutObjectCommandInput,
   S3Client,
   UploadPartCommand,
   UploadPartCopyCommand,
@@ -42,6 +43,12 @@ import { failure, newBucket } from './s3-conformance.js';
 
 const sandbox = useTestSandbox();
 const s3 = sandboxClient(sandbox, S3Client);
+
+/** The error a PutObject of `input` fails with. */
+const putFailure = (input: PutObjectCommandInput) => failure(s3.send(new PutObjectCommand(input)));
+/** Base64 digests, as Content-MD5 and x-amz-checksum-sha256 carry them. */
+const md5Of = (text: string) => createHash('md5').update(text).digest('base64');
+const sha256Of = (text: string) => createHash('sha256').update(text).digest('base64');
 
 function clientIn(region: string, followRegionRedirects = false): S3Client {
   return new S3Client({ ...sandbox.sdkConfig('customer'), region, followRegionRedirects, maxAttempts: 1 });
@@ -124,16 +131,7 @@ describe('bucket rules', () => {
 describe('object writes', () => {
   it('a wrong Content-MD5 is BadDigest and stores nothing', async () => {
     const Bucket = await newBucket(s3);
-    const error = await failure(
-      s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: 'md5',
-          Body: 'payload',
-          ContentMD5: createHash('md5').update('other').digest('base64'),
-        }),
-      ),
-    );
+    const error = await putFailure({ Bucket, Key: 'md5', Body: 'payload', ContentMD5: md5Of('other') });
     expect(error.name).toBe('BadDigest');
     expect(error.message).toBe('The Content-MD5 you specified did not match what we received.');
     expect((await s3.send(new ListObjectsV2Command({ Bucket }))).KeyCount).toBe(0);
@@ -141,23 +139,14 @@ describe('object writes', () => {
 
   it('a SHA256 checksum is validated, stored and returned when checksum mode is enabled', async () => {
     const Bucket = await newBucket(s3);
-    const expected = createHash('sha256').update('checked').digest('base64');
+    const expected = sha256Of('checked');
     const put = await s3.send(
       new PutObjectCommand({ Bucket, Key: 'sum', Body: 'checked', ChecksumAlgorithm: 'SHA256' }),
     );
     expect(put.ChecksumSHA256).toBe(expected);
     const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'sum', ChecksumMode: 'ENABLED' }));
     expect(head.ChecksumSHA256).toBe(expected);
-    const wrong = await failure(
-      s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: 'bad',
-          Body: 'checked',
-          ChecksumSHA256: createHash('sha256').update('x').digest('base64'),
-        }),
-      ),
-    );
+    const wrong = await putFailure({ Bucket, Key: 'bad', Body: 'checked', ChecksumSHA256: sha256Of('x') });
     expect(wrong.name).toBe('BadDigest');
     expect(wrong.message).toBe('The sha256 you specified did not match the calculated checksum.');
   });
@@ -197,9 +186,7 @@ describe('object writes', () => {
   it('If-None-Match: * writes a key only when it does not exist yet', async () => {
     const Bucket = await newBucket(s3);
     await s3.send(new PutObjectCommand({ Bucket, Key: 'once', Body: 'first', IfNoneMatch: '*' }));
-    const error = await failure(
-      s3.send(new PutObjectCommand({ Bucket, Key: 'once', Body: 'second', IfNoneMatch: '*' })),
-    );
+    const error = await putFailure({ Bucket, Key: 'once', Body: 'second', IfNoneMatch: '*' });
     expect(error.name).toBe('PreconditionFailed');
     expect(error.message).toBe('At least one of the pre-conditions you specified did not hold');
     const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'once' }));
@@ -209,9 +196,7 @@ describe('object writes', () => {
   it('a key longer than 1,024 bytes is KeyTooLongError; exactly 1,024 bytes is accepted', async () => {
     const Bucket = await newBucket(s3);
     await s3.send(new PutObjectCommand({ Bucket, Key: 'é'.repeat(512), Body: 'x' }));
-    const error = await failure(
-      s3.send(new PutObjectCommand({ Bucket, Key: `${'é'.repeat(512)}x`, Body: 'x' })),
-    );
+    const error = await putFailure({ Bucket, Key: `${'é'.repeat(512)}x`, Body: 'x' });
     expect(error.name).toBe('KeyTooLongError');
     expect(error.message).toBe('Your key is too long');
   });
@@ -297,9 +282,7 @@ describe('object ownership and ACLs', () => {
     const Bucket = await newBucket(s3);
     const controls = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
     expect(controls.OwnershipControls?.Rules?.[0]?.ObjectOwnership).toBe('BucketOwnerEnforced');
-    const error = await failure(
-      s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x', ACL: 'public-read' })),
-    );
+    const error = await putFailure({ Bucket, Key: 'k', Body: 'x', ACL: 'public-read' });
     expect(error.name).toBe('AccessControlListNotSupported');
     expect(error.message).toBe('The bucket does not allow ACLs');
     await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x', ACL: 'bucket-owner-full-control' }));
