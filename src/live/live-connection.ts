@@ -24,6 +24,7 @@ import type { Logger } from '../observe/logger.js';
 import { buildPipeline } from '../pipeline/build-pipeline.js';
 import type { ObjectOutcome } from '../pipeline/object-pipeline.js';
 import { ObjectWorkerPool, workersFor } from '../pipeline/object-worker-pool.js';
+import { sqsMessageQueue } from '../sources/message-queue.js';
 import { MalformedMessageError } from '../sources/s3-event-parser.js';
 import { defaultFailureBackoffSec, SqsConsumer, type SqsConsumerOptions } from '../sources/sqs-consumer.js';
 import type { Ledger } from '../state/ledger.js';
@@ -193,7 +194,7 @@ export async function startLiveConnection(options: LiveConnectionOptions): Promi
   });
   const backoff = options.consumer?.failureBackoffSec ?? defaultFailureBackoffSec;
   consumer = new SqsConsumer({
-    sqs: wiring.sqs,
+    queue: sqsMessageQueue(wiring.sqs),
     queueUrl: wiring.queueUrl,
     handleMessage: handler,
     concurrency: live.concurrency,

@@ -3,8 +3,8 @@
  * {@link BatchSender}). A stale receipt handle is reported, not retried: the message was already
  * re-delivered, and the ledger makes the re-delivery harmless.
  */
-import { DeleteMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchSender } from './batch-sender.js';
+import type { MessageQueue } from './message-queue.js';
 
 export interface DeleteOutcome {
   deleted: boolean;
@@ -13,7 +13,7 @@ export interface DeleteOutcome {
 }
 
 export interface DeleteBatcherOptions {
-  sqs: SQSClient;
+  queue: MessageQueue;
   queueUrl: string;
   /** Longest a deletion waits for others to share its call, in milliseconds. Default 20. */
   maxWaitMs?: number;
@@ -25,11 +25,10 @@ export class DeleteBatcher {
   private readonly sender: BatchSender<{ ReceiptHandle: string }>;
 
   constructor(options: DeleteBatcherOptions) {
-    const { sqs, queueUrl } = options;
+    const { queue, queueUrl } = options;
     this.sender = new BatchSender({
       ...options,
-      send: async (Entries) =>
-        (await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries }))).Failed ?? [],
+      send: async (Entries) => (await queue.deleteMessageBatch({ QueueUrl: queueUrl, Entries })).Failed ?? [],
     });
   }
 

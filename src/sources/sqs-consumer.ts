@@ -13,16 +13,18 @@
  */
 
 import { setMaxListeners } from 'node:events';
-import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import { isAuthFailure } from '../aws/index.js';
 import { exponentialDelayMs, sleepMs } from '../core/retry.js';
 import { DeleteBatcher } from './delete-batcher.js';
+import type { MessageQueue } from './message-queue.js';
 import { validateConsumerOptions } from './validate-consumer-options.js';
 import { VisibilityBatcher } from './visibility-batcher.js';
 import { VisibilityKeepalive } from './visibility-keepalive.js';
 
 export interface SqsConsumerOptions {
-  sqs: SQSClient;
+  /** The queue's operations: `sqsMessageQueue(client)` for an SQS client in the queue's region. */
+  queue: MessageQueue;
   queueUrl: string;
   /**
    * Handles one message; resolving means every object in it is durable and recorded, so the
@@ -115,7 +117,11 @@ export class SqsConsumer {
     this.concurrency = options.concurrency ?? 8;
     this.prefetch = options.prefetch ?? Math.min(this.concurrency, 50);
     this.visibilityTimeoutSec = options.visibilityTimeoutSec ?? 300;
-    const batching = { sqs: options.sqs, queueUrl: options.queueUrl, maxWaitMs: options.batchWaitMs ?? 20 };
+    const batching = {
+      queue: options.queue,
+      queueUrl: options.queueUrl,
+      maxWaitMs: options.batchWaitMs ?? 20,
+    };
     this.deletes = new DeleteBatcher(batching);
     this.visibility = new VisibilityBatcher(batching);
     this.keepalive = new VisibilityKeepalive({
@@ -249,16 +255,16 @@ export class SqsConsumer {
   /** One ReceiveMessage of up to `ask` messages; they wait for a slot, or go back after a stop. */
   private async receiveInto(ask: number): Promise<void> {
     try {
-      const response = await this.options.sqs.send(
-        new ReceiveMessageCommand({
+      const response = await this.options.queue.receiveMessage(
+        {
           QueueUrl: this.options.queueUrl,
           MaxNumberOfMessages: ask,
           WaitTimeSeconds: this.options.waitTimeSec ?? 20,
           VisibilityTimeout: this.visibilityTimeoutSec,
           MessageSystemAttributeNames: [...SYSTEM_ATTRIBUTES],
           MessageAttributeNames: ['All'],
-        }),
-        { abortSignal: this.hardStop.signal },
+        },
+        this.hardStop.signal,
       );
       this.failedReceives = 0;
       this.emit('receiveSucceeded');

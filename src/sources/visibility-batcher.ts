@@ -3,11 +3,11 @@
  * {@link BatchSender}): the keepalive's extensions of messages received together, and messages
  * handed back to the queue (after a failure, or unfinished at shutdown).
  */
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchSender, type EntryOutcome } from './batch-sender.js';
+import type { MessageQueue } from './message-queue.js';
 
 export interface VisibilityBatcherOptions {
-  sqs: SQSClient;
+  queue: MessageQueue;
   queueUrl: string;
   /** Longest a change waits for others to share its call, in milliseconds. Default 20. */
   maxWaitMs?: number;
@@ -19,12 +19,11 @@ export class VisibilityBatcher {
   private readonly sender: BatchSender<{ ReceiptHandle: string; VisibilityTimeout: number }>;
 
   constructor(options: VisibilityBatcherOptions) {
-    const { sqs, queueUrl } = options;
+    const { queue, queueUrl } = options;
     this.sender = new BatchSender({
       ...options,
       send: async (Entries) =>
-        (await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries }))).Failed ??
-        [],
+        (await queue.changeMessageVisibilityBatch({ QueueUrl: queueUrl, Entries })).Failed ?? [],
     });
   }
 

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { SandboxAccount } from '../../sandbox/core/types.js';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from '../../sandbox/server.js';
+import { lateBound } from './late-bound.js';
 
 /** The credentials a client signs with: an account's root keys or an assumed-role session. */
 export interface TestCredentials {
@@ -144,20 +145,17 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
  * else. Until it has started, using it throws.
  */
 export function useTestSandbox(options: SandboxOptions = {}): TestSandbox {
+  const sandbox = lateBound<TestSandbox>('the test sandbox');
   let started: TestSandbox | undefined;
   beforeAll(async () => {
     started = await startTestSandbox(options);
+    sandbox.set(started);
   });
   afterAll(async () => {
     await started?.close();
-    started = undefined;
+    sandbox.set(undefined);
   });
-  return new Proxy({} as TestSandbox, {
-    get(_target, property) {
-      if (started === undefined) throw new Error('the test sandbox is used before its beforeAll started it');
-      return Reflect.get(started, property);
-    },
-  });
+  return sandbox.proxy;
 }
 
 function remoteName(label: string): string {

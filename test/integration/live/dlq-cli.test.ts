@@ -18,7 +18,8 @@ import { createLedger } from '../../../src/state/create-ledger.js';
 import { CLEAN_ENV, runCli } from '../../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, queueArn, queueDepth, vendorQueueUrl } from './live-world.js';
+import { queueArn, queueDepth, vendorQueueUrl } from './live-queues.js';
+import { createLiveWorld, type LiveWorld } from './live-world.js';
 
 let sandbox: TestSandbox;
 beforeAll(async () => {

@@ -5,21 +5,13 @@
  */
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
+import { drained } from './live-queues.js';
+import { useLiveWorld } from './use-live-world.js';
 
-let sandbox: TestSandbox;
-let world: LiveWorld;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  world = await createLiveWorld(sandbox, { mode: 'sqs', backfill: true });
-});
-afterAll(async () => {
-  world.close();
-  await sandbox.close();
-});
+const live = useLiveWorld({ mode: 'sqs', backfill: true }, { start: false });
+const { world } = live;
 
 describe('backfill-then-follow', () => {
   it('processes what was there and what arrives during the switch, each object once', async () => {
@@ -28,13 +20,10 @@ describe('backfill-then-follow', () => {
     await Promise.all(existing.map((key) => limit(() => world.put(key, `old ${key}`))));
     // As if the objects predated the notification: no event for them.
     await world.customerSqs.send(new PurgeQueueCommand({ QueueUrl: world.customerQueueUrl }));
-    await waitFor('the purge', async () => {
-      const depth = await queueDepth(world.customerSqs, world.customerQueueUrl!);
-      return depth.visible === 0 && depth.inFlight === 0;
-    });
+    await waitFor('the purge', () => drained(world));
 
     const processed = new Map<string, number>();
-    const run = await world.start({
+    const run = await live.start({
       onOutcome: (outcome) => {
         if (outcome.status === 'processed') {
           processed.set(outcome.object.key, (processed.get(outcome.object.key) ?? 0) + 1);
@@ -50,10 +39,7 @@ describe('backfill-then-follow', () => {
       'every object done',
       () => world.ledger().filter((r) => r.state === 'done').length === all.length,
     );
-    await waitFor('the queue to drain', async () => {
-      const depth = await queueDepth(world.customerSqs, world.customerQueueUrl!);
-      return depth.visible === 0 && depth.inFlight === 0;
-    });
+    await waitFor('the queue to drain', () => drained(world));
 
     expect([...processed.keys()].sort()).toEqual([...all].sort());
     expect([...processed.values()].every((count) => count === 1)).toBe(true);

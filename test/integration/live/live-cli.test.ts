@@ -7,36 +7,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  type CliProcess,
-  createLiveWorld,
-  type LiveWorld,
-  logsOf as logs,
-  queueDepth,
-} from './live-world.js';
+import { drained, queueDepth } from './live-queues.js';
+import { type CliProcess, type LiveWorld, logsOf as logs } from './live-world.js';
+import { following, useLiveWorlds } from './use-live-world.js';
 
-let sandbox: TestSandbox;
-const worlds: LiveWorld[] = [];
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  for (const world of worlds) world.close();
-  await sandbox.close();
-});
+const { world } = useLiveWorlds();
 
-async function world(options: Parameters<typeof createLiveWorld>[1]): Promise<LiveWorld> {
-  const created = await createLiveWorld(sandbox, options);
-  worlds.push(created);
-  return created;
-}
-
-async function started(cli: CliProcess): Promise<void> {
-  await waitFor('live to follow its queue', () => logs(cli, 'following the queue').length > 0);
+/** Starts `live` with `args`, uploads `key` and waits until its object is claimed. */
+async function claimedBy(w: LiveWorld, args: string[], key: string, body: string): Promise<CliProcess> {
+  const cli = w.spawnCli(args);
+  await following(cli);
+  await w.put(key, body);
+  await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+  return cli;
 }
 
 /** A job that outlives any test; `exec` so that killing the program kills the sleep itself. */
@@ -50,10 +36,7 @@ const sleepThenCat = (seconds: number) => ({
 describe('SIGTERM', () => {
   it('lets in-flight work finish within the grace period, deletes its message and exits 0', async () => {
     const w = await world({ mode: 'sqs', processor: sleepThenCat(2) });
-    const cli = w.spawnCli(['--grace', '20s']);
-    await started(cli);
-    await w.put('in/finishing.txt', 'finish me');
-    await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+    const cli = await claimedBy(w, ['--grace', '20s'], 'in/finishing.txt', 'finish me');
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toEqual({ code: 0, signal: null });
     expect(await w.output('out/finishing.txt')).toBe('finish me');
@@ -63,10 +46,7 @@ describe('SIGTERM', () => {
 
   it('past the grace period makes the unfinished message visible again at once and exits 0', async () => {
     const w = await world({ mode: 'sqs', processor: LONG_JOB, visibilityTimeout: '5m' });
-    const cli = w.spawnCli(['--grace', '1s']);
-    await started(cli);
-    await w.put('in/too-long.txt', 'too long');
-    await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+    const cli = await claimedBy(w, ['--grace', '1s'], 'in/too-long.txt', 'too long');
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toEqual({ code: 0, signal: null });
     // Visible again now, not after the 5-minute visibility timeout.
@@ -76,10 +56,7 @@ describe('SIGTERM', () => {
 
   it('sent twice exits at once with 130, leaving the claim for the next run to take over', async () => {
     const w = await world({ mode: 'sqs', processor: LONG_JOB, visibilityTimeout: '2s' });
-    const cli = w.spawnCli(['--grace', '60s']);
-    await started(cli);
-    await w.put('in/twice.txt', 'twice');
-    await waitFor('the object to be claimed', () => w.ledger().some((row) => row.state === 'claimed'));
+    const cli = await claimedBy(w, ['--grace', '60s'], 'in/twice.txt', 'twice');
     cli.child.kill('SIGTERM');
     await waitFor(
       'the stop to begin',
@@ -101,7 +78,7 @@ describe('kill -9 during work, then a restart', () => {
     });
     const keys = Array.from({ length: 8 }, (_, i) => `in/crash-${i}.txt`);
     const first = w.spawnCli();
-    await started(first);
+    await following(first);
     for (const key of keys) await w.put(key, `body ${key}`);
     await waitFor('some objects done', () => w.ledger().filter((row) => row.state === 'done').length >= 2);
     first.child.kill('SIGKILL');
@@ -113,16 +90,13 @@ describe('kill -9 during work, then a restart', () => {
     expect(doneBeforeRestart.length).toBeLessThan(keys.length);
 
     const second = w.spawnCli();
-    await started(second);
+    await following(second);
     await waitFor(
       'every object done',
       () => w.ledger().filter((row) => row.state === 'done').length === keys.length,
       40_000,
     );
-    await waitFor('the queue to drain', async () => {
-      const depth = await queueDepth(w.customerSqs, w.customerQueueUrl!);
-      return depth.visible === 0 && depth.inFlight === 0;
-    });
+    await waitFor('the queue to drain', () => drained(w));
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
 

@@ -3,36 +3,19 @@
  * bound (a backlog, a replayed dead letter) is acknowledged and counted, not processed; a new
  * upload is processed as usual.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveRun } from '../../../src/live/run-live.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, queueDepth, sendRaw, vendorQueueUrl } from './live-world.js';
+import { drained, queueDepth, sendRaw, vendorQueueUrl } from './live-queues.js';
+import { useLiveWorld } from './use-live-world.js';
 
 describe('live with source.ignoreOlderThan', () => {
-  let sandbox: TestSandbox;
-  let world: LiveWorld;
-  let run: LiveRun;
-  beforeAll(async () => {
-    sandbox = await startTestSandbox();
-    world = await createLiveWorld(sandbox, { mode: 'sns', source: { ignoreOlderThan: '30d' } });
-    run = await world.start();
-  });
-  const drained = async () => {
-    const depth = await queueDepth(world.vendorSqs, await vendorQueueUrl(world));
-    return depth.visible === 0 && depth.inFlight === 0;
-  };
-  afterAll(async () => {
-    await run?.stop(0);
-    world?.close();
-    await sandbox?.close();
-  });
+  const { sandbox, world, run } = useLiveWorld({ mode: 'sns', source: { ignoreOlderThan: '30d' } });
 
   it('acknowledges an event older than the bound, counts it, and processes a new upload', async () => {
     await world.put('in/old.txt', 'old');
     await waitFor('the upload', async () => (await world.output('out/old.txt')) === 'old');
     // An output is visible before its message is counted and deleted: let it finish first.
-    await waitFor('the queue to drain', drained);
+    await waitFor('the queue to drain', () => drained(world));
     // The same object named again by an event from 40 days ago: ignored, not processed again.
     const eventTime = new Date(Date.now() - 40 * 86_400_000).toISOString();
     const before = run.stats()[0]!;
@@ -52,7 +35,7 @@ describe('live with source.ignoreOlderThan', () => {
       }),
     );
     await waitFor('the old event to be counted', () => run.stats()[0]!.ignoredOlder > before.ignoredOlder);
-    await waitFor('the queue to drain', drained);
+    await waitFor('the queue to drain', () => drained(world));
     const after = run.stats()[0]!;
     expect(after.ignoredOlder - before.ignoredOlder).toBe(1);
     expect(after.skipped - before.skipped).toBe(1);

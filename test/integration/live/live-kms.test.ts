@@ -5,27 +5,13 @@
  * destination key (kms:GenerateDataKey) through the generated role.
  */
 import { GetBucketEncryptionCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveRun } from '../../../src/live/run-live.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld } from './live-world.js';
+import { useLiveWorld } from './use-live-world.js';
 
 for (const mode of ['sns', 'sqs'] as const) {
   describe(`live on SSE-KMS buckets, ${mode} mode`, () => {
-    let sandbox: TestSandbox;
-    let world: LiveWorld;
-    let run: LiveRun;
-    beforeAll(async () => {
-      sandbox = await startTestSandbox();
-      world = await createLiveWorld(sandbox, { mode, kms: true });
-      run = await world.start();
-    });
-    afterAll(async () => {
-      await run?.stop(0);
-      world?.close();
-      await sandbox?.close();
-    });
+    const { world } = useLiveWorld({ mode, kms: true });
 
     it('processes an encrypted upload into an output encrypted with the destination key', async () => {
       await world.put('in/secret.txt', 'encrypted at rest');

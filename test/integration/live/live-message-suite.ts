@@ -5,52 +5,16 @@
  * and an object deleted before it is processed.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveRun } from '../../../src/live/run-live.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  createLiveWorld,
-  type LiveWorld,
-  type LiveWorldOptions,
-  queueDepth,
-  sendRaw,
-  vendorQueueUrl,
-} from './live-world.js';
-
-/** The queue the connection reads and its dead-letter queue, with a client that may read both. */
-async function queues(world: LiveWorld) {
-  if (world.customerQueueUrl) {
-    return { sqs: world.customerSqs, queueUrl: world.customerQueueUrl, dlqUrl: world.customerDlqUrl! };
-  }
-  return {
-    sqs: world.vendorSqs,
-    queueUrl: await vendorQueueUrl(world),
-    dlqUrl: await vendorQueueUrl(world, '-dlq'),
-  };
-}
-
-async function drained(world: LiveWorld): Promise<boolean> {
-  const { sqs, queueUrl } = await queues(world);
-  const depth = await queueDepth(sqs, queueUrl);
-  return depth.visible === 0 && depth.inFlight === 0;
-}
+import { connectionQueues, drained, queueDepth, sendRaw } from './live-queues.js';
+import type { LiveWorldOptions } from './live-world.js';
+import { useLiveWorld } from './use-live-world.js';
 
 export function defineMessageSuite(title: string, options: LiveWorldOptions): void {
   describe(title, () => {
-    let sandbox: TestSandbox;
-    let world: LiveWorld;
-    let run: LiveRun;
-    beforeAll(async () => {
-      sandbox = await startTestSandbox();
-      world = await createLiveWorld(sandbox, { maxReceiveCount: 2, ...options });
-      run = await world.start();
-    });
-    afterAll(async () => {
-      await run?.stop(0);
-      world?.close();
-      await sandbox?.close();
-    });
+    const live = useLiveWorld({ maxReceiveCount: 2, ...options });
+    const { sandbox, world, run } = live;
 
     describe('objects uploaded to the source bucket', () => {
       it('have their outputs written, once each, including keys with spaces, +, % and unicode', async () => {
@@ -155,7 +119,7 @@ export function defineMessageSuite(title: string, options: LiveWorldOptions): vo
       });
 
       it('moves a malformed body to the dead-letter queue after maxReceiveCount receives, logging its message id', async () => {
-        const { sqs, dlqUrl } = await queues(world);
+        const { sqs, dlqUrl } = await connectionQueues(world);
         await sendRaw(world, 'this is { not json');
         await waitFor('the malformed message in the dead-letter queue', async () => {
           return (await queueDepth(sqs, dlqUrl)).visible === 1;
@@ -175,7 +139,7 @@ export function defineMessageSuite(title: string, options: LiveWorldOptions): vo
         await run.stop(5000);
         await world.put('in/short-lived.txt', 'gone soon');
         await world.remove('in/short-lived.txt');
-        run = await world.start();
+        await live.start();
         // The copy is refused first (AccessDenied without s3:ListBucket on the key), recorded as
         // such, and then re-recorded as gone once the worker has looked: wait for the last word.
         await waitFor('the ledger entry', () =>

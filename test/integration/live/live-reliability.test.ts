@@ -4,31 +4,14 @@
  * yet processed once); injected S3 and SQS faults still end with every object done exactly once;
  * short-lived role sessions are replaced during the run without a failure.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { startTestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, queueDepth } from './live-world.js';
+import { drained } from './live-queues.js';
+import { createLiveWorld } from './live-world.js';
+import { useLiveWorlds } from './use-live-world.js';
 
-let sandbox: TestSandbox;
-const worlds: LiveWorld[] = [];
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  for (const world of worlds) world.close();
-  await sandbox.close();
-});
-
-async function world(options: Parameters<typeof createLiveWorld>[1]): Promise<LiveWorld> {
-  const created = await createLiveWorld(sandbox, options);
-  worlds.push(created);
-  return created;
-}
-
-async function drained(w: LiveWorld): Promise<boolean> {
-  const depth = await queueDepth(w.customerSqs, w.customerQueueUrl!);
-  return depth.visible === 0 && depth.inFlight === 0;
-}
+const { sandbox, world } = useLiveWorlds();
 
 /** A processor that takes about three seconds: longer than the 2 s visibility timeout. */
 const SLOW = { type: 'exec', command: 'sh', args: ['-c', 'sleep 3; cat'] };

@@ -8,13 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import {
-  type CliProcess,
-  createLiveWorld,
-  type LiveWorld,
-  logsOf as logs,
-  queueDepth,
-} from './live-world.js';
+import { drained } from './live-queues.js';
+import { createLiveWorld, type LiveWorld, logsOf as logs } from './live-world.js';
+import { following } from './use-live-world.js';
 
 const COUNT = 30;
 let sandbox: TestSandbox;
@@ -41,9 +37,7 @@ describe('two live processes on one queue with a PostgreSQL ledger', () => {
   it('process every object once although SQS delivers messages twice', async () => {
     sandbox.setFaults('sqs:ReceiveMessage=duplicate@0.5;seed=12');
     const workers = [world.spawnCli(), world.spawnCli()];
-    for (const cli of workers) {
-      await waitFor('live to follow its queue', () => logs(cli, 'following the queue').length > 0);
-    }
+    for (const cli of workers) await following(cli);
     const keys = Array.from({ length: COUNT }, (_, i) => `in/event-${String(i).padStart(2, '0')}.txt`);
     for (const key of keys) await world.put(key, `body of ${key}`);
 
@@ -52,14 +46,7 @@ describe('two live processes on one queue with a PostgreSQL ledger', () => {
       workers.flatMap((cli) => logs(cli, 'object skipped').filter((entry) => entry.reason === 'done'));
     await waitFor('every object processed', () => processed().length >= COUNT, 90_000);
     // Drained: every copy was received too, and recognised as done.
-    await waitFor(
-      'the queue to drain',
-      async () => {
-        const depth = await queueDepth(world.customerSqs, world.customerQueueUrl!);
-        return depth.visible === 0 && depth.inFlight === 0;
-      },
-      90_000,
-    );
+    await waitFor('the queue to drain', () => drained(world), 90_000);
     for (const cli of workers) cli.child.kill('SIGTERM');
     for (const cli of workers) expect(await cli.exited).toEqual({ code: 0, signal: null });
 

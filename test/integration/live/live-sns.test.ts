@@ -15,28 +15,16 @@ import {
   GetQueueAttributesCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LiveSetupError } from '../../../src/live/live-setup-error.js';
-import type { LiveRun } from '../../../src/live/run-live.js';
 import { topicSendPolicy } from '../../../src/live/vendor-queue.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { defineMessageSuite } from './live-message-suite.js';
-import { createLiveWorld, type LiveWorld, queueArn, sendRaw, vendorQueueUrl } from './live-world.js';
+import { queueArn, sendRaw, vendorQueueUrl } from './live-queues.js';
+import { createLiveWorld } from './live-world.js';
+import { useLiveWorld } from './use-live-world.js';
 
-let sandbox: TestSandbox;
-let world: LiveWorld;
-let run: LiveRun;
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  world = await createLiveWorld(sandbox, { mode: 'sns', rawMessageDelivery: false, maxReceiveCount: 2 });
-  run = await world.start();
-});
-afterAll(async () => {
-  await run.stop(0);
-  world.close();
-  await sandbox.close();
-});
+const { sandbox, world, run } = useLiveWorld({ mode: 'sns', rawMessageDelivery: false, maxReceiveCount: 2 });
 
 describe('the vendor queue in sns mode', () => {
   it('is created with a dead-letter queue, a redrive policy and a policy letting only the topic send', async () => {

@@ -4,30 +4,22 @@
  * exactly once (the sandbox counts the copies; each message is deleted; SIGTERM stops cleanly); a
  * bad --workers is a usage error naming the flag. Needs `npm run build`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/run-cli.js';
-import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { createLiveWorld, type LiveWorld, logsOf, queueDepth } from './live-world.js';
+import { drained } from './live-queues.js';
+import { logsOf } from './live-world.js';
+import { following, useLiveWorlds } from './use-live-world.js';
 
 const OBJECTS = 16;
 
-let sandbox: TestSandbox;
-const worlds: LiveWorld[] = [];
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-});
-afterAll(async () => {
-  for (const world of worlds) world.close();
-  await sandbox.close();
-});
+const { sandbox, world } = useLiveWorlds();
 
 describe('live --workers', () => {
   it('processes every object of a burst exactly once on two worker threads and stops cleanly on SIGTERM', async () => {
-    const w = await createLiveWorld(sandbox, { mode: 'sqs', concurrency: 4 });
-    worlds.push(w);
+    const w = await world({ mode: 'sqs', concurrency: 4 });
     const cli = w.spawnCli(['--workers', '2']);
-    await waitFor('live to follow its queue', () => logsOf(cli, 'following the queue').length > 0, 60_000);
+    await following(cli, 60_000);
     sandbox.server.requestCounts(true);
     const keys = Array.from({ length: OBJECTS }, (_, i) => `in/burst-${String(i).padStart(2, '0')}.txt`);
     for (const key of keys) await w.put(key, `body ${key}`);
@@ -36,10 +28,7 @@ describe('live --workers', () => {
       () => w.ledger().filter((row) => row.state === 'done').length === OBJECTS,
       60_000,
     );
-    await waitFor('the queue to drain', async () => {
-      const depth = await queueDepth(w.customerSqs, w.customerQueueUrl!);
-      return depth.visible === 0 && depth.inFlight === 0;
-    });
+    await waitFor('the queue to drain', () => drained(w));
     const copies = sandbox.server.requestCounts(true)['s3:CopyObject'];
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toEqual({ code: 0, signal: null });

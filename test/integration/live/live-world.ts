@@ -12,8 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
-  type BucketLocationConstraint,
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   PutBucketNotificationConfigurationCommand,
@@ -22,14 +20,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  SendMessageCommand,
-  SetQueueAttributesCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
 import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
@@ -43,9 +34,11 @@ import { buildQueuePolicy } from '../../../src/onboarding/policies/queue-policy.
 import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
 import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
 import { encryptBucketsWithNewKeys, grantKeyPolicies } from '../../helpers/customer-keys.js';
+import { createBuckets } from '../../helpers/customer-setup.js';
 import { BIN } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';
+import { queueArn } from './live-queues.js';
 
 export interface LiveWorldOptions {
   mode: 'sns' | 'sqs';
@@ -125,12 +118,7 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const vendorSqs = new SQSClient(sandbox.sdkConfig('vendor'));
   const sourceBucket = uniqueName('bb-live-src');
   const destinationBucket = uniqueName('bb-live-dst');
-  const location =
-    region === 'us-east-1'
-      ? {}
-      : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
-  await s3.send(new CreateBucketCommand({ Bucket: sourceBucket, ...location }));
-  await s3.send(new CreateBucketCommand({ Bucket: destinationBucket, ...location }));
+  await createBuckets(s3, [sourceBucket, destinationBucket], region);
   const keys = options.kms
     ? await encryptBucketsWithNewKeys(sandbox, s3, { source: sourceBucket, destination: destinationBucket })
     : undefined;
@@ -359,48 +347,4 @@ export function logsOf(cli: Pick<CliProcess, 'stderr'>, msg: string): Array<Reco
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((entry) => entry.msg === msg);
-}
-
-export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  return Attributes!.QueueArn!;
-}
-
-/** ApproximateNumberOfMessages (+ NotVisible) of a queue. */
-export async function queueDepth(
-  sqs: SQSClient,
-  queueUrl: string,
-): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
-}
-
-export async function vendorQueueUrl(world: LiveWorld, suffix = ''): Promise<string> {
-  const { QueueUrl } = await world.vendorSqs.send(
-    new GetQueueUrlCommand({ QueueName: `${world.vendorQueueName}${suffix}` }),
-  );
-  return QueueUrl!;
-}
-
-/** Sends a body straight to the queue the connection reads (the customer's or the vendor's). */
-export async function sendRaw(world: LiveWorld, body: string): Promise<void> {
-  if (world.customerQueueUrl) {
-    await world.customerSqs.send(
-      new SendMessageCommand({ QueueUrl: world.customerQueueUrl, MessageBody: body }),
-    );
-  } else {
-    await world.vendorSqs.send(
-      new SendMessageCommand({ QueueUrl: await vendorQueueUrl(world), MessageBody: body }),
-    );
-  }
 }

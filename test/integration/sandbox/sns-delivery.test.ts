@@ -30,6 +30,7 @@ import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 import { NOTIFICATION_FIELDS } from '../../fixtures/sns-envelopes.js';
 import type { Signer } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { rejectionOf } from '../../helpers/sandbox-test-kit.js';
 import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
 
 const sandbox = useTestSandbox();
@@ -38,15 +39,7 @@ const sns = (signer: Signer): SNSClient => snsClient({ ...sandbox.sdkConfig(sign
 const sqs = (signer: Signer): SQSClient => sqsClient({ ...sandbox.sdkConfig(signer), accountId: '' });
 const accountOf = (signer: 'vendor' | 'customer') => sandbox.accounts[signer].id;
 
-async function snsFailure(promise: Promise<unknown>): Promise<SNSServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SNSServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+const snsFailure = (promise: Promise<unknown>) => rejectionOf(promise, SNSServiceException);
 
 async function topic(owner: 'vendor' | 'customer', policy?: (arn: string) => object): Promise<string> {
   const arn = (await sns(owner).send(new CreateTopicCommand({ Name: uniqueQueueName('topic') }))).TopicArn!;

@@ -36,6 +36,18 @@ function message(body: unknown, id = 'm-1'): Message {
   };
 }
 
+/** The pipeline's outcome for an object that failed for good with AWS error `code`. */
+const failedPermanently =
+  (code: string, text: string) =>
+  (object: SourceObject): ObjectOutcome => ({
+    status: 'failed',
+    object,
+    attempts: 1,
+    reason: `${code}: ${text}`,
+    kind: 'permanent',
+    code,
+  });
+
 interface Fakes {
   processed: SourceObject[];
   /** Keys whose current version was asked for (a HEAD each). */
@@ -109,14 +121,7 @@ describe('a message is deleted only when every object in it is done', () => {
 
   it('resolves when an object failed permanently (the failure is recorded by the pipeline)', async () => {
     const fakes = handlerWith({
-      outcome: (object) => ({
-        status: 'failed',
-        object,
-        attempts: 1,
-        reason: 'AccessDenied: Access Denied',
-        kind: 'permanent',
-        code: 'AccessDenied',
-      }),
+      outcome: failedPermanently('AccessDenied', 'Access Denied'),
     });
     await fakes.handle(message({ Records: [record('in/a.txt')] }));
     expect(fakes.stats.snapshot()).toMatchObject({ failed: 1, messagesDone: 1 });
@@ -245,14 +250,7 @@ describe('what is not processed', () => {
 
   it('records an object gone before it is read (NoSuchKey), and deletes the message', async () => {
     const fakes = handlerWith({
-      outcome: (object) => ({
-        status: 'failed',
-        object,
-        attempts: 1,
-        reason: 'NoSuchKey: The specified key does not exist.',
-        kind: 'permanent',
-        code: 'NoSuchKey',
-      }),
+      outcome: failedPermanently('NoSuchKey', 'The specified key does not exist.'),
     });
     await fakes.handle(message({ Records: [record('in/a.txt')] }));
     expect(fakes.gone).toEqual([
@@ -265,14 +263,7 @@ describe('what is not processed', () => {
   it('on AccessDenied asks whether the object is gone: recorded as gone when it is', async () => {
     const fakes = handlerWith({
       current: { 'in/a.txt': undefined },
-      outcome: (object) => ({
-        status: 'failed',
-        object,
-        attempts: 1,
-        reason: 'AccessDenied: Access Denied',
-        kind: 'permanent',
-        code: 'AccessDenied',
-      }),
+      outcome: failedPermanently('AccessDenied', 'Access Denied'),
     });
     await fakes.handle(message({ Records: [record('in/a.txt')] }));
     expect(fakes.heads).toEqual(['in/a.txt']);
@@ -289,14 +280,7 @@ describe('what is not processed', () => {
     });
     const fakes = handlerWith({
       current: { 'in/a.txt': { etag: '"etag-1"' }, 'in/b.txt': throttled },
-      outcome: (object) => ({
-        status: 'failed',
-        object,
-        attempts: 1,
-        reason: 'AccessDenied: Access Denied',
-        kind: 'permanent',
-        code: 'AccessDenied',
-      }),
+      outcome: failedPermanently('AccessDenied', 'Access Denied'),
     });
     await fakes.handle(message({ Records: [record('in/a.txt'), record('in/b.txt')] }));
     expect(fakes.heads).toEqual(['in/a.txt', 'in/b.txt']);

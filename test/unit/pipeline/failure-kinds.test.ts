@@ -9,24 +9,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchReportBuilder, batchRunFailure } from '../../../src/batch/batch-report.js';
 import { runBatch } from '../../../src/batch/run-batch.js';
 import { exitCodeFor } from '../../../src/cli/report-error.js';
-import type { Connection } from '../../../src/config/resolved-config.js';
 import { createObjectFilter } from '../../../src/core/object-filter.js';
 import type { SourceObject } from '../../../src/core/source-object.js';
 import { LiveStats } from '../../../src/live/live-stats.js';
 import { createMessageHandler } from '../../../src/live/message-handler.js';
 import { MessageRetryError } from '../../../src/live/message-retry-error.js';
-import { type ObjectOutcome, ObjectPipeline } from '../../../src/pipeline/object-pipeline.js';
-import { createCopyProcessor } from '../../../src/processors/copy.js';
+import type { ObjectOutcome } from '../../../src/pipeline/object-pipeline.js';
 import { SqliteLedger } from '../../../src/state/sqlite-ledger.js';
+import { awsError, connection, copyPipeline } from '../../helpers/copy-pipeline.js';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
-const TEXT = 'it went wrong';
-const connection: Pick<Connection, 'name' | 'source' | 'destination'> = {
-  name: 'acme',
-  source: { bucket: 'src', prefix: 'in/', include: [], exclude: [] },
-  destination: { bucket: 'dst', prefix: 'out/', keyTemplate: '{relkey}' },
-};
 
 const failures = {
   transient: { code: 'SlowDown', status: 503 },
@@ -34,9 +27,9 @@ const failures = {
   misconfiguration: { code: 'InvalidAccessKeyId', status: 403 },
 } as const;
 
-function awsError(kind: keyof typeof failures) {
+function failureOf(kind: keyof typeof failures) {
   const { code, status } = failures[kind];
-  return Object.assign(new Error(TEXT), { name: code, $metadata: { httpStatusCode: status } });
+  return awsError(code, status);
 }
 
 describe('one failure model', () => {
@@ -51,18 +44,10 @@ describe('one failure model', () => {
   /** A pipeline whose reads of `in/bad.txt` fail with `kind`; other objects copy fine. */
   function failingPipeline(kind: keyof typeof failures) {
     s3Mock.on(GetObjectCommand).callsFake((input: { Key: string }) => {
-      if (input.Key === 'in/bad.txt') throw awsError(kind);
+      if (input.Key === 'in/bad.txt') throw failureOf(kind);
       return { Body: Readable.from([Buffer.from('hello')]), ContentLength: 5 };
     });
-    return new ObjectPipeline({
-      connection,
-      s3ForBucket: async () => s3,
-      processor: createCopyProcessor(),
-      ledger,
-      serverSideCopy: false,
-      retry: { maxAttempts: 2 },
-      sleep: async () => undefined,
-    });
+    return copyPipeline(s3, ledger, { retry: { maxAttempts: 2 }, sleep: async () => undefined });
   }
 
   async function batchOf(kind: keyof typeof failures) {

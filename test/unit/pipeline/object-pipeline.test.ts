@@ -12,28 +12,19 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Connection } from '../../../src/config/resolved-config.js';
-import { ObjectPipeline, type ObjectPipelineOptions } from '../../../src/pipeline/object-pipeline.js';
-import { createCopyProcessor } from '../../../src/processors/copy.js';
+import type { ObjectPipelineOptions } from '../../../src/pipeline/object-pipeline.js';
 import type { Processor } from '../../../src/processors/processor.js';
 import { ProcessorError } from '../../../src/processors/processor-error.js';
 import { SqliteLedger } from '../../../src/state/sqlite-ledger.js';
+import { awsError, connection, copyPipeline } from '../../helpers/copy-pipeline.js';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
 
-const connection: Pick<Connection, 'name' | 'source' | 'destination'> = {
-  name: 'acme',
-  source: { bucket: 'src', prefix: 'in/', include: [], exclude: [] },
-  destination: { bucket: 'dst', prefix: 'out/', keyTemplate: '{relkey}' },
-};
 const object = { bucket: 'src', key: 'in/a b+c%.txt', etag: 'e1', size: 5 };
 
 function body(text: string) {
   return Readable.from([Buffer.from(text)]);
-}
-function awsError(name: string, status: number, message = 'it went wrong') {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
 describe('the object pipeline', () => {
@@ -52,12 +43,7 @@ describe('the object pipeline', () => {
   afterEach(() => ledger.close());
 
   function pipeline(overrides: Partial<ObjectPipelineOptions> = {}) {
-    return new ObjectPipeline({
-      connection,
-      s3ForBucket: async () => s3,
-      processor: createCopyProcessor(),
-      ledger,
-      serverSideCopy: false,
+    return copyPipeline(s3, ledger, {
       owner: { runId: 'run-1', host: 'h', pid: process.pid },
       sleep: async (ms) => {
         waits.push(ms);

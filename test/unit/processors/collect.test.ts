@@ -193,20 +193,16 @@ describe('the file sink', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bb-file-sink-'));
     try {
       const path = join(dir, 'a', 'b.ndjson');
-      const first = createFileSink(path);
-      await first.write(
-        [{ bucket: 'b', key: 'k', line: 1, record: 1 }],
-        { bucket: 'b', key: 'k', version: 'v', index: 0 },
-        new AbortController().signal,
-      );
-      await first.close();
-      const second = createFileSink(path);
-      await second.write(
-        [{ bucket: 'b', key: 'k', line: 2, record: 2 }],
-        { bucket: 'b', key: 'k', version: 'v', index: 1 },
-        new AbortController().signal,
-      );
-      await second.close();
+      // Two sinks one after the other: the second appends to what the first wrote.
+      for (const record of [1, 2]) {
+        const sink = createFileSink(path);
+        await sink.write(
+          [{ bucket: 'b', key: 'k', line: record, record }],
+          { bucket: 'b', key: 'k', version: 'v', index: record - 1 },
+          new AbortController().signal,
+        );
+        await sink.close();
+      }
       expect(readFileSync(path, 'utf8')).toBe(
         '{"bucket":"b","key":"k","line":1,"record":1}\n{"bucket":"b","key":"k","line":2,"record":2}\n',
       );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createExecProcessor } from '../../../src/processors/exec.js';
+import { createExecProcessor, type ExecProcessorOptions } from '../../../src/processors/exec.js';
 import { ProcessorError } from '../../../src/processors/processor-error.js';
 import { STDERR_TAIL_BYTES } from '../../../src/processors/run-command.js';
 import { type FakeObject, fakeObject } from './fake-object.js';
@@ -18,28 +18,30 @@ describe('the exec processor', () => {
   let fake: FakeObject;
   afterEach(() => fake.dispose());
 
+  /** Runs an exec processor with `options` on an object holding `content`. */
+  function execOn(content: string, options: ExecProcessorOptions) {
+    fake = fakeObject(content);
+    return createExecProcessor(options).process(fake.input, fake.context);
+  }
+
   it('pipes the object through the program and writes its stdout, with the output suffix', async () => {
-    fake = fakeObject('hello world\n');
-    const processor = createExecProcessor({
+    await execOn('hello world\n', {
       command: 'tr',
       args: ['a-z', 'A-Z'],
       timeoutMs: 10_000,
       outputSuffix: '.up',
     });
-    await processor.process(fake.input, fake.context);
     expect(fake.outputs).toHaveLength(1);
     expect(fake.outputs[0]!.key).toBe('out/in/data.txt.up');
     expect(fake.outputs[0]!.body.toString()).toBe('HELLO WORLD\n');
   });
 
   it('fails the object with the exit code and the tail of stderr when the program exits non-zero', async () => {
-    fake = fakeObject('data');
-    const processor = createExecProcessor({
+    const failure = execOn('data', {
       command: 'sh',
       args: ['-c', 'cat >/dev/null; echo "first line" >&2; echo "bad input at byte 4" >&2; exit 3'],
       timeoutMs: 10_000,
     });
-    const failure = processor.process(fake.input, fake.context);
     await expect(failure).rejects.toBeInstanceOf(ProcessorError);
     await expect(failure).rejects.toThrow(
       'exec: sh exited with code 3; stderr: first line\nbad input at byte 4',
@@ -47,56 +49,46 @@ describe('the exec processor', () => {
   });
 
   it('keeps only the last part of a long stderr', async () => {
-    fake = fakeObject('');
-    const processor = createExecProcessor({
+    const error = (await execOn('', {
       command: 'sh',
       args: ['-c', `head -c 10000 /dev/zero | tr '\\0' x >&2; echo END >&2; exit 1`],
       timeoutMs: 10_000,
-    });
-    const error = (await processor.process(fake.input, fake.context).catch((e: unknown) => e)) as Error;
+    }).catch((e: unknown) => e)) as Error;
     expect(error.message.endsWith('xxxxEND')).toBe(true);
     expect(error.message.length).toBeLessThan(STDERR_TAIL_BYTES + 100);
   });
 
   it('kills a program that outlives its timeout and says so', async () => {
-    fake = fakeObject('data');
-    const processor = createExecProcessor({ command: 'sleep', args: ['30'], timeoutMs: 200 });
-    await expect(processor.process(fake.input, fake.context)).rejects.toThrow(
+    await expect(execOn('data', { command: 'sleep', args: ['30'], timeoutMs: 200 })).rejects.toThrow(
       'exec: sleep was killed: timed out after 200ms',
     );
   });
 
   it('kills what the program started too, so a grandchild holding its output cannot keep the object waiting', async () => {
-    fake = fakeObject('data');
-    const processor = createExecProcessor({
+    const error = (await execOn('data', {
       command: 'sh',
       // The background sleep inherits stdout; it prints its PID so the test can look for it.
       args: ['-c', 'sleep 600 & echo "grandchild $!" >&2; wait'],
       timeoutMs: 300,
-    });
-    const error = (await processor.process(fake.input, fake.context).catch((e: unknown) => e)) as Error;
+    }).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/^exec: sh was killed: timed out after 300ms; stderr: grandchild \d+$/);
     const pid = Number(/grandchild (\d+)/.exec(error.message)?.[1]);
     expect(hasEnded(pid)).toBe(true);
   });
 
   it('does not report success for a program that fails after writing output', async () => {
-    fake = fakeObject('abc');
-    const processor = createExecProcessor({ command: 'sh', args: ['-c', 'cat; exit 7'], timeoutMs: 10_000 });
-    await expect(processor.process(fake.input, fake.context)).rejects.toThrow('exec: sh exited with code 7');
+    await expect(
+      execOn('abc', { command: 'sh', args: ['-c', 'cat; exit 7'], timeoutMs: 10_000 }),
+    ).rejects.toThrow('exec: sh exited with code 7');
   });
 
   it('accepts a program that exits 0 without reading all of its input', async () => {
-    fake = fakeObject('x'.repeat(1_000_000));
-    const processor = createExecProcessor({ command: 'head', args: ['-c', '5'], timeoutMs: 10_000 });
-    await processor.process(fake.input, fake.context);
+    await execOn('x'.repeat(1_000_000), { command: 'head', args: ['-c', '5'], timeoutMs: 10_000 });
     expect(fake.outputs[0]!.body.toString()).toBe('xxxxx');
   });
 
   it('names a missing program', async () => {
-    fake = fakeObject('data');
-    const processor = createExecProcessor({ command: '/nonexistent/tool', args: [], timeoutMs: 1000 });
-    await expect(processor.process(fake.input, fake.context)).rejects.toThrow(
+    await expect(execOn('data', { command: '/nonexistent/tool', args: [], timeoutMs: 1000 })).rejects.toThrow(
       'exec: could not run /nonexistent/tool: not found (check the path or install it)',
     );
   });

@@ -1,30 +1,23 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
+/** The batch calls of deletions and visibility changes, on a fake queue and fake timers. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeleteBatcher } from '../../../src/sources/delete-batcher.js';
 import { VisibilityBatcher } from '../../../src/sources/visibility-batcher.js';
+import { FakeQueue } from '../../helpers/fake-queue.js';
 
 const QUEUE = 'http://127.0.0.1/111111111111/q';
-const sqsMock = mockClient(SQSClient);
-const sqs = new SQSClient({ region: 'us-east-1' });
+let queue: FakeQueue;
 
-const deleteSizes = () =>
-  sqsMock.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries?.length);
+const deleteSizes = () => queue.deletes.map((c) => c.Entries?.length);
 
 beforeEach(() => {
-  sqsMock.reset();
+  queue = new FakeQueue();
   vi.useFakeTimers();
-  sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
 });
 afterEach(() => vi.useRealTimers());
 
 describe('batched deletion', () => {
   it('sends ten deletions in one call at once, and fewer after at most maxWaitMs', async () => {
-    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 20 });
+    const batcher = new DeleteBatcher({ queue, queueUrl: QUEUE, maxWaitMs: 20 });
     const ten = Array.from({ length: 10 }, (_, i) => batcher.delete(`rh-${i}`));
     await vi.advanceTimersByTimeAsync(0);
     expect(deleteSizes()).toEqual([10]);
@@ -34,7 +27,7 @@ describe('batched deletion', () => {
     expect(deleteSizes()).toEqual([10]);
     await vi.advanceTimersByTimeAsync(1);
     expect(deleteSizes()).toEqual([10, 3]);
-    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)[1]?.args[0].input).toEqual({
+    expect(queue.deletes[1]).toEqual({
       QueueUrl: QUEUE,
       Entries: [
         { Id: '0', ReceiptHandle: 'rh-late-0' },
@@ -46,34 +39,26 @@ describe('batched deletion', () => {
   });
 
   it('sends an entry that failed on the server side again, and reports it after maxAttempts', async () => {
-    sqsMock
-      .on(DeleteMessageBatchCommand)
-      .callsFake(async (input: { Entries: { Id: string; ReceiptHandle: string }[] }) => ({
-        Successful: input.Entries.filter((e) => e.ReceiptHandle !== 'rh-sick').map((e) => ({ Id: e.Id })),
-        Failed: input.Entries.filter((e) => e.ReceiptHandle === 'rh-sick').map((e) => ({
-          Id: e.Id,
-          Code: 'InternalError',
-          SenderFault: false,
-        })),
-      }));
-    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 5, maxAttempts: 3 });
+    queue.answerDelete = (entries) =>
+      entries
+        .filter((e) => e.ReceiptHandle === 'rh-sick')
+        .map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false }));
+    const batcher = new DeleteBatcher({ queue, queueUrl: QUEUE, maxWaitMs: 5, maxAttempts: 3 });
     const outcomes = Promise.all([batcher.delete('rh-ok'), batcher.delete('rh-sick')]);
     await vi.advanceTimersByTimeAsync(100);
     expect(await outcomes).toEqual([{ deleted: true }, { deleted: false, code: 'InternalError' }]);
-    const handles = sqsMock
-      .commandCalls(DeleteMessageBatchCommand)
-      .map((c) => c.args[0].input.Entries?.map((e) => e.ReceiptHandle));
-    expect(handles).toEqual([['rh-ok', 'rh-sick'], ['rh-sick'], ['rh-sick']]);
+    expect(queue.deletedHandles).toEqual([['rh-ok', 'rh-sick'], ['rh-sick'], ['rh-sick']]);
   });
 
   it('deletes an entry on the second attempt when the first call failed as a whole', async () => {
     const outage = new Error('We encountered an internal error. Please try again.');
     outage.name = 'InternalError';
-    sqsMock
-      .on(DeleteMessageBatchCommand)
-      .rejectsOnce(outage)
-      .resolves({ Successful: [{ Id: '0' }], Failed: [] });
-    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 5 });
+    let calls = 0;
+    queue.answerDelete = () => {
+      if (calls++ === 0) throw outage;
+      return [];
+    };
+    const batcher = new DeleteBatcher({ queue, queueUrl: QUEUE, maxWaitMs: 5 });
     const outcome = batcher.delete('rh-a');
     await vi.advanceTimersByTimeAsync(10);
     expect(await outcome).toEqual({ deleted: true });
@@ -81,11 +66,10 @@ describe('batched deletion', () => {
   });
 
   it('reports a stale receipt handle (a sender fault) without sending it again', async () => {
-    sqsMock.on(DeleteMessageBatchCommand).resolves({
-      Successful: [],
-      Failed: [{ Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'stale' }],
-    });
-    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 1 });
+    queue.answerDelete = () => [
+      { Id: '0', Code: 'ReceiptHandleIsInvalid', SenderFault: true, Message: 'stale' },
+    ];
+    const batcher = new DeleteBatcher({ queue, queueUrl: QUEUE, maxWaitMs: 1 });
     const outcome = batcher.delete('rh-old');
     await vi.advanceTimersByTimeAsync(50);
     expect(await outcome).toEqual({ deleted: false, code: 'ReceiptHandleIsInvalid' });
@@ -93,7 +77,7 @@ describe('batched deletion', () => {
   });
 
   it('flush sends what waits at once, in calls of at most ten', async () => {
-    const batcher = new DeleteBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 60_000 });
+    const batcher = new DeleteBatcher({ queue, queueUrl: QUEUE, maxWaitMs: 60_000 });
     const all = Array.from({ length: 9 }, (_, i) => batcher.delete(`rh-${i}`));
     batcher.flush();
     await Promise.all(all);
@@ -103,12 +87,11 @@ describe('batched deletion', () => {
 
 describe('batched visibility changes', () => {
   it('sends each entry with its own visibility timeout in one ChangeMessageVisibilityBatch call', async () => {
-    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
-    const batcher = new VisibilityBatcher({ sqs, queueUrl: QUEUE, maxWaitMs: 20 });
+    const batcher = new VisibilityBatcher({ queue, queueUrl: QUEUE, maxWaitMs: 20 });
     const changes = Promise.all([batcher.change('rh-a', 0), batcher.change('rh-b', 16)]);
     await vi.advanceTimersByTimeAsync(20);
     expect(await changes).toEqual([{ ok: true }, { ok: true }]);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input)).toEqual([
+    expect(queue.visibilityChanges).toEqual([
       {
         QueueUrl: QUEUE,
         Entries: [

@@ -2,56 +2,23 @@
  * The consumer's read-ahead and batching, on fake timers: a bounded number of messages held,
  * several receives in flight, deletions and visibility changes in batch calls.
  */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsConsumer, type SqsConsumerOptions } from '../../../src/sources/sqs-consumer.js';
+import { FakeQueue, queueMessage, stopOnFakeClock as stop } from '../../helpers/fake-queue.js';
 
 const QUEUE = 'http://127.0.0.1/111111111111/q';
-const sqsMock = mockClient(SQSClient);
-const sqs = new SQSClient({ region: 'us-east-1' });
 /** What the fake queue's ReceiveMessage takes, in (fake) milliseconds. */
 const RECEIVE_MS = 20;
 
-function message(id: string): Message {
-  return {
-    MessageId: id,
-    ReceiptHandle: `rh-${id}`,
-    Body: '{}',
-    Attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-  };
-}
-
 /**
- * A queue of `count` messages behind the mocked ReceiveMessage: each receive answers after
- * RECEIVE_MS with what is there (an empty queue long-polls for WaitTimeSeconds). Records the
- * most receives in flight at once.
+ * A queue of `count` messages: each receive answers after RECEIVE_MS with what is there (an empty
+ * queue long-polls for WaitTimeSeconds).
  */
-function fakeQueue(count: number) {
-  const pending = Array.from({ length: count }, (_, i) => message(`m${String(i).padStart(3, '0')}`));
-  const state = { inFlight: 0, mostInFlight: 0, asked: [] as number[] };
-  sqsMock
-    .on(ReceiveMessageCommand)
-    .callsFake(async (input: { MaxNumberOfMessages: number; WaitTimeSeconds: number }) => {
-      state.asked.push(input.MaxNumberOfMessages);
-      state.inFlight++;
-      state.mostInFlight = Math.max(state.mostInFlight, state.inFlight);
-      await new Promise((r) => setTimeout(r, pending.length > 0 ? RECEIVE_MS : input.WaitTimeSeconds * 1000));
-      state.inFlight--;
-      return { Messages: pending.splice(0, input.MaxNumberOfMessages) };
-    });
-  return state;
-}
+const fakeQueue = (count: number) =>
+  new FakeQueue(
+    Array.from({ length: count }, (_, i) => queueMessage(`m${String(i).padStart(3, '0')}`)),
+    RECEIVE_MS,
+  );
 
 /** Handlers that finish when their gate is opened. */
 function gatedHandlers() {
@@ -68,35 +35,21 @@ function gatedHandlers() {
   return { handleMessage, started, gates, open };
 }
 
-const entriesOf = <C extends typeof DeleteMessageBatchCommand | typeof ChangeMessageVisibilityBatchCommand>(
-  command: C,
-) => sqsMock.commandCalls(command).map((c) => (c.args[0].input.Entries ?? []).map((e) => e.ReceiptHandle));
-
 beforeEach(() => {
-  sqsMock.reset();
   vi.useFakeTimers();
-  sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-  sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
 });
 afterEach(() => vi.useRealTimers());
-
-/** Stops the consumer, letting the fake clock run through the long polls still under way. */
-async function stop(consumer: SqsConsumer, graceMs = 1000) {
-  const stopped = consumer.stop(graceMs);
-  await vi.advanceTimersByTimeAsync(21_000);
-  await stopped;
-}
 
 describe('the consumer reading ahead', () => {
   it('holds at most concurrency + prefetch messages, with several receives in flight', async () => {
     const queue = fakeQueue(100);
     const handlers = gatedHandlers();
-    const consumer = new SqsConsumer({ sqs, queueUrl: QUEUE, concurrency: 4, prefetch: 20, ...handlers });
+    const consumer = new SqsConsumer({ queue, queueUrl: QUEUE, concurrency: 4, prefetch: 20, ...handlers });
     consumer.start();
     await vi.advanceTimersByTimeAsync(0);
     // 24 may be held: two receives of ten go out at once, the third waits for a full batch.
     expect(queue.asked).toEqual([10, 10]);
-    expect(queue.mostInFlight).toBe(2);
+    expect(queue.mostReceivesInFlight).toBe(2);
     await vi.advanceTimersByTimeAsync(RECEIVE_MS);
     expect(handlers.started).toHaveLength(4);
     expect(consumer.inFlightCount).toBe(4);
@@ -119,10 +72,10 @@ describe('the consumer reading ahead', () => {
   });
 
   it('drains a backlog in order, every message deleted once, in calls of up to ten', async () => {
-    fakeQueue(95);
+    const queue = fakeQueue(95);
     const handled: string[] = [];
     const consumer = new SqsConsumer({
-      sqs,
+      queue,
       queueUrl: QUEUE,
       concurrency: 8,
       handleMessage: async (m) => {
@@ -132,7 +85,7 @@ describe('the consumer reading ahead', () => {
     consumer.start();
     await vi.advanceTimersByTimeAsync(2_000);
     expect(handled).toEqual(Array.from({ length: 95 }, (_, i) => `m${String(i).padStart(3, '0')}`));
-    const deleted = entriesOf(DeleteMessageBatchCommand);
+    const deleted = queue.deletedHandles;
     expect(deleted.flat().sort()).toEqual(handled.map((id) => `rh-${id}`));
     expect(Math.max(...deleted.map((d) => d.length))).toBe(10);
     // 95 deletions in at most 10 + a few calls, not 95.
@@ -141,15 +94,15 @@ describe('the consumer reading ahead', () => {
   });
 
   it('on stop makes received messages that never started visible again at once, in one call', async () => {
-    fakeQueue(10);
+    const queue = fakeQueue(10);
     const handlers = gatedHandlers();
-    const consumer = new SqsConsumer({ sqs, queueUrl: QUEUE, concurrency: 2, prefetch: 8, ...handlers });
+    const consumer = new SqsConsumer({ queue, queueUrl: QUEUE, concurrency: 2, prefetch: 8, ...handlers });
     consumer.start();
     await vi.advanceTimersByTimeAsync(RECEIVE_MS);
     expect(handlers.started).toEqual(['m000', 'm001']);
     const stopped = consumer.stop(60_000);
     await vi.advanceTimersByTimeAsync(0);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input)).toEqual([
+    expect(queue.visibilityChanges).toEqual([
       {
         QueueUrl: QUEUE,
         Entries: Array.from({ length: 8 }, (_, i) => ({
@@ -163,14 +116,14 @@ describe('the consumer reading ahead', () => {
     await vi.advanceTimersByTimeAsync(21_000);
     await stopped;
     expect(handlers.started).toEqual(['m000', 'm001']);
-    expect(entriesOf(DeleteMessageBatchCommand)).toEqual([['rh-m000', 'rh-m001']]);
+    expect(queue.deletedHandles).toEqual([['rh-m000', 'rh-m001']]);
   });
 
   it('keeps waiting and running messages invisible with one batch call per heartbeat', async () => {
-    fakeQueue(3);
+    const queue = fakeQueue(3);
     const handlers = gatedHandlers();
     const consumer = new SqsConsumer({
-      sqs,
+      queue,
       queueUrl: QUEUE,
       concurrency: 1,
       prefetch: 2,
@@ -181,40 +134,35 @@ describe('the consumer reading ahead', () => {
     await vi.advanceTimersByTimeAsync(RECEIVE_MS);
     expect(handlers.started).toEqual(['m000']);
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(entriesOf(ChangeMessageVisibilityBatchCommand)).toEqual([['rh-m000', 'rh-m001', 'rh-m002']]);
+    expect(queue.changedHandles).toEqual([['rh-m000', 'rh-m001', 'rh-m002']]);
     handlers.open(['m000']);
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(entriesOf(ChangeMessageVisibilityBatchCommand).at(-1)).toEqual(['rh-m001', 'rh-m002']);
+    expect(queue.changedHandles.at(-1)).toEqual(['rh-m001', 'rh-m002']);
     handlers.open(['m001']);
     await vi.advanceTimersByTimeAsync(0);
     handlers.open(['m002']);
     await stop(consumer);
-    expect(entriesOf(DeleteMessageBatchCommand).flat()).toEqual(['rh-m000', 'rh-m001', 'rh-m002']);
+    expect(queue.deletedHandles.flat()).toEqual(['rh-m000', 'rh-m001', 'rh-m002']);
   });
 
   it('reports a message whose deletion SQS refused for good, and one retried deletion once', async () => {
-    fakeQueue(2);
+    const queue = fakeQueue(2);
     let call = 0;
-    sqsMock
-      .on(DeleteMessageBatchCommand)
-      .callsFake(async (input: { Entries: { Id: string; ReceiptHandle: string }[] }) => {
-        call++;
-        const failed = input.Entries.filter(
-          (e) => e.ReceiptHandle === 'rh-m000' || (call === 1 && e.ReceiptHandle === 'rh-m001'),
-        );
-        return {
-          Successful: input.Entries.filter((e) => !failed.includes(e)).map((e) => ({ Id: e.Id })),
-          Failed: failed.map((e) =>
-            e.ReceiptHandle === 'rh-m000'
-              ? { Id: e.Id, Code: 'ReceiptHandleIsInvalid', SenderFault: true }
-              : { Id: e.Id, Code: 'InternalError', SenderFault: false },
-          ),
-        };
-      });
+    queue.answerDelete = (entries) => {
+      call++;
+      const failed = entries.filter(
+        (e) => e.ReceiptHandle === 'rh-m000' || (call === 1 && e.ReceiptHandle === 'rh-m001'),
+      );
+      return failed.map((e) =>
+        e.ReceiptHandle === 'rh-m000'
+          ? { Id: e.Id, Code: 'ReceiptHandleIsInvalid', SenderFault: true }
+          : { Id: e.Id, Code: 'InternalError', SenderFault: false },
+      );
+    };
     const processed: string[] = [];
     const deleteErrors: Array<[string, string]> = [];
     const consumer = new SqsConsumer({
-      sqs,
+      queue,
       queueUrl: QUEUE,
       handleMessage: async () => undefined,
       events: {
@@ -224,16 +172,16 @@ describe('the consumer reading ahead', () => {
     });
     consumer.start();
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(entriesOf(DeleteMessageBatchCommand)).toEqual([['rh-m000', 'rh-m001'], ['rh-m001']]);
+    expect(queue.deletedHandles).toEqual([['rh-m000', 'rh-m001'], ['rh-m001']]);
     expect(deleteErrors).toEqual([['m000', 'ReceiptHandleIsInvalid']]);
     expect(processed.sort()).toEqual(['m000', 'm001']);
     await stop(consumer);
   });
 
   it('hands failed messages back in one ChangeMessageVisibilityBatch call, each with its backoff', async () => {
-    fakeQueue(3);
+    const queue = fakeQueue(3);
     const consumer = new SqsConsumer({
-      sqs,
+      queue,
       queueUrl: QUEUE,
       handleMessage: async (m) => {
         throw new Error(`cannot handle ${m.MessageId}`);
@@ -242,16 +190,14 @@ describe('the consumer reading ahead', () => {
     });
     consumer.start();
     await vi.advanceTimersByTimeAsync(RECEIVE_MS + 20);
-    expect(
-      sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((c) => c.args[0].input.Entries),
-    ).toEqual([
+    expect(queue.visibilityChanges.map((c) => c.Entries)).toEqual([
       [
         { Id: '0', ReceiptHandle: 'rh-m000', VisibilityTimeout: 5 },
         { Id: '1', ReceiptHandle: 'rh-m001', VisibilityTimeout: 30 },
         { Id: '2', ReceiptHandle: 'rh-m002', VisibilityTimeout: 5 },
       ],
     ]);
-    expect(sqsMock.commandCalls(DeleteMessageBatchCommand)).toHaveLength(0);
+    expect(queue.deletes).toHaveLength(0);
     await stop(consumer);
   });
 });

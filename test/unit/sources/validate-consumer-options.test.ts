@@ -1,9 +1,9 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { SqsConsumer, type SqsConsumerOptions } from '../../../src/sources/sqs-consumer.js';
+import { FakeQueue } from '../../helpers/fake-queue.js';
 
 const base: SqsConsumerOptions = {
-  sqs: new SQSClient({ region: 'us-east-1' }),
+  queue: new FakeQueue(),
   queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
   handleMessage: async () => {},
 };
@@ -26,6 +26,7 @@ describe('SqsConsumer options', () => {
       'SqsConsumer option visibilityTimeoutSec must be an integer from 0 to 43200; got 43201',
     ],
     [{ heartbeatIntervalSec: 0 }, 'SqsConsumer option heartbeatIntervalSec must be a number above 0; got 0'],
+    [{ unwindMs: 0 }, 'SqsConsumer option unwindMs must be a number above 0; got 0'],
     [
       { receiveErrorBackoffMs: -1 },
       'SqsConsumer option receiveErrorBackoffMs must be a number above 0; got -1',

@@ -1,0 +1,47 @@
+/**
+ * Small pieces the sandbox's own suites (test/integration/sandbox, test/unit/sandbox) share: the
+ * error an SDK call fails with, the settings of a client aimed at a conformance target, and an
+ * IAM policy document.
+ */
+
+/** A class of SDK service errors, e.g. `S3ServiceException`. */
+type ErrorClass<E> = abstract new (...args: never[]) => E;
+
+/**
+ * The error `promise` fails with, for asserting its name, status and message. An error of none
+ * of `types` is rethrown, and a call that succeeds fails the test.
+ */
+export async function rejectionOf<E extends Error>(
+  promise: Promise<unknown>,
+  ...types: ErrorClass<E>[]
+): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    if (types.some((type) => error instanceof type)) return error as E;
+    throw error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** Where a conformance suite sends its calls: the sandbox's or moto's endpoint, and whose keys. */
+export interface ConformanceEndpoint {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** A client's settings for `target`, with one attempt so a test sees the first answer, not a retry's. */
+export function singleAttemptConfig(target: ConformanceEndpoint) {
+  return {
+    endpoint: target.endpoint,
+    region: target.region,
+    credentials: target.credentials,
+    maxAttempts: 1,
+  };
+}
+
+/** An IAM policy document (version 2012-10-17) as the JSON text IAM, SNS and SQS take. */
+export function policyJson(...statements: object[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
