@@ -9,6 +9,7 @@ import { Crc32 } from '@aws-sdk/checksums/crc';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   AbortMultipartUploadCommand,
+  type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -351,6 +352,10 @@ describe('multipart rules', () => {
     return (await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }))).UploadId!;
   }
 
+  /** Completes the upload with `Parts` in the order given. */
+  const completeUpload = (Bucket: string, Key: string, UploadId: string, Parts: CompletedPart[]) =>
+    s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts } }));
+
   it('parts smaller than 5 MiB except the last are EntityTooSmall', async () => {
     const Bucket = await newBucket(s3);
     const UploadId = await startUpload(Bucket, 'small');
@@ -361,16 +366,7 @@ describe('multipart rules', () => {
       );
       parts.push({ PartNumber, ETag: part.ETag });
     }
-    const error = await failure(
-      s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket,
-          Key: 'small',
-          UploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-      ),
-    );
+    const error = await failure(completeUpload(Bucket, 'small', UploadId, parts));
     expect(error.name).toBe('EntityTooSmall');
     expect(error.message).toBe('Your proposed upload is smaller than the minimum allowed size');
   });
@@ -385,45 +381,22 @@ describe('multipart rules', () => {
       new UploadPartCommand({ Bucket, Key: 'order', UploadId, PartNumber: 2, Body: 'end' }),
     );
     const reversed = await failure(
-      s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket,
-          Key: 'order',
-          UploadId,
-          MultipartUpload: {
-            Parts: [
-              { PartNumber: 2, ETag: two.ETag },
-              { PartNumber: 1, ETag: one.ETag },
-            ],
-          },
-        }),
-      ),
+      completeUpload(Bucket, 'order', UploadId, [
+        { PartNumber: 2, ETag: two.ETag },
+        { PartNumber: 1, ETag: one.ETag },
+      ]),
     );
     expect(reversed.name).toBe('InvalidPartOrder');
     const unknown = await failure(
-      s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket,
-          Key: 'order',
-          UploadId,
-          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }] },
-        }),
-      ),
+      completeUpload(Bucket, 'order', UploadId, [
+        { PartNumber: 1, ETag: '"00000000000000000000000000000000"' },
+      ]),
     );
     expect(unknown.name).toBe('InvalidPart');
-    const done = await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket,
-        Key: 'order',
-        UploadId,
-        MultipartUpload: {
-          Parts: [
-            { PartNumber: 1, ETag: one.ETag },
-            { PartNumber: 2, ETag: two.ETag },
-          ],
-        },
-      }),
-    );
+    const done = await completeUpload(Bucket, 'order', UploadId, [
+      { PartNumber: 1, ETag: one.ETag },
+      { PartNumber: 2, ETag: two.ETag },
+    ]);
     expect(done.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
     const part2 = await s3.send(new GetObjectCommand({ Bucket, Key: 'order', PartNumber: 2 }));
     expect(await part2.Body?.transformToString()).toBe('end');
@@ -462,14 +435,9 @@ describe('multipart rules', () => {
         CopySourceRange: 'bytes=2-5',
       }),
     );
-    await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket,
-        Key: 'assembled',
-        UploadId,
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult?.ETag }] },
-      }),
-    );
+    await completeUpload(Bucket, 'assembled', UploadId, [
+      { PartNumber: 1, ETag: copied.CopyPartResult?.ETag },
+    ]);
     const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'assembled' }));
     expect(await got.Body?.transformToString()).toBe('2345');
     const bad = await failure(
