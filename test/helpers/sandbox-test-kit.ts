@@ -3,6 +3,7 @@
  * error an SDK call fails with, the settings of a client aimed at a conformance target, and an
  * IAM policy document.
  */
+import type { PolicyStatement } from '../../sandbox/core/types.js';
 
 /** A class of SDK service errors, e.g. `S3ServiceException`. */
 type ErrorClass<E> = abstract new (...args: never[]) => E;
@@ -61,4 +62,14 @@ export function s3PublishStatement(topicArn: string, bucketArn: string, bucketOw
       StringEquals: { 'aws:SourceAccount': bucketOwner },
     },
   };
+}
+
+/** A resource-policy statement for any principal (`Principal: "*"`), usually narrowed by `Condition`. */
+export function anyPrincipal(
+  Effect: PolicyStatement['Effect'],
+  Action: string,
+  Resource: string,
+  Condition?: PolicyStatement['Condition'],
+): PolicyStatement {
+  return { Effect, Principal: '*', Action, Resource, ...(Condition ? { Condition } : {}) };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuthorizer, evaluateAuthorization } from '../../../../sandbox/authz/authorizer.js';
 import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
 import type { AuthorizationRequest, PolicyDocument } from '../../../../sandbox/core/types.js';
+import { anyPrincipal } from '../../../helpers/sandbox-test-kit.js';
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
@@ -69,13 +70,9 @@ const bucketPolicy: PolicyDocument = {
       Resource: 'arn:aws:s3:::src/*',
     },
     { Effect: 'Allow', Principal: { AWS: VENDOR }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::src' },
-    {
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:PutObject',
-      Resource: 'arn:aws:s3:::src/*',
-      Condition: { StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
-    },
+    anyPrincipal('Deny', 's3:PutObject', 'arn:aws:s3:::src/*', {
+      StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' },
+    }),
   ],
 };
 
@@ -255,13 +252,7 @@ describe('cross-account requests need both sides', () => {
 describe('conditions on global keys filled from the caller', () => {
   const byAccount: PolicyDocument = {
     Statement: [
-      {
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 'sns:Publish',
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR } },
-      },
+      anyPrincipal('Allow', 'sns:Publish', '*', { StringEquals: { 'aws:PrincipalAccount': VENDOR } }),
     ],
   };
   it.each([
@@ -278,13 +269,7 @@ describe('conditions on global keys filled from the caller', () => {
   it('aws:PrincipalArn of a role session is the role ARN, not the session ARN', () => {
     const policy: PolicyDocument = {
       Statement: [
-        {
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 'sqs:*',
-          Resource: '*',
-          Condition: { ArnEquals: { 'aws:PrincipalArn': worker.roleArn! } },
-        },
+        anyPrincipal('Allow', 'sqs:*', '*', { ArnEquals: { 'aws:PrincipalArn': worker.roleArn! } }),
       ],
     };
     expect(
@@ -310,15 +295,7 @@ describe('conditions on global keys filled from the caller', () => {
 
   it('aws:SecureTransport is false over the sandbox HTTP endpoint', () => {
     const policy: PolicyDocument = {
-      Statement: [
-        {
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: '*',
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ],
+      Statement: [anyPrincipal('Deny', 's3:*', '*', { Bool: { 'aws:SecureTransport': 'false' } })],
     };
     expect(
       evaluateAuthorization(
