@@ -1,7 +1,7 @@
 /**
  * Small pieces the sandbox's own suites (test/integration/sandbox, test/unit/sandbox) share: the
- * error an SDK call fails with, the settings of a client aimed at a conformance target, and an
- * IAM policy document.
+ * error an SDK call fails with, the settings of a client aimed at a conformance target, policy
+ * documents and statements, and the AWS errors the unit tests expect.
  */
 import type { PolicyStatement } from '../../sandbox/core/types.js';
 
@@ -72,4 +72,20 @@ export function anyPrincipal(
   Condition?: PolicyStatement['Condition'],
 ): PolicyStatement {
   return { Effect, Principal: '*', Action, Resource, ...(Condition ? { Condition } : {}) };
+}
+
+/** An AWS error as a sandbox unit test compares it: its code, message and HTTP status. */
+export const awsError = (code: string, status: number, message: string) => ({ code, message, status });
+
+/**
+ * The ValidationError AWS answers when the input `field` (e.g. `RoleSessionName`) has a `value`
+ * that breaks `rule`, worded as in "Member must have length less than or equal to 64".
+ */
+export function validationError(field: string, value: string, rule: string) {
+  const member = field.charAt(0).toLowerCase() + field.slice(1);
+  return awsError(
+    'ValidationError',
+    400,
+    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must ${rule}`,
+  );
 }

@@ -42,16 +42,21 @@ const sandbox = useTestSandbox();
 const cfn = (signer: Signer = 'customer') => new CloudFormationClient(sandbox.sdkConfig(signer));
 const iam = () => new IAMClient(sandbox.sdkConfig('customer'));
 
-/** The `Resources:` section's start: one named role. */
-const namedRole = (roleName: string, description: string) => `
+/** A template's start whose resource `Role` is the IAM role `roleName`; its other properties follow. */
+const roleNamed = (roleName: string) => `
 Resources:
   Role:
     Type: AWS::IAM::Role
     Properties:
       RoleName: ${roleName}
-      Description: ${description}
+`;
+
+/** The `Resources:` section's start: one named role with a description, trusting the customer. */
+function namedRole(roleName: string, description: string): string {
+  return `${roleNamed(roleName)}      Description: ${description}
       AssumeRolePolicyDocument: ${TRUST}
 `;
+}
 
 /** A role and, after it, a topic whose name SNS refuses. */
 function failingTemplate(roleName: string, description = 'first'): string {
@@ -211,17 +216,13 @@ describe('a resource that fails half-way through its update is restored', () => 
   it("puts the role's trust policy back when its new inline policy is refused", async () => {
     const stack = uniqueName('half-update');
     const roleName = uniqueName('HalfRole');
-    const withPolicy = (trust: string, effect: string) => `
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      RoleName: ${roleName}
-      AssumeRolePolicyDocument: ${trust}
+    function withPolicy(trust: string, effect: string): string {
+      return `${roleNamed(roleName)}      AssumeRolePolicyDocument: ${trust}
       Policies:
         - PolicyName: access
           PolicyDocument: {"Version": "2012-10-17", "Statement": [{"Effect": "${effect}", "Action": "s3:GetObject", "Resource": "*"}]}
 `;
+    }
     const otherTrust = TRUST.replace(`${CUSTOMER}:root`, '111111111111:root');
     await cfn().send(new CreateStackCommand(namedIamStack(stack, withPolicy(TRUST, 'Allow'))));
     await cfn().send(new UpdateStackCommand(namedIamStack(stack, withPolicy(otherTrust, 'Perhaps'))));

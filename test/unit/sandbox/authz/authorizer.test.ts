@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthorizer, evaluateAuthorization } from '../../../../sandbox/authz/authorizer.js';
 import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
-import type { AuthorizationRequest, PolicyDocument } from '../../../../sandbox/core/types.js';
+import type {
+  AuthorizationRequest,
+  PolicyDocument,
+  PolicyStatement,
+} from '../../../../sandbox/core/types.js';
 import { anyPrincipal } from '../../../helpers/sandbox-test-kit.js';
 
 const VENDOR = '111111111111';
@@ -85,6 +89,18 @@ function request(
   return { caller, action, resource, resourceAccountId: CUSTOMER, ...extra };
 }
 
+/** The decision for `caller` doing `action` on `resource` whose resource policy is the one `statement`. */
+const underResourcePolicy = (
+  caller: CallerIdentity,
+  action: string,
+  resource: string,
+  statement: PolicyStatement,
+) =>
+  evaluateAuthorization(
+    hooks,
+    request(caller, action, resource, { resourcePolicy: { Statement: [statement] } }),
+  );
+
 describe('identity and resource policies within one account', () => {
   it.each([
     [
@@ -122,33 +138,24 @@ describe('identity and resource policies within one account', () => {
   });
 
   it('a resource policy naming a role session lets it act without an identity policy', () => {
-    const policy: PolicyDocument = {
-      Statement: [{ Effect: 'Allow', Principal: { AWS: nobody.arn }, Action: 's3:GetObject', Resource: '*' }],
-    };
     expect(
-      evaluateAuthorization(
-        hooks,
-        request(nobody, 's3:GetObject', 'arn:aws:s3:::src/k', { resourcePolicy: policy }),
-      ).allowed,
+      underResourcePolicy(nobody, 's3:GetObject', 'arn:aws:s3:::src/k', {
+        Effect: 'Allow',
+        Principal: { AWS: nobody.arn },
+        Action: 's3:GetObject',
+        Resource: '*',
+      }).allowed,
     ).toBe(true);
   });
 
   it('a resource policy naming only the account defers to the identity policies', () => {
-    const policy: PolicyDocument = {
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
-          Action: 's3:PutObject',
-          Resource: '*',
-        },
-      ],
-    };
     expect(
-      evaluateAuthorization(
-        hooks,
-        request(nobody, 's3:PutObject', 'arn:aws:s3:::src/k', { resourcePolicy: policy }),
-      ),
+      underResourcePolicy(nobody, 's3:PutObject', 'arn:aws:s3:::src/k', {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
+        Action: 's3:PutObject',
+        Resource: '*',
+      }),
     ).toEqual({ allowed: false, reason: 'no-identity-allow' });
   });
 
@@ -267,17 +274,12 @@ describe('conditions on global keys filled from the caller', () => {
   });
 
   it('aws:PrincipalArn of a role session is the role ARN, not the session ARN', () => {
-    const policy: PolicyDocument = {
-      Statement: [
-        anyPrincipal('Allow', 'sqs:*', '*', { ArnEquals: { 'aws:PrincipalArn': worker.roleArn! } }),
-      ],
-    };
     expect(
-      evaluateAuthorization(
-        hooks,
-        request(worker, 'sqs:ReceiveMessage', 'arn:aws:sqs:us-east-1:222222222222:q', {
-          resourcePolicy: policy,
-        }),
+      underResourcePolicy(
+        worker,
+        'sqs:ReceiveMessage',
+        'arn:aws:sqs:us-east-1:222222222222:q',
+        anyPrincipal('Allow', 'sqs:*', '*', { ArnEquals: { 'aws:PrincipalArn': worker.roleArn! } }),
       ).allowed,
     ).toBe(true);
   });
@@ -294,13 +296,12 @@ describe('conditions on global keys filled from the caller', () => {
   });
 
   it('aws:SecureTransport is false over the sandbox HTTP endpoint', () => {
-    const policy: PolicyDocument = {
-      Statement: [anyPrincipal('Deny', 's3:*', '*', { Bool: { 'aws:SecureTransport': 'false' } })],
-    };
     expect(
-      evaluateAuthorization(
-        hooks,
-        request(customerRoot, 's3:GetObject', 'arn:aws:s3:::src/k', { resourcePolicy: policy }),
+      underResourcePolicy(
+        customerRoot,
+        's3:GetObject',
+        'arn:aws:s3:::src/k',
+        anyPrincipal('Deny', 's3:*', '*', { Bool: { 'aws:SecureTransport': 'false' } }),
       ),
     ).toEqual({ allowed: false, reason: 'explicit-deny-resource' });
   });

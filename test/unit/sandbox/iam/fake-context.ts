@@ -127,22 +127,6 @@ export function xmlText(response: ServiceResponse, element: string): string | un
   return match?.[1];
 }
 
-/** What `failure` returns for an AwsError: its code, message and HTTP status. */
-export const awsError = (code: string, status: number, message: string) => ({ code, message, status });
-
-/**
- * The ValidationError AWS answers when the input `field` (e.g. `RoleSessionName`) has a `value`
- * that breaks `rule`, worded as in "Member must have length less than or equal to 64".
- */
-export function validationError(field: string, value: string, rule: string) {
-  const member = field.charAt(0).toLowerCase() + field.slice(1);
-  return awsError(
-    'ValidationError',
-    400,
-    `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must ${rule}`,
-  );
-}
-
 /** Runs a call expected to fail; returns the AwsError's code, message and status. */
 export async function failure(
   promise: Promise<unknown>,

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { awsError, validationError } from '../../../helpers/sandbox-test-kit.js';
 import {
   allowPolicy,
-  awsError,
   CUSTOMER,
   createFakeSandbox,
   type FakeSandbox,
@@ -9,7 +9,6 @@ import {
   rootOf,
   trustPolicy,
   VENDOR,
-  validationError,
   xmlText,
 } from './fake-context.js';
 
@@ -28,6 +27,10 @@ const createRole = (params: Record<string, string> = {}, caller = customer) =>
     AssumeRolePolicyDocument: vendorTrust,
     ...params,
   });
+
+/** PutRolePolicy of `PolicyName` with `PolicyDocument` on the role `createRole` makes. */
+const putReaderPolicy = (PolicyName: string, PolicyDocument: string) =>
+  sb.call('iam', customer, { Action: 'PutRolePolicy', RoleName: 'reader', PolicyName, PolicyDocument });
 
 describe('CreateRole and GetRole', () => {
   it('creates a role with its path, an AROA id, the default one-hour maximum and the trust policy URL-encoded', async () => {
@@ -229,12 +232,7 @@ describe('inline role policies', () => {
   it('stores a policy and returns its exact text URL-encoded', async () => {
     await createRole();
     const pretty = JSON.stringify(JSON.parse(readPolicy), null, 2);
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'read',
-      PolicyDocument: pretty,
-    });
+    await putReaderPolicy('read', pretty);
     const got = await sb.call('iam', customer, {
       Action: 'GetRolePolicy',
       RoleName: 'reader',
@@ -250,12 +248,7 @@ describe('inline role policies', () => {
   it('lists policy names in order and deletes them', async () => {
     await createRole();
     for (const name of ['write', 'read', 'list']) {
-      await sb.call('iam', customer, {
-        Action: 'PutRolePolicy',
-        RoleName: 'reader',
-        PolicyName: name,
-        PolicyDocument: readPolicy,
-      });
+      await putReaderPolicy(name, readPolicy);
     }
     const listed = await sb.call('iam', customer, { Action: 'ListRolePolicies', RoleName: 'reader' });
     expect(String(listed.body)).toContain(
@@ -378,14 +371,7 @@ describe('inline role policies', () => {
     ],
   ])('refuses a policy with %s as MalformedPolicyDocument', async (_name, document, message) => {
     await createRole();
-    const error = await failure(
-      sb.call('iam', customer, {
-        Action: 'PutRolePolicy',
-        RoleName: 'reader',
-        PolicyName: 'p',
-        PolicyDocument: document,
-      }),
-    );
+    const error = await failure(putReaderPolicy('p', document));
     expect(error).toEqual({ code: 'MalformedPolicyDocument', message, status: 400 });
   });
 
@@ -409,12 +395,7 @@ describe('inline role policies', () => {
         },
       ],
     });
-    const put = await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'c',
-      PolicyDocument: document,
-    });
+    const put = await putReaderPolicy('c', document);
     expect(put.status).toBe(200);
   });
 
@@ -422,20 +403,8 @@ describe('inline role policies', () => {
     await createRole();
     const resources = Array.from({ length: 150 }, (_, i) => `arn:aws:s3:::bucket-number-${i}/*`);
     const big = allowPolicy('s3:GetObject', resources);
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'a',
-      PolicyDocument: big,
-    });
-    const error = await failure(
-      sb.call('iam', customer, {
-        Action: 'PutRolePolicy',
-        RoleName: 'reader',
-        PolicyName: 'b',
-        PolicyDocument: big,
-      }),
-    );
+    await putReaderPolicy('a', big);
+    const error = await failure(putReaderPolicy('b', big));
     expect(error).toEqual(
       awsError('LimitExceeded', 409, 'Maximum policy size of 10240 bytes exceeded for role reader'),
     );
@@ -445,12 +414,7 @@ describe('inline role policies', () => {
 describe('DeleteRole', () => {
   it('refuses while inline policies remain, then deletes', async () => {
     await createRole();
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'p',
-      PolicyDocument: allowPolicy('s3:*'),
-    });
+    await putReaderPolicy('p', allowPolicy('s3:*'));
     expect(await failure(sb.call('iam', customer, { Action: 'DeleteRole', RoleName: 'reader' }))).toEqual(
       awsError('DeleteConflict', 409, 'Cannot delete entity, must delete policies first.'),
     );
@@ -523,12 +487,7 @@ describe('authorization of IAM calls', () => {
 describe('state across restarts', () => {
   it('restores roles, trust policies and inline policies from a snapshot', async () => {
     await createRole({ Path: '/x/', MaxSessionDuration: '7200' });
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'p',
-      PolicyDocument: allowPolicy('s3:GetObject'),
-    });
+    await putReaderPolicy('p', allowPolicy('s3:GetObject'));
     const before = await sb.call('iam', customer, { Action: 'GetRole', RoleName: 'reader' });
     const snapshot = JSON.parse(JSON.stringify(sb.iam.snapshot!()));
 

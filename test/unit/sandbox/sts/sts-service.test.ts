@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
+import { validationError } from '../../../helpers/sandbox-test-kit.js';
 import {
   allowPolicy,
   CUSTOMER,
@@ -9,7 +10,6 @@ import {
   rootOf,
   trustPolicy,
   VENDOR,
-  validationError,
   xmlText,
 } from '../iam/fake-context.js';
 
