@@ -39,6 +39,7 @@ import type { ApplyClients } from '../../src/onboarding/apply/plan-onboarding.js
 import { type OnboardingContext, resolveOnboardingContext } from '../../src/onboarding/onboarding-context.js';
 import { renderCloudFormation } from '../../src/onboarding/render-cloudformation.js';
 import { createRestrictedKey, encryptBucketByDefault } from './customer-keys.js';
+import { createObjectLockBucket } from './object-lock.js';
 import { type TestSandbox, uniqueName } from './sandbox.js';
 import { runAwsCli } from './witnesses.js';
 
@@ -149,6 +150,8 @@ export interface OnboardOptions extends ConnectionOverrides {
   kms?: { source?: 'named' | 'unnamed'; destination?: 'named' | 'unnamed' };
   /** A live connection reading the customer's own new queue (`live.mode: sqs`). */
   liveQueue?: boolean;
+  /** The destination has S3 Object Lock with a default retention (every upload needs a checksum). */
+  objectLockDestination?: boolean;
 }
 
 /**
@@ -178,7 +181,12 @@ export async function prepareCustomer(
   const connection = config.connections[0] as Connection;
   const context = resolveOnboardingContext(config, connection);
   const clients = adminClients(sandbox, 'customer', connection.region);
-  await createBuckets(clients.s3, [connection.source.bucket, connection.destination.bucket], region);
+  if (options.objectLockDestination) {
+    await createBuckets(clients.s3, [connection.source.bucket], region);
+    await createObjectLockBucket(clients.s3, connection.destination.bucket);
+  } else {
+    await createBuckets(clients.s3, [connection.source.bucket, connection.destination.bucket], region);
+  }
   for (const side of ['source', 'destination'] as const) {
     const keyArn = keys[side];
     if (keyArn !== undefined) await encryptBucketByDefault(clients.s3, connection[side].bucket, keyArn);

@@ -1,14 +1,14 @@
 /**
- * A customer account with a source and a destination bucket and a cross-account role the vendor
- * assumes (external ID required), a configuration file for one connection, and ways to run the
- * batch in-process or through the CLI. Shared by the batch integration suites.
+ * A customer onboarded on the sandbox (test/helpers/customer-setup.ts: a source and a destination
+ * bucket, the generated role the vendor assumes with an external ID, the bucket policies), a
+ * configuration file for its one connection, and ways to run the batch in-process or through the
+ * CLI. Shared by the batch integration suites.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
-  CreateBucketCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   ListMultipartUploadsCommand,
@@ -20,12 +20,10 @@ import { stringify } from 'yaml';
 import type { BatchJobOptions } from '../../../src/batch/batch-job.js';
 import { runBatchJob } from '../../../src/batch/batch-job.js';
 import type { BatchReport } from '../../../src/batch/batch-report.js';
-import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
 import { createLedger } from '../../../src/state/create-ledger.js';
-import { createObjectLockBucket } from '../../helpers/object-lock.js';
+import { onboardOnSandbox } from '../../helpers/customer-setup.js';
 import { type CliResult, type RunCliOptions, runCli } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
-import { uniqueName } from '../../helpers/sandbox.js';
 
 export interface WorldOptions {
   processor?: Record<string, unknown>;
@@ -41,6 +39,11 @@ export interface WorldOptions {
   source?: Record<string, unknown>;
   /** The destination has S3 Object Lock with a default retention (every upload needs a checksum). */
   objectLockDestination?: boolean;
+  /**
+   * The customer also grants what the generated policy leaves out by design: listing and aborting
+   * the destination's incomplete multipart uploads, so a re-run can clean up after a crashed one.
+   */
+  grantUploadCleanup?: boolean;
 }
 
 export interface BatchWorld {
@@ -71,78 +74,50 @@ export async function createBatchWorld(
 ): Promise<BatchWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'bb-batch-'));
   const s3 = new S3Client(sandbox.sdkConfig('customer'));
-  const iam = new IAMClient(sandbox.sdkConfig('customer'));
-  const sourceBucket = uniqueName('bb-src');
-  const destinationBucket = uniqueName('bb-dst');
-  await s3.send(new CreateBucketCommand({ Bucket: sourceBucket }));
-  if (options.objectLockDestination) await createObjectLockBucket(s3, destinationBucket);
-  else await s3.send(new CreateBucketCommand({ Bucket: destinationBucket }));
-  const externalId = `ext-${uniqueName('id')}`;
-  const roleName = uniqueName('bb-batch-role');
-  const vendorId = sandbox.accounts.vendor.id;
-  const { Role } = await iam.send(
-    new CreateRoleCommand({
-      RoleName: roleName,
-      AssumeRolePolicyDocument: JSON.stringify(
-        buildTrustPolicy({
-          vendorPrincipals: [`arn:aws:iam::${vendorId}:root`],
-          externalId,
-          previousExternalIds: [],
-        }),
-      ),
-    }),
-  );
-  const statements: unknown[] = [
-    {
-      Effect: 'Allow',
-      Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
-      Resource: [`arn:aws:s3:::${sourceBucket}`, `arn:aws:s3:::${destinationBucket}`],
+  // The customer onboarded as a real one is: the role, its inline policy and the bucket policies
+  // that `onboard --apply` generates, so the batch runs with exactly the access it asks for.
+  const setup = await onboardOnSandbox(sandbox, {
+    sampleKey: null,
+    source: { prefix: options.sourcePrefix ?? 'in/', ...options.source },
+    destination: {
+      prefix: options.destinationPrefix ?? 'out/',
+      ...(options.keyTemplate ? { keyTemplate: options.keyTemplate } : {}),
     },
-    { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${sourceBucket}/*` },
-    {
-      Effect: 'Allow',
-      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      Resource: `arn:aws:s3:::${destinationBucket}/*`,
-    },
-  ];
+    connection: { processor: options.processor ?? { type: 'copy' }, concurrency: options.concurrency ?? 8 },
+    ...(options.objectLockDestination ? { objectLockDestination: true } : {}),
+  });
+  const { iam } = setup.clients;
+  const sourceBucket = setup.connection.source.bucket;
+  const destinationBucket = setup.connection.destination.bucket;
+  const addRolePolicy = (name: string, statement: Record<string, unknown>) =>
+    iam.send(
+      new PutRolePolicyCommand({
+        RoleName: setup.context.roleName,
+        PolicyName: name,
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+      }),
+    );
   if (options.deniedKeys && options.deniedKeys.length > 0) {
-    statements.push({
+    await addRolePolicy('deny-keys', {
       Effect: 'Deny',
       Action: 's3:GetObject',
       Resource: options.deniedKeys.map((key) => `arn:aws:s3:::${sourceBucket}/${key}`),
     });
   }
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: roleName,
-      PolicyName: 'bucketbridge-batch',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-    }),
-  );
+  if (options.grantUploadCleanup) {
+    await addRolePolicy('upload-cleanup', {
+      Effect: 'Allow',
+      Action: ['s3:ListBucketMultipartUploads', 's3:AbortMultipartUpload'],
+      Resource: [`arn:aws:s3:::${destinationBucket}`, `arn:aws:s3:::${destinationBucket}/*`],
+    });
+  }
   const configPath = join(dir, 'bucketbridge.yaml');
   const ledgerPath = join(dir, 'state', 'ledger.db');
   const config = {
-    version: 2,
-    vendor: { accountId: vendorId, principals: [`arn:aws:iam::${vendorId}:root`] },
+    ...setup.configInput,
+    // Two attempts per request, so one injected fault is absorbed by the SDK as in production.
     aws: { region: sandbox.region, endpoint: sandbox.endpoint, maxAttempts: 2 },
     ledger: options.ledger ?? 'sqlite:./state/ledger.db',
-    connections: [
-      {
-        name: 'acme',
-        accountId: sandbox.accounts.customer.id,
-        assumeRoleFlag: true,
-        assumeRoleArn: [Role!.Arn!],
-        externalId,
-        source: { bucket: sourceBucket, prefix: options.sourcePrefix ?? 'in/', ...options.source },
-        destination: {
-          bucket: destinationBucket,
-          prefix: options.destinationPrefix ?? 'out/',
-          ...(options.keyTemplate ? { keyTemplate: options.keyTemplate } : {}),
-        },
-        processor: options.processor ?? { type: 'copy' },
-        concurrency: options.concurrency ?? 8,
-      },
-    ],
   };
   writeFileSync(configPath, stringify(config));
   const vendor = sandbox.sdkConfig('vendor').credentials;
@@ -210,7 +185,14 @@ export async function createBatchWorld(
     },
     close() {
       s3.destroy();
-      iam.destroy();
+      for (const client of [
+        setup.clients.iam,
+        setup.clients.s3,
+        setup.clients.sns,
+        setup.clients.sqs,
+        setup.clients.sts,
+      ])
+        client?.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };

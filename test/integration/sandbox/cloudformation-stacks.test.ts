@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  Capability,
   CloudFormationClient,
   CreateChangeSetCommand,
   CreateStackCommand,
@@ -26,6 +27,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { type Signer, startTestSandbox, uniqueName } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { policyJson } from '../../helpers/sandbox-test-kit.js';
 
 const CUSTOMER = '222222222222';
 const TRUST = JSON.stringify({
@@ -40,17 +42,25 @@ const sandbox = useTestSandbox();
 const cfn = (signer: Signer = 'customer') => new CloudFormationClient(sandbox.sdkConfig(signer));
 const iam = () => new IAMClient(sandbox.sdkConfig('customer'));
 
-/** A role and, after it, a topic whose name SNS refuses. */
-function failingTemplate(roleName: string, description = 'first'): string {
-  return `
+/** A template's start whose resource `Role` is the IAM role `roleName`; its other properties follow. */
+const roleNamed = (roleName: string) => `
 Resources:
   Role:
     Type: AWS::IAM::Role
     Properties:
       RoleName: ${roleName}
-      Description: ${description}
+`;
+
+/** The `Resources:` section's start: one named role with a description, trusting the customer. */
+function namedRole(roleName: string, description: string): string {
+  return `${roleNamed(roleName)}      Description: ${description}
       AssumeRolePolicyDocument: ${TRUST}
-  BadTopic:
+`;
+}
+
+/** A role and, after it, a topic whose name SNS refuses. */
+function failingTemplate(roleName: string, description = 'first'): string {
+  return `${namedRole(roleName, description)}  BadTopic:
     Type: AWS::SNS::Topic
     DependsOn: Role
     Properties:
@@ -59,19 +69,18 @@ Resources:
 }
 
 function roleTemplate(roleName: string, description: string): string {
-  return `
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      RoleName: ${roleName}
-      Description: ${description}
-      AssumeRolePolicyDocument: ${TRUST}
-Outputs:
+  return `${namedRole(roleName, description)}Outputs:
   Arn:
     Value: !GetAtt Role.Arn
 `;
 }
+
+/** CreateStack/UpdateStack input for a template that names its IAM roles. */
+const namedIamStack = (StackName: string, TemplateBody: string) => ({
+  StackName,
+  TemplateBody,
+  Capabilities: [Capability.CAPABILITY_NAMED_IAM],
+});
 
 async function stackOf(name: string, signer: Signer = 'customer') {
   const described = await cfn(signer).send(new DescribeStacksCommand({ StackName: name }));
@@ -82,13 +91,7 @@ describe('a failed create rolls back', () => {
   it('ends ROLLBACK_COMPLETE with the created role deleted and the failure in the events', async () => {
     const stack = uniqueName('rollback');
     const roleName = uniqueName('RollbackRole');
-    await cfn().send(
-      new CreateStackCommand({
-        StackName: stack,
-        TemplateBody: failingTemplate(roleName),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }),
-    );
+    await cfn().send(new CreateStackCommand(namedIamStack(stack, failingTemplate(roleName))));
     const described = await stackOf(stack);
     expect(described.StackStatus).toBe('ROLLBACK_COMPLETE');
     expect(described.StackStatusReason).toBe(
@@ -116,13 +119,7 @@ describe('a failed create rolls back', () => {
     expect(failure?.ResourceStatusReason).toContain('Invalid parameter: Topic Name');
     // A stack in ROLLBACK_COMPLETE can only be deleted.
     await expect(
-      cfn().send(
-        new UpdateStackCommand({
-          StackName: stack,
-          TemplateBody: roleTemplate(roleName, 'x'),
-          Capabilities: ['CAPABILITY_NAMED_IAM'],
-        }),
-      ),
+      cfn().send(new UpdateStackCommand(namedIamStack(stack, roleTemplate(roleName, 'x')))),
     ).rejects.toThrow(`Stack:${described.StackId} is in ROLLBACK_COMPLETE state and can not be updated.`);
     await cfn().send(new DeleteStackCommand({ StackName: stack }));
     await expect(stackOf(stack)).rejects.toThrow(`Stack with id ${stack} does not exist`);
@@ -136,11 +133,9 @@ describe('change sets', () => {
     const newName = uniqueName('NewRole');
     const created = await cfn().send(
       new CreateChangeSetCommand({
-        StackName: stack,
+        ...namedIamStack(stack, roleTemplate(oldName, 'x')),
         ChangeSetName: 'first',
         ChangeSetType: 'CREATE',
-        TemplateBody: roleTemplate(oldName, 'x'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
       }),
     );
     expect((await stackOf(stack)).StackStatus).toBe('REVIEW_IN_PROGRESS');
@@ -154,10 +149,8 @@ describe('change sets', () => {
 
     await cfn().send(
       new CreateChangeSetCommand({
-        StackName: stack,
+        ...namedIamStack(stack, roleTemplate(oldName, 'x')),
         ChangeSetName: 'same',
-        TemplateBody: roleTemplate(oldName, 'x'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
       }),
     );
     const same = await cfn().send(new DescribeChangeSetCommand({ StackName: stack, ChangeSetName: 'same' }));
@@ -172,10 +165,8 @@ describe('change sets', () => {
 
     await cfn().send(
       new CreateChangeSetCommand({
-        StackName: stack,
+        ...namedIamStack(stack, roleTemplate(newName, 'x')),
         ChangeSetName: 'rename',
-        TemplateBody: roleTemplate(newName, 'x'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
       }),
     );
     const rename = await cfn().send(
@@ -202,21 +193,9 @@ describe('a failed update rolls back', () => {
   it('ends UPDATE_ROLLBACK_COMPLETE with the role as it was and the new resources gone', async () => {
     const stack = uniqueName('update-rollback');
     const roleName = uniqueName('UpdateRole');
-    await cfn().send(
-      new CreateStackCommand({
-        StackName: stack,
-        TemplateBody: roleTemplate(roleName, 'first'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }),
-    );
+    await cfn().send(new CreateStackCommand(namedIamStack(stack, roleTemplate(roleName, 'first'))));
     expect((await stackOf(stack)).StackStatus).toBe('CREATE_COMPLETE');
-    await cfn().send(
-      new UpdateStackCommand({
-        StackName: stack,
-        TemplateBody: failingTemplate(roleName, 'second'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }),
-    );
+    await cfn().send(new UpdateStackCommand(namedIamStack(stack, failingTemplate(roleName, 'second'))));
     const described = await stackOf(stack);
     expect(described.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     const role = await iam().send(new GetRoleCommand({ RoleName: roleName }));
@@ -224,23 +203,11 @@ describe('a failed update rolls back', () => {
     const template = await cfn().send(new GetTemplateCommand({ StackName: stack }));
     expect(template.TemplateBody).toBe(roleTemplate(roleName, 'first'));
     // The stack can be updated again after a rolled-back update.
-    await cfn().send(
-      new UpdateStackCommand({
-        StackName: stack,
-        TemplateBody: roleTemplate(roleName, 'third'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }),
-    );
+    await cfn().send(new UpdateStackCommand(namedIamStack(stack, roleTemplate(roleName, 'third'))));
     expect((await stackOf(stack)).StackStatus).toBe('UPDATE_COMPLETE');
     expect((await iam().send(new GetRoleCommand({ RoleName: roleName }))).Role?.Description).toBe('third');
     await expect(
-      cfn().send(
-        new UpdateStackCommand({
-          StackName: stack,
-          TemplateBody: roleTemplate(roleName, 'third'),
-          Capabilities: ['CAPABILITY_NAMED_IAM'],
-        }),
-      ),
+      cfn().send(new UpdateStackCommand(namedIamStack(stack, roleTemplate(roleName, 'third')))),
     ).rejects.toThrow('No updates are to be performed.');
   });
 });
@@ -249,32 +216,16 @@ describe('a resource that fails half-way through its update is restored', () => 
   it("puts the role's trust policy back when its new inline policy is refused", async () => {
     const stack = uniqueName('half-update');
     const roleName = uniqueName('HalfRole');
-    const withPolicy = (trust: string, effect: string) => `
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      RoleName: ${roleName}
-      AssumeRolePolicyDocument: ${trust}
+    function withPolicy(trust: string, effect: string): string {
+      return `${roleNamed(roleName)}      AssumeRolePolicyDocument: ${trust}
       Policies:
         - PolicyName: access
           PolicyDocument: {"Version": "2012-10-17", "Statement": [{"Effect": "${effect}", "Action": "s3:GetObject", "Resource": "*"}]}
 `;
+    }
     const otherTrust = TRUST.replace(`${CUSTOMER}:root`, '111111111111:root');
-    await cfn().send(
-      new CreateStackCommand({
-        StackName: stack,
-        TemplateBody: withPolicy(TRUST, 'Allow'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }),
-    );
-    await cfn().send(
-      new UpdateStackCommand({
-        StackName: stack,
-        TemplateBody: withPolicy(otherTrust, 'Perhaps'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }),
-    );
+    await cfn().send(new CreateStackCommand(namedIamStack(stack, withPolicy(TRUST, 'Allow'))));
+    await cfn().send(new UpdateStackCommand(namedIamStack(stack, withPolicy(otherTrust, 'Perhaps'))));
     expect((await stackOf(stack)).StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
     const events = await cfn().send(new DescribeStackEventsCommand({ StackName: stack }));
     expect(
@@ -295,10 +246,7 @@ describe("resources are created with the caller's permissions", () => {
       new PutRolePolicyCommand({
         RoleName: operator,
         PolicyName: 'cfn',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'cloudformation:*', Resource: '*' }],
-        }),
+        PolicyDocument: policyJson({ Effect: 'Allow', Action: 'cloudformation:*', Resource: '*' }),
       }),
     );
     const session = await new STSClient(sandbox.sdkConfig('customer')).send(
@@ -311,13 +259,7 @@ describe("resources are created with the caller's permissions", () => {
     };
     const stack = uniqueName('denied');
     const roleName = uniqueName('DeniedRole');
-    await cfn(signer).send(
-      new CreateStackCommand({
-        StackName: stack,
-        TemplateBody: roleTemplate(roleName, 'x'),
-        Capabilities: ['CAPABILITY_NAMED_IAM'],
-      }),
-    );
+    await cfn(signer).send(new CreateStackCommand(namedIamStack(stack, roleTemplate(roleName, 'x'))));
     expect((await stackOf(stack, signer)).StackStatus).toBe('ROLLBACK_COMPLETE');
     const events = await cfn(signer).send(new DescribeStackEventsCommand({ StackName: stack }));
     const failure = events.StackEvents!.find((e) => e.ResourceStatus === 'CREATE_FAILED');
@@ -520,11 +462,7 @@ describe('stacks with --state', () => {
       const roleName = uniqueName('KeptRole');
       const first = await startTestSandbox({ stateDir });
       await new CloudFormationClient(first.sdkConfig('customer')).send(
-        new CreateStackCommand({
-          StackName: stack,
-          TemplateBody: roleTemplate(roleName, 'kept'),
-          Capabilities: ['CAPABILITY_NAMED_IAM'],
-        }),
+        new CreateStackCommand(namedIamStack(stack, roleTemplate(roleName, 'kept'))),
       );
       await first.close();
       const second = await startTestSandbox({ stateDir });

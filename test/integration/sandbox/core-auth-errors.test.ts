@@ -58,58 +58,51 @@ const QUERY_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const INVALID_TOKEN_ID = 'The security token included in the request is invalid.';
 
+type Refusal = { name: string; status: number; message: string };
+const S3_SIGNATURE_MISMATCH: Refusal = { name: 'SignatureDoesNotMatch', status: 403, message: S3_SIGNATURE };
+const QUERY_SIGNATURE_MISMATCH: Refusal = {
+  name: 'SignatureDoesNotMatch',
+  status: 403,
+  message: QUERY_SIGNATURE,
+};
+const INVALID_CLIENT_TOKEN: Refusal = {
+  name: 'InvalidClientTokenId',
+  status: 403,
+  message: INVALID_TOKEN_ID,
+};
+
+const wrongSecret = (): TestCredentials => ({ ...sandbox.accounts.customer, secretAccessKey: 'wrong' });
+const unknownKey = (): TestCredentials => ({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' });
+/** A session of 900 s issued an hour ago. */
+const expiredSession = (): TestCredentials => issue(900, 3_600_000);
+
 describe('each way authentication fails gets AWS’s own error', () => {
-  test.each<[string, Client, () => TestCredentials, { name: string; status: number; message: string }]>([
-    [
-      'a wrong secret (S3)',
-      's3',
-      () => ({ ...sandbox.accounts.customer, secretAccessKey: 'wrong' }),
-      { name: 'SignatureDoesNotMatch', status: 403, message: S3_SIGNATURE },
-    ],
-    [
-      'a wrong secret (STS, query)',
-      'sts',
-      () => ({ ...sandbox.accounts.customer, secretAccessKey: 'wrong' }),
-      { name: 'SignatureDoesNotMatch', status: 403, message: QUERY_SIGNATURE },
-    ],
-    [
-      'a wrong secret (SQS, JSON)',
-      'sqs',
-      () => ({ ...sandbox.accounts.customer, secretAccessKey: 'wrong' }),
-      { name: 'SignatureDoesNotMatch', status: 403, message: QUERY_SIGNATURE },
-    ],
+  test.each<[string, Client, () => TestCredentials, Refusal]>([
+    ['a wrong secret (S3)', 's3', wrongSecret, S3_SIGNATURE_MISMATCH],
+    ['a wrong secret (STS, query)', 'sts', wrongSecret, QUERY_SIGNATURE_MISMATCH],
+    ['a wrong secret (SQS, JSON)', 'sqs', wrongSecret, QUERY_SIGNATURE_MISMATCH],
     [
       'an unknown key (S3)',
       's3',
-      () => ({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }),
+      unknownKey,
       {
         name: 'InvalidAccessKeyId',
         status: 403,
         message: 'The AWS Access Key Id you provided does not exist in our records.',
       },
     ],
-    [
-      'an unknown key (STS)',
-      'sts',
-      () => ({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }),
-      { name: 'InvalidClientTokenId', status: 403, message: INVALID_TOKEN_ID },
-    ],
-    [
-      'an unknown key (SQS)',
-      'sqs',
-      () => ({ accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' }),
-      { name: 'InvalidClientTokenId', status: 403, message: INVALID_TOKEN_ID },
-    ],
+    ['an unknown key (STS)', 'sts', unknownKey, INVALID_CLIENT_TOKEN],
+    ['an unknown key (SQS)', 'sqs', unknownKey, INVALID_CLIENT_TOKEN],
     [
       'an expired session (S3)',
       's3',
-      () => issue(900, 3_600_000),
+      expiredSession,
       { name: 'ExpiredToken', status: 400, message: 'The provided token has expired.' },
     ],
     [
       'an expired session (STS)',
       'sts',
-      () => issue(900, 3_600_000),
+      expiredSession,
       { name: 'ExpiredToken', status: 403, message: 'The security token included in the request is expired' },
     ],
     [
@@ -122,7 +115,7 @@ describe('each way authentication fails gets AWS’s own error', () => {
       'a session key without its token (STS)',
       'sts',
       () => ({ ...issue(), sessionToken: undefined }),
-      { name: 'InvalidClientTokenId', status: 403, message: INVALID_TOKEN_ID },
+      INVALID_CLIENT_TOKEN,
     ],
   ])('%s', async (_label, client, credentials, expected) => {
     expect(await failure(client, credentials())).toEqual(expected);

@@ -111,27 +111,17 @@ describe('the --faults grammar', () => {
 });
 
 describe('injected errors carry the service’s own codes', () => {
+  // One attempt each, so the injected error is what the call ends with.
+  const config = () => ({ ...sandbox.sdkConfig(), maxAttempts: 1 });
+  const listBuckets = () => new S3Client(config()).send(new ListBucketsCommand({}));
+  const listQueues = () => new SQSClient(config()).send(new ListQueuesCommand({}));
+  const getCallerIdentity = () => new STSClient(config()).send(new GetCallerIdentityCommand({}));
+
   test.each<[string, string, () => Promise<unknown>]>([
-    [
-      's3=throttle',
-      'SlowDown 503',
-      () => new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListBucketsCommand({})),
-    ],
-    [
-      's3:ListBuckets=500',
-      'InternalError 500',
-      () => new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListBucketsCommand({})),
-    ],
-    [
-      'sqs=throttle',
-      'RequestThrottled 400',
-      () => new SQSClient({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListQueuesCommand({})),
-    ],
-    [
-      'sts:GetCallerIdentity=throttle',
-      'Throttling 400',
-      () => new STSClient({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new GetCallerIdentityCommand({})),
-    ],
+    ['s3=throttle', 'SlowDown 503', listBuckets],
+    ['s3:ListBuckets=500', 'InternalError 500', listBuckets],
+    ['sqs=throttle', 'RequestThrottled 400', listQueues],
+    ['sts:GetCallerIdentity=throttle', 'Throttling 400', getCallerIdentity],
   ])('%s → %s', async (spec, expected, send) => {
     sandbox.setFaults(spec);
     expect(await outcome(send)).toBe(expected);
@@ -139,11 +129,7 @@ describe('injected errors carry the service’s own codes', () => {
 
   test('a rule for one operation leaves the others alone', async () => {
     sandbox.setFaults('s3:GetObject=503');
-    expect(
-      await outcome(() =>
-        new S3Client({ ...sandbox.sdkConfig(), maxAttempts: 1 }).send(new ListBucketsCommand({})),
-      ),
-    ).toBe('ok');
+    expect(await outcome(listBuckets)).toBe('ok');
   });
 
   test('the SDK’s standard retries get through an occasional throttle', async () => {

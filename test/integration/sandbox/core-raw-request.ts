@@ -82,6 +82,25 @@ export interface ChunkedOptions {
   signingDate?: Date;
 }
 
+/** A SigV4 signer for S3, which (unlike other services) signs the path without escaping it again. */
+export function s3Signer(credentials: RawCredentials, region = 'us-east-1'): SignatureV4 {
+  return new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false });
+}
+
+/** Signs a PUT to `url` (its host name, port and path) with `headers`; the caller sends it. */
+export function signPut(signer: SignatureV4, url: URL, headers: Record<string, string>, signingDate?: Date) {
+  const request = {
+    method: 'PUT',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers,
+  };
+  return signer.sign(request, { signingDate });
+}
+
 /** PUTs `payload` as an aws-chunked body in the requested form. */
 export async function putChunked(o: ChunkedOptions): Promise<RawResponse> {
   const region = o.region ?? 'us-east-1';
@@ -98,13 +117,7 @@ export async function putChunked(o: ChunkedOptions): Promise<RawResponse> {
     'x-amz-decoded-content-length': String(o.payload.length),
   };
   if (o.trailer) headers['x-amz-trailer'] = 'x-amz-checksum-crc32';
-  const signer = new SignatureV4({
-    credentials: o.credentials,
-    region,
-    service: 's3',
-    sha256: Sha256,
-    uriEscapePath: false,
-  });
+  const signer = s3Signer(o.credentials, region);
   const signingDate = o.signingDate ?? new Date();
   const pieces: Buffer[] = [];
   for (let i = 0; i < o.payload.length; i += o.chunkSize) pieces.push(o.payload.subarray(i, i + o.chunkSize));
@@ -121,18 +134,7 @@ export async function putChunked(o: ChunkedOptions): Promise<RawResponse> {
   total += trailerText.length + trailerSigText.length + 2;
   headers['content-length'] = String(total);
 
-  const signed = await signer.sign(
-    {
-      method: 'PUT',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: url.pathname,
-      query: {},
-      headers,
-    },
-    { signingDate },
-  );
+  const signed = await signPut(signer, url, headers, signingDate);
   const seed = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))![1]!;
   const amzDate = String(signed.headers['x-amz-date']);
   const scope = `${amzDate.slice(0, 8)}/${region}/s3/aws4_request`;

@@ -8,7 +8,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { AwsChunkedDecoder } from '../../../sandbox/auth/aws-chunked.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
 import { echoQuery, echoS3, type Received } from './core-echo-service.js';
-import { crc32Base64, errorCode, putChunked, send } from './core-raw-request.js';
+import {
+  type ChunkedOptions,
+  crc32Base64,
+  errorCode,
+  putChunked,
+  s3Signer,
+  send,
+  signPut,
+} from './core-raw-request.js';
 
 const log: Received[] = [];
 let sandbox: TestSandbox;
@@ -27,6 +35,17 @@ beforeEach(() => {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const payload = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 251));
+
+/** PUTs the test payload to `path` as the customer in 64 KiB aws-chunked pieces of the given form. */
+const putPayloadChunked = (path: string, form: Pick<ChunkedOptions, 'signed' | 'trailer' | 'tamper'>) =>
+  putChunked({
+    endpoint: sandbox.endpoint,
+    credentials: sandbox.accounts.customer,
+    path,
+    payload,
+    chunkSize: 65_536,
+    ...form,
+  });
 
 describe('the header form of SigV4', () => {
   test.each([
@@ -77,39 +96,19 @@ describe('aws-chunked bodies', () => {
     ['signed chunks with a signed CRC32 trailer', { signed: true, trailer: {} }],
     ['unsigned chunks with a CRC32 trailer', { signed: false, trailer: {} }],
   ])('a body sent as %s is accepted and decoded exactly', async (_label, form) => {
-    const res = await putChunked({
-      endpoint: sandbox.endpoint,
-      credentials: sandbox.accounts.customer,
-      path: '/bucket-a/chunked',
-      payload,
-      chunkSize: 65_536,
-      ...form,
-    });
+    const res = await putPayloadChunked('/bucket-a/chunked', form);
     expect(res.status).toBe(200);
     expect(log[0]).toMatchObject({ sha256: sha256(payload), length: payload.length });
   });
 
   test('a chunk changed after signing is refused with 403 SignatureDoesNotMatch', async () => {
-    const res = await putChunked({
-      endpoint: sandbox.endpoint,
-      credentials: sandbox.accounts.customer,
-      path: '/bucket-a/tampered',
-      payload,
-      chunkSize: 65_536,
-      signed: true,
-      tamper: true,
-    });
+    const res = await putPayloadChunked('/bucket-a/tampered', { signed: true, tamper: true });
     expect(res.status).toBe(403);
     expect(errorCode(res.body)).toBe('SignatureDoesNotMatch');
   });
 
   test('a trailing CRC32 that does not match the body is refused with 400 BadDigest', async () => {
-    const res = await putChunked({
-      endpoint: sandbox.endpoint,
-      credentials: sandbox.accounts.customer,
-      path: '/bucket-a/bad-crc',
-      payload,
-      chunkSize: 65_536,
+    const res = await putPayloadChunked('/bucket-a/bad-crc', {
       signed: false,
       trailer: { value: crc32Base64(Buffer.from('something else')) },
     });
@@ -159,37 +158,14 @@ describe('aws-chunked bodies', () => {
 
 describe('virtual-host addressing', () => {
   test('a request for bucket.localhost:PORT reaches the bucket as if path-style', async () => {
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { Hash } = await import('@smithy/hash-node');
     const port = new URL(sandbox.endpoint).port;
-    const signer = new SignatureV4({
-      credentials: sandbox.accounts.customer,
-      region: 'us-east-1',
-      service: 's3',
-      sha256: Hash.bind(null, 'sha256'),
-      uriEscapePath: false,
-    });
     const body = Buffer.from('virtual host');
-    const signed = await signer.sign({
-      method: 'PUT',
-      protocol: 'http:',
-      hostname: 'bucket-v.localhost',
-      port: Number(port),
-      path: '/dir/key%20one',
-      query: {},
-      headers: {
-        host: `bucket-v.localhost:${port}`,
-        'x-amz-content-sha256': sha256(body),
-        'content-length': String(body.length),
-      },
-    });
-    // *.localhost does not resolve on every machine: connect to 127.0.0.1 with the Host header.
-    const res = await send(sandbox.endpoint, {
-      method: 'PUT',
-      path: '/dir/key%20one',
-      headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, String(v)])),
+    // *.localhost does not resolve on every machine: the request goes to 127.0.0.1 with this Host header.
+    const res = await putWithPayloadHash(
+      new URL(`http://bucket-v.localhost:${port}/dir/key%20one`),
       body,
-    });
+      body,
+    );
     expect(res.status).toBe(200);
     expect(log[0]).toMatchObject({
       path: '/bucket-v/dir/key%20one',
@@ -201,36 +177,25 @@ describe('virtual-host addressing', () => {
 
 describe('the payload hash', () => {
   test('a body that does not match its signed x-amz-content-sha256 is refused with 400 XAmzContentSHA256Mismatch', async () => {
-    const res = await putChunkedLikeSigned(Buffer.from('what was signed'), Buffer.from('what was sent!!'));
+    const res = await putWithPayloadHash(
+      new URL('/bucket-a/hash', sandbox.endpoint),
+      Buffer.from('what was signed'),
+      Buffer.from('what was sent!!'),
+    );
     expect(res.status).toBe(400);
     expect(errorCode(res.body)).toBe('XAmzContentSHA256Mismatch');
   });
 });
 
-async function putChunkedLikeSigned(signedBody: Buffer, sentBody: Buffer) {
-  const { SignatureV4 } = await import('@smithy/signature-v4');
-  const { Hash } = await import('@smithy/hash-node');
-  const Sha256 = Hash.bind(null, 'sha256');
-  const url = new URL('/bucket-a/hash', sandbox.endpoint);
-  const signer = new SignatureV4({
-    credentials: sandbox.accounts.customer,
-    region: 'us-east-1',
-    service: 's3',
-    sha256: Sha256,
-    uriEscapePath: false,
-  });
-  const signed = await signer.sign({
-    method: 'PUT',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: {},
-    headers: {
-      host: url.host,
-      'x-amz-content-sha256': sha256(signedBody),
-      'content-length': String(sentBody.length),
-    },
+/**
+ * PUTs `sentBody` to `url` (sent to the sandbox's own address with `url`'s Host header), signed as
+ * the customer with `signedBody`'s SHA-256 as its payload hash.
+ */
+async function putWithPayloadHash(url: URL, signedBody: Buffer, sentBody: Buffer) {
+  const signed = await signPut(s3Signer(sandbox.accounts.customer), url, {
+    host: url.host,
+    'x-amz-content-sha256': sha256(signedBody),
+    'content-length': String(sentBody.length),
   });
   return send(sandbox.endpoint, {
     method: 'PUT',

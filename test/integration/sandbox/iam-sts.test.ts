@@ -22,6 +22,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestCredentials, uniqueName } from '../../helpers/sandbox.js';
 import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { policyJson } from '../../helpers/sandbox-test-kit.js';
 import { type ProcessResult, runProcess } from '../../helpers/witnesses.js';
 import { defineIamStsConformance } from './iam-sts-conformance.js';
 
@@ -172,10 +173,7 @@ describe('session duration rules (SDK)', () => {
     const first = await customerRole();
     const second = await customerRole({
       maxSessionDurationSec: 43200,
-      trust: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: first.arn }, Action: 'sts:AssumeRole' }],
-      }),
+      trust: policyJson({ Effect: 'Allow', Principal: { AWS: first.arn }, Action: 'sts:AssumeRole' }),
     });
     const session = keysOf((await assume(first.arn, 3600)).Credentials);
     const chain = (durationSec: number) =>
@@ -285,19 +283,13 @@ describe.each([
     expect(role.MaxSessionDuration).toBe(7200);
   });
 
+  /** `aws sts assume-role` as the vendor, session name "cli", with `extra` arguments. */
+  const assumeRoleWithCli = (roleArn: string, ...extra: string[]) =>
+    cli('vendor', 'sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'cli', ...extra);
+
   it('assume-role: right external ID succeeds, a wrong or missing one is AccessDenied', async () => {
     const role = await customerRole();
-    const ok = await cli(
-      'vendor',
-      'sts',
-      'assume-role',
-      '--role-arn',
-      role.arn,
-      '--role-session-name',
-      'cli',
-      '--external-id',
-      EXTERNAL_ID,
-    );
+    const ok = await assumeRoleWithCli(role.arn, '--external-id', EXTERNAL_ID);
     expect(ok.stderr).toBe('');
     const assumed = JSON.parse(ok.stdout);
     expect(assumed.AssumedRoleUser.Arn).toBe(`arn:aws:sts::${CUSTOMER}:assumed-role/${role.name}/cli`);
@@ -314,28 +306,10 @@ describe.each([
     });
 
     const expected = `An error occurred (AccessDenied) when calling the AssumeRole operation: ${trustDenial(`arn:aws:iam::${VENDOR}:root`, role.arn)}`;
-    const wrong = await cli(
-      'vendor',
-      'sts',
-      'assume-role',
-      '--role-arn',
-      role.arn,
-      '--role-session-name',
-      'cli',
-      '--external-id',
-      'bb-wrong-id',
-    );
+    const wrong = await assumeRoleWithCli(role.arn, '--external-id', 'bb-wrong-id');
     expect(wrong.exitCode).toBe(refusedExitCode);
     expect(wrong.stderr.trim()).toBe(expected);
-    const none = await cli(
-      'vendor',
-      'sts',
-      'assume-role',
-      '--role-arn',
-      role.arn,
-      '--role-session-name',
-      'cli',
-    );
+    const none = await assumeRoleWithCli(role.arn);
     expect(none.exitCode).toBe(refusedExitCode);
     expect(none.stderr.trim()).toBe(expected);
   });
@@ -403,10 +377,7 @@ describe('state across a restart (--state)', () => {
         new PutRolePolicyCommand({
           RoleName: name,
           PolicyName: 'p',
-          PolicyDocument: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }],
-          }),
+          PolicyDocument: policyJson({ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }),
         }),
       );
       const assumed = await new STSClient(first.sdkConfig('vendor')).send(

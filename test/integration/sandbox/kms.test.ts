@@ -38,19 +38,13 @@ import { createRestrictedKey } from '../../helpers/customer-keys.js';
 import { type Signer, type TestCredentials, uniqueName } from '../../helpers/sandbox.js';
 import { queueForBucketEvents, sandboxClient } from '../../helpers/sandbox-clients.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { policyJson, rejectionOf } from '../../helpers/sandbox-test-kit.js';
 import { runAwsCli, runBoto3 } from '../../helpers/witnesses.js';
 import { newBucket } from './s3-conformance.js';
 
-/** The error a call failed with (any AWS service's), or a test failure when it succeeded. */
-async function failure(promise: Promise<unknown>): Promise<KMSServiceException | S3ServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KMSServiceException || error instanceof S3ServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error a KMS or S3 call failed with, or a test failure when it succeeded. */
+const failure = (promise: Promise<unknown>) =>
+  rejectionOf<KMSServiceException | S3ServiceException>(promise, KMSServiceException, S3ServiceException);
 
 const sandbox = useTestSandbox();
 const customerKms = sandboxClient(sandbox, KMSClient);
@@ -85,7 +79,7 @@ async function vendorRole(statements: object[]): Promise<{ arn: string; session:
       new PutRolePolicyCommand({
         RoleName: name,
         PolicyName: 'inline',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+        PolicyDocument: policyJson(...statements),
       }),
     );
   const { Credentials } = await new STSClient(sandbox.sdkConfig('vendor')).send(
@@ -101,20 +95,17 @@ async function vendorRole(statements: object[]): Promise<{ arn: string; session:
   };
 }
 
+/** The statement of KMS's default key policy: the key's account administers it through IAM. */
+const enableIamUserPermissions = () => ({
+  Sid: 'Enable IAM User Permissions',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
+  Action: 'kms:*',
+  Resource: '*',
+});
+
 function keyPolicy(statements: object[]): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'Enable IAM User Permissions',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      ...statements,
-    ],
-  });
+  return policyJson(enableIamUserPermissions(), ...statements);
 }
 
 async function customerKey(statements: object[] = []): Promise<string> {
@@ -148,15 +139,7 @@ describe('keys, policies and aliases (AWS SDK v3)', () => {
     expect(JSON.parse(Policy!)).toEqual({
       Version: '2012-10-17',
       Id: 'key-default-1',
-      Statement: [
-        {
-          Sid: 'Enable IAM User Permissions',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
-          Action: 'kms:*',
-          Resource: '*',
-        },
-      ],
+      Statement: [enableIamUserPermissions()],
     });
     const alias = `alias/${uniqueName('logs')}`;
     await customerKms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: KeyMetadata!.KeyId! }));
@@ -349,10 +332,7 @@ describe('S3 enforces SSE-KMS', () => {
     await customerS3.send(
       new PutBucketPolicyCommand({
         Bucket,
-        Policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ ...s3Statements[0], Principal: { AWS: role.arn } }],
-        }),
+        Policy: policyJson({ ...s3Statements[0], Principal: { AWS: role.arn } }),
       }),
     );
     return { Bucket, keyArn, role, s3: s3As(role.session) };

@@ -35,6 +35,15 @@ function denial(action: string, resource: string, why: string): string {
   return `User: ${vendorArn} is not authorized to perform: ${action} on resource: "${resource}" ${why}`;
 }
 
+/** The message when no resource-based policy allows the vendor `action` on `resource`. */
+const noAllowFor = (action: string, resource: string) =>
+  denial(action, resource, `because no resource-based policy allows the ${action} action`);
+
+/** A bucket-policy statement about the vendor account (`VENDOR`; `BUCKET` stands for the bucket's name). */
+function vendorStatement(Effect: 'Allow' | 'Deny', Action: string, Resource: string, Condition?: object) {
+  return { Effect, Principal: { AWS: 'VENDOR' }, Action, Resource, ...(Condition ? { Condition } : {}) };
+}
+
 async function bucketWithPolicy(statements: object[]): Promise<string> {
   const Bucket = await newBucket(customer, 'authz');
   const policy = {
@@ -54,13 +63,7 @@ describe('cross-account access without a bucket policy', () => {
     const error = await failure(vendor.send(new GetObjectCommand({ Bucket, Key: 'k' })));
     expect(error.name).toBe('AccessDenied');
     expect(error.$metadata.httpStatusCode).toBe(403);
-    expect(error.message).toBe(
-      denial(
-        's3:GetObject',
-        `arn:aws:s3:::${Bucket}/k`,
-        'because no resource-based policy allows the s3:GetObject action',
-      ),
-    );
+    expect(error.message).toBe(noAllowFor('s3:GetObject', `arn:aws:s3:::${Bucket}/k`));
   });
 
   it('HeadBucket from another account is 403 and still tells the bucket region', async () => {
@@ -83,25 +86,14 @@ describe('cross-account access without a bucket policy', () => {
     const error = await failure(
       vendor.send(new CopyObjectCommand({ Bucket: target, Key: 'stolen', CopySource: `${source}/secret` })),
     );
-    expect(error.message).toBe(
-      denial(
-        's3:GetObject',
-        `arn:aws:s3:::${source}/secret`,
-        'because no resource-based policy allows the s3:GetObject action',
-      ),
-    );
+    expect(error.message).toBe(noAllowFor('s3:GetObject', `arn:aws:s3:::${source}/secret`));
   });
 });
 
 describe('cross-account access granted by a bucket policy', () => {
   it('a GetObject grant on a prefix allows keys under it and nothing else', async () => {
     const Bucket = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:GetObject',
-        Resource: 'arn:aws:s3:::BUCKET/shared/*',
-      },
+      vendorStatement('Allow', 's3:GetObject', 'arn:aws:s3:::BUCKET/shared/*'),
     ]);
     await customer.send(new PutObjectCommand({ Bucket, Key: 'shared/a', Body: 'ok' }));
     await customer.send(new PutObjectCommand({ Bucket, Key: 'private/b', Body: 'no' }));
@@ -113,35 +105,14 @@ describe('cross-account access granted by a bucket policy', () => {
 
   it('a missing key is AccessDenied without s3:ListBucket and NoSuchKey with it', async () => {
     const Bucket = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:GetObject',
-        Resource: 'arn:aws:s3:::BUCKET/*',
-      },
+      vendorStatement('Allow', 's3:GetObject', 'arn:aws:s3:::BUCKET/*'),
     ]);
     const hidden = await failure(vendor.send(new GetObjectCommand({ Bucket, Key: 'absent' })));
     expect(hidden.name).toBe('AccessDenied');
-    expect(hidden.message).toBe(
-      denial(
-        's3:ListBucket',
-        `arn:aws:s3:::${Bucket}`,
-        'because no resource-based policy allows the s3:ListBucket action',
-      ),
-    );
+    expect(hidden.message).toBe(noAllowFor('s3:ListBucket', `arn:aws:s3:::${Bucket}`));
     const listable = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:GetObject',
-        Resource: 'arn:aws:s3:::BUCKET/*',
-      },
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:ListBucket',
-        Resource: 'arn:aws:s3:::BUCKET',
-      },
+      vendorStatement('Allow', 's3:GetObject', 'arn:aws:s3:::BUCKET/*'),
+      vendorStatement('Allow', 's3:ListBucket', 'arn:aws:s3:::BUCKET'),
     ]);
     const missing = await failure(vendor.send(new GetObjectCommand({ Bucket: listable, Key: 'absent' })));
     expect(missing.name).toBe('NoSuchKey');
@@ -149,13 +120,9 @@ describe('cross-account access granted by a bucket policy', () => {
 
   it('a ListBucket grant conditioned on s3:prefix allows listing that prefix only', async () => {
     const Bucket = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:ListBucket',
-        Resource: 'arn:aws:s3:::BUCKET',
-        Condition: { StringLike: { 's3:prefix': ['incoming/*'] } },
-      },
+      vendorStatement('Allow', 's3:ListBucket', 'arn:aws:s3:::BUCKET', {
+        StringLike: { 's3:prefix': ['incoming/*'] },
+      }),
     ]);
     await customer.send(new PutObjectCommand({ Bucket, Key: 'incoming/1', Body: 'x' }));
     const listed = await vendor.send(new ListObjectsV2Command({ Bucket, Prefix: 'incoming/' }));
@@ -168,22 +135,12 @@ describe('cross-account access granted by a bucket policy', () => {
 
   it('a PutObject grant conditioned on s3:x-amz-acl requires the bucket-owner-full-control header', async () => {
     const Bucket = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:PutObject',
-        Resource: 'arn:aws:s3:::BUCKET/*',
-        Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
-      },
+      vendorStatement('Allow', 's3:PutObject', 'arn:aws:s3:::BUCKET/*', {
+        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' },
+      }),
     ]);
     const error = await failure(vendor.send(new PutObjectCommand({ Bucket, Key: 'out', Body: 'x' })));
-    expect(error.message).toBe(
-      denial(
-        's3:PutObject',
-        `arn:aws:s3:::${Bucket}/out`,
-        'because no resource-based policy allows the s3:PutObject action',
-      ),
-    );
+    expect(error.message).toBe(noAllowFor('s3:PutObject', `arn:aws:s3:::${Bucket}/out`));
     await vendor.send(
       new PutObjectCommand({ Bucket, Key: 'out', Body: 'x', ACL: 'bucket-owner-full-control' }),
     );
@@ -195,12 +152,7 @@ describe('cross-account access granted by a bucket policy', () => {
 describe('expected bucket owner', () => {
   it('a request naming another account as ExpectedBucketOwner is AccessDenied; the right owner passes', async () => {
     const Bucket = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:PutObject',
-        Resource: 'arn:aws:s3:::BUCKET/*',
-      },
+      vendorStatement('Allow', 's3:PutObject', 'arn:aws:s3:::BUCKET/*'),
     ]);
     const wrong = await failure(
       vendor.send(
@@ -228,18 +180,8 @@ describe('expected bucket owner', () => {
 describe('explicit denies', () => {
   it('an explicit Deny in the bucket policy wins over an Allow', async () => {
     const Bucket = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:GetObject',
-        Resource: 'arn:aws:s3:::BUCKET/*',
-      },
-      {
-        Effect: 'Deny',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:GetObject',
-        Resource: 'arn:aws:s3:::BUCKET/locked/*',
-      },
+      vendorStatement('Allow', 's3:GetObject', 'arn:aws:s3:::BUCKET/*'),
+      vendorStatement('Deny', 's3:GetObject', 'arn:aws:s3:::BUCKET/locked/*'),
     ]);
     await customer.send(new PutObjectCommand({ Bucket, Key: 'locked/x', Body: 'x' }));
     const error = await failure(vendor.send(new GetObjectCommand({ Bucket, Key: 'locked/x' })));
@@ -269,12 +211,7 @@ describe('explicit denies', () => {
 
   it('DeleteObjects reports AccessDenied per key the caller may not delete and deletes the others', async () => {
     const Bucket = await bucketWithPolicy([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: 'VENDOR' },
-        Action: 's3:DeleteObject',
-        Resource: 'arn:aws:s3:::BUCKET/tmp/*',
-      },
+      vendorStatement('Allow', 's3:DeleteObject', 'arn:aws:s3:::BUCKET/tmp/*'),
     ]);
     for (const Key of ['tmp/1', 'keep/2'])
       await customer.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }));

@@ -9,6 +9,7 @@ import { Crc32 } from '@aws-sdk/checksums/crc';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   AbortMultipartUploadCommand,
+  type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -29,6 +30,7 @@ import {
   PutBucketPolicyCommand,
   PutObjectAclCommand,
   PutObjectCommand,
+  type PutObjectCommandInput,
   S3Client,
   UploadPartCommand,
   UploadPartCopyCommand,
@@ -42,6 +44,12 @@ import { failure, newBucket } from './s3-conformance.js';
 
 const sandbox = useTestSandbox();
 const s3 = sandboxClient(sandbox, S3Client);
+
+/** The error a PutObject of `input` fails with. */
+const putFailure = (input: PutObjectCommandInput) => failure(s3.send(new PutObjectCommand(input)));
+/** Base64 digests, as Content-MD5 and x-amz-checksum-sha256 carry them. */
+const md5Of = (text: string) => createHash('md5').update(text).digest('base64');
+const sha256Of = (text: string) => createHash('sha256').update(text).digest('base64');
 
 function clientIn(region: string, followRegionRedirects = false): S3Client {
   return new S3Client({ ...sandbox.sdkConfig('customer'), region, followRegionRedirects, maxAttempts: 1 });
@@ -124,16 +132,7 @@ describe('bucket rules', () => {
 describe('object writes', () => {
   it('a wrong Content-MD5 is BadDigest and stores nothing', async () => {
     const Bucket = await newBucket(s3);
-    const error = await failure(
-      s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: 'md5',
-          Body: 'payload',
-          ContentMD5: createHash('md5').update('other').digest('base64'),
-        }),
-      ),
-    );
+    const error = await putFailure({ Bucket, Key: 'md5', Body: 'payload', ContentMD5: md5Of('other') });
     expect(error.name).toBe('BadDigest');
     expect(error.message).toBe('The Content-MD5 you specified did not match what we received.');
     expect((await s3.send(new ListObjectsV2Command({ Bucket }))).KeyCount).toBe(0);
@@ -141,23 +140,14 @@ describe('object writes', () => {
 
   it('a SHA256 checksum is validated, stored and returned when checksum mode is enabled', async () => {
     const Bucket = await newBucket(s3);
-    const expected = createHash('sha256').update('checked').digest('base64');
+    const expected = sha256Of('checked');
     const put = await s3.send(
       new PutObjectCommand({ Bucket, Key: 'sum', Body: 'checked', ChecksumAlgorithm: 'SHA256' }),
     );
     expect(put.ChecksumSHA256).toBe(expected);
     const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'sum', ChecksumMode: 'ENABLED' }));
     expect(head.ChecksumSHA256).toBe(expected);
-    const wrong = await failure(
-      s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: 'bad',
-          Body: 'checked',
-          ChecksumSHA256: createHash('sha256').update('x').digest('base64'),
-        }),
-      ),
-    );
+    const wrong = await putFailure({ Bucket, Key: 'bad', Body: 'checked', ChecksumSHA256: sha256Of('x') });
     expect(wrong.name).toBe('BadDigest');
     expect(wrong.message).toBe('The sha256 you specified did not match the calculated checksum.');
   });
@@ -197,9 +187,7 @@ describe('object writes', () => {
   it('If-None-Match: * writes a key only when it does not exist yet', async () => {
     const Bucket = await newBucket(s3);
     await s3.send(new PutObjectCommand({ Bucket, Key: 'once', Body: 'first', IfNoneMatch: '*' }));
-    const error = await failure(
-      s3.send(new PutObjectCommand({ Bucket, Key: 'once', Body: 'second', IfNoneMatch: '*' })),
-    );
+    const error = await putFailure({ Bucket, Key: 'once', Body: 'second', IfNoneMatch: '*' });
     expect(error.name).toBe('PreconditionFailed');
     expect(error.message).toBe('At least one of the pre-conditions you specified did not hold');
     const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'once' }));
@@ -209,9 +197,7 @@ describe('object writes', () => {
   it('a key longer than 1,024 bytes is KeyTooLongError; exactly 1,024 bytes is accepted', async () => {
     const Bucket = await newBucket(s3);
     await s3.send(new PutObjectCommand({ Bucket, Key: 'é'.repeat(512), Body: 'x' }));
-    const error = await failure(
-      s3.send(new PutObjectCommand({ Bucket, Key: `${'é'.repeat(512)}x`, Body: 'x' })),
-    );
+    const error = await putFailure({ Bucket, Key: `${'é'.repeat(512)}x`, Body: 'x' });
     expect(error.name).toBe('KeyTooLongError');
     expect(error.message).toBe('Your key is too long');
   });
@@ -297,9 +283,7 @@ describe('object ownership and ACLs', () => {
     const Bucket = await newBucket(s3);
     const controls = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
     expect(controls.OwnershipControls?.Rules?.[0]?.ObjectOwnership).toBe('BucketOwnerEnforced');
-    const error = await failure(
-      s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x', ACL: 'public-read' })),
-    );
+    const error = await putFailure({ Bucket, Key: 'k', Body: 'x', ACL: 'public-read' });
     expect(error.name).toBe('AccessControlListNotSupported');
     expect(error.message).toBe('The bucket does not allow ACLs');
     await s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x', ACL: 'bucket-owner-full-control' }));
@@ -368,6 +352,10 @@ describe('multipart rules', () => {
     return (await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }))).UploadId!;
   }
 
+  /** Completes the upload with `Parts` in the order given. */
+  const completeUpload = (Bucket: string, Key: string, UploadId: string, Parts: CompletedPart[]) =>
+    s3.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts } }));
+
   it('parts smaller than 5 MiB except the last are EntityTooSmall', async () => {
     const Bucket = await newBucket(s3);
     const UploadId = await startUpload(Bucket, 'small');
@@ -378,16 +366,7 @@ describe('multipart rules', () => {
       );
       parts.push({ PartNumber, ETag: part.ETag });
     }
-    const error = await failure(
-      s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket,
-          Key: 'small',
-          UploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-      ),
-    );
+    const error = await failure(completeUpload(Bucket, 'small', UploadId, parts));
     expect(error.name).toBe('EntityTooSmall');
     expect(error.message).toBe('Your proposed upload is smaller than the minimum allowed size');
   });
@@ -402,45 +381,22 @@ describe('multipart rules', () => {
       new UploadPartCommand({ Bucket, Key: 'order', UploadId, PartNumber: 2, Body: 'end' }),
     );
     const reversed = await failure(
-      s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket,
-          Key: 'order',
-          UploadId,
-          MultipartUpload: {
-            Parts: [
-              { PartNumber: 2, ETag: two.ETag },
-              { PartNumber: 1, ETag: one.ETag },
-            ],
-          },
-        }),
-      ),
+      completeUpload(Bucket, 'order', UploadId, [
+        { PartNumber: 2, ETag: two.ETag },
+        { PartNumber: 1, ETag: one.ETag },
+      ]),
     );
     expect(reversed.name).toBe('InvalidPartOrder');
     const unknown = await failure(
-      s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket,
-          Key: 'order',
-          UploadId,
-          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }] },
-        }),
-      ),
+      completeUpload(Bucket, 'order', UploadId, [
+        { PartNumber: 1, ETag: '"00000000000000000000000000000000"' },
+      ]),
     );
     expect(unknown.name).toBe('InvalidPart');
-    const done = await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket,
-        Key: 'order',
-        UploadId,
-        MultipartUpload: {
-          Parts: [
-            { PartNumber: 1, ETag: one.ETag },
-            { PartNumber: 2, ETag: two.ETag },
-          ],
-        },
-      }),
-    );
+    const done = await completeUpload(Bucket, 'order', UploadId, [
+      { PartNumber: 1, ETag: one.ETag },
+      { PartNumber: 2, ETag: two.ETag },
+    ]);
     expect(done.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
     const part2 = await s3.send(new GetObjectCommand({ Bucket, Key: 'order', PartNumber: 2 }));
     expect(await part2.Body?.transformToString()).toBe('end');
@@ -479,14 +435,9 @@ describe('multipart rules', () => {
         CopySourceRange: 'bytes=2-5',
       }),
     );
-    await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket,
-        Key: 'assembled',
-        UploadId,
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: copied.CopyPartResult?.ETag }] },
-      }),
-    );
+    await completeUpload(Bucket, 'assembled', UploadId, [
+      { PartNumber: 1, ETag: copied.CopyPartResult?.ETag },
+    ]);
     const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'assembled' }));
     expect(await got.Body?.transformToString()).toBe('2345');
     const bad = await failure(

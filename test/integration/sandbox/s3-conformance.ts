@@ -25,12 +25,13 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import pLimit from 'p-limit';
 import { describe, expect, it } from 'vitest';
+import {
+  type ConformanceEndpoint,
+  rejectionOf,
+  singleAttemptConfig,
+} from '../../helpers/sandbox-test-kit.js';
 
-export interface S3Target {
-  endpoint: string;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+export type S3Target = ConformanceEndpoint;
 
 let counter = 0;
 function bucketName(prefix: string): string {
@@ -42,25 +43,11 @@ function md5(data: Buffer | string): string {
   return createHash('md5').update(data).digest('hex');
 }
 
-/** The error an SDK call fails with, for asserting its name, status and message. */
-export async function failure(promise: Promise<unknown>): Promise<S3ServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof S3ServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+/** The error an S3 call fails with, for asserting its name, status and message. */
+export const failure = (promise: Promise<unknown>) => rejectionOf(promise, S3ServiceException);
 
 export function makeClient(target: S3Target): S3Client {
-  return new S3Client({
-    endpoint: target.endpoint,
-    region: target.region,
-    forcePathStyle: true,
-    credentials: target.credentials,
-    maxAttempts: 1,
-  });
+  return new S3Client({ ...singleAttemptConfig(target), forcePathStyle: true });
 }
 
 export async function newBucket(s3: S3Client, prefix = 'conf'): Promise<string> {

@@ -32,18 +32,18 @@ ${snippet}
 
 const KEYS = ['a b/one+two.txt', 'a b/x', 'p+q/r', 'plain', 'tab\tand\nnewline'];
 
+/** `withBucket` holding KEYS: names with spaces, `+`, `/`, a tab and a newline. */
+const withKeys = (snippet: string) => withBucket(KEYS, snippet);
+
 describe('listings with encoding-type=url asked for by the client', () => {
   it('ListObjectsV2 encodes Key, Prefix, Delimiter, StartAfter and CommonPrefixes as RFC 3986', async () => {
-    const out = await withBucket(
-      KEYS,
-      `
+    const out = await withKeys(`
 r = s3.list_objects_v2(Bucket=b, EncodingType="url", Delimiter="/", StartAfter="a b", MaxKeys=2)
 everything = s3.list_objects_v2(Bucket=b, EncodingType="url", Prefix="a b/")
 print(json.dumps({"type": r["EncodingType"], "delimiter": r["Delimiter"], "startAfter": r["StartAfter"],
   "prefixes": [p["Prefix"] for p in r["CommonPrefixes"]], "truncated": r["IsTruncated"],
   "prefix": everything["Prefix"], "keys": [c["Key"] for c in everything["Contents"]]}))
-`,
-    );
+`);
     expect(out).toEqual({
       type: 'url',
       delimiter: '/',
@@ -56,16 +56,13 @@ print(json.dumps({"type": r["EncodingType"], "delimiter": r["Delimiter"], "start
   });
 
   it('ListObjects encodes Marker, NextMarker, Prefix and keys; a delimiter of a space is %20', async () => {
-    const out = await withBucket(
-      KEYS,
-      `
+    const out = await withKeys(`
 r = s3.list_objects(Bucket=b, EncodingType="url", Delimiter=" ", Marker="a", MaxKeys=1)
 rest = s3.list_objects(Bucket=b, EncodingType="url", Marker="p+q/r")
 print(json.dumps({"type": r["EncodingType"], "delimiter": r["Delimiter"], "marker": r["Marker"],
   "next": r["NextMarker"], "prefixes": [p["Prefix"] for p in r["CommonPrefixes"]],
   "keys": [c["Key"] for c in rest["Contents"]], "restMarker": rest["Marker"]}))
-`,
-    );
+`);
     expect(out).toEqual({
       type: 'url',
       delimiter: '%20',
@@ -78,16 +75,13 @@ print(json.dumps({"type": r["EncodingType"], "delimiter": r["Delimiter"], "marke
   });
 
   it('ListObjectVersions encodes keys, KeyMarker, NextKeyMarker and CommonPrefixes and says EncodingType url', async () => {
-    const out = await withBucket(
-      KEYS,
-      `
+    const out = await withKeys(`
 r = s3.list_object_versions(Bucket=b, EncodingType="url", KeyMarker="a b/one+two.txt", MaxKeys=1)
 d = s3.list_object_versions(Bucket=b, EncodingType="url", Delimiter="/")
 print(json.dumps({"type": r.get("EncodingType"), "keyMarker": r["KeyMarker"], "next": r["NextKeyMarker"],
   "keys": [v["Key"] for v in r["Versions"]], "prefixes": [p["Prefix"] for p in d["CommonPrefixes"]],
   "rootKeys": [v["Key"] for v in d["Versions"]]}))
-`,
-    );
+`);
     expect(out).toEqual({
       type: 'url',
       keyMarker: 'a%20b/one%2Btwo.txt',
@@ -101,9 +95,7 @@ print(json.dumps({"type": r.get("EncodingType"), "keyMarker": r["KeyMarker"], "n
 
 describe('boto3 as it runs by default (it asks for url encoding and decodes)', () => {
   it('lists versions of keys with spaces and + by their real names, so they can be deleted and the bucket emptied', async () => {
-    const out = await withBucket(
-      KEYS,
-      `
+    const out = await withKeys(`
 s3.put_object(Bucket=b, Key="a b/x", Body=b"second version")
 listed = s3.list_object_versions(Bucket=b)
 names = sorted({v["Key"] for v in listed["Versions"]})
@@ -111,8 +103,7 @@ s3.delete_objects(Bucket=b, Delete={"Objects": [{"Key": v["Key"], "VersionId": v
 left = s3.list_object_versions(Bucket=b)
 s3.delete_bucket(Bucket=b)
 print(json.dumps({"names": names, "left": len(left.get("Versions", [])) + len(left.get("DeleteMarkers", []))}))
-`,
-    );
+`);
     expect(out).toEqual({ names: [...KEYS].sort(), left: 0 });
   });
 });

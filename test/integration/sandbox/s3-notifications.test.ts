@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  type NotificationConfiguration,
   PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
   S3Client,
@@ -23,13 +24,22 @@ import { bucketEventsTopicPolicy, topicDeliveryPolicy } from '../../fixtures/que
 import { uniqueName } from '../../helpers/sandbox.js';
 import { queueForBucketEvents, sandboxClient } from '../../helpers/sandbox-clients.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
-import { failure } from './s3-conformance.js';
+import { failure, newBucket } from './s3-conformance.js';
 
 const sandbox = useTestSandbox();
 const s3 = sandboxClient(sandbox, S3Client);
 const sqs = sandboxClient(sandbox, SQSClient);
 const sns = sandboxClient(sandbox, SNSClient);
 const queueFor = (bucket: string | undefined) => queueForBucketEvents(sqs, bucket);
+
+/** Sets `bucket`'s notification configuration through `client`. */
+const configureNotifications = (client: S3Client, bucket: string, configuration: NotificationConfiguration) =>
+  client.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: bucket,
+      NotificationConfiguration: configuration,
+    }),
+  );
 
 /** The fields of an event document these tests read besides the whole-record comparison. */
 interface EventDocument {
@@ -55,24 +65,18 @@ async function nextMessage(url: string): Promise<unknown> {
 
 describe('notifications to an SQS queue', () => {
   it('a queue that lets the bucket publish gets the test event, then exact ObjectCreated and ObjectRemoved records', async () => {
-    const bucket = uniqueName('notify');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const bucket = await newBucket(s3, 'notify');
     const queue = await queueFor(bucket);
-    await s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: bucket,
-        NotificationConfiguration: {
-          QueueConfigurations: [
-            {
-              Id: 'incoming-csv',
-              QueueArn: queue.arn,
-              Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
-              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
-            },
-          ],
+    await configureNotifications(s3, bucket, {
+      QueueConfigurations: [
+        {
+          Id: 'incoming-csv',
+          QueueArn: queue.arn,
+          Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
         },
-      }),
-    );
+      ],
+    });
     const testEvent = await nextMessage(queue.url);
     expect(testEvent).toEqual({
       Service: 'Amazon S3',
@@ -131,18 +135,12 @@ describe('notifications to an SQS queue', () => {
   });
 
   it('a queue without a policy for the bucket is refused with InvalidArgument naming the queue', async () => {
-    const bucket = uniqueName('notify');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const bucket = await newBucket(s3, 'notify');
     const queue = await queueFor(undefined);
     const error = await failure(
-      s3.send(
-        new PutBucketNotificationConfigurationCommand({
-          Bucket: bucket,
-          NotificationConfiguration: {
-            QueueConfigurations: [{ QueueArn: queue.arn, Events: ['s3:ObjectCreated:*'] }],
-          },
-        }),
-      ),
+      configureNotifications(s3, bucket, {
+        QueueConfigurations: [{ QueueArn: queue.arn, Events: ['s3:ObjectCreated:*'] }],
+      }),
     );
     expect(error.name).toBe('InvalidArgument');
     expect(error.message).toBe('Unable to validate the following destination configurations');
@@ -165,14 +163,9 @@ describe('notifications to an SQS queue', () => {
     const queue = await queueFor(bucket);
     expect(queue.arn.split(':')[3]).toBe(sandbox.region);
     const error = await failure(
-      s3EuWest2.send(
-        new PutBucketNotificationConfigurationCommand({
-          Bucket: bucket,
-          NotificationConfiguration: {
-            QueueConfigurations: [{ QueueArn: queue.arn, Events: ['s3:ObjectCreated:*'] }],
-          },
-        }),
-      ),
+      configureNotifications(s3EuWest2, bucket, {
+        QueueConfigurations: [{ QueueArn: queue.arn, Events: ['s3:ObjectCreated:*'] }],
+      }),
     );
     expect(error.name).toBe('InvalidArgument');
     expect(error.message).toBe(
@@ -201,24 +194,18 @@ async function topicFor(bucket: string | undefined): Promise<{ arn: string; queu
 
 describe('notifications to an SNS topic', () => {
   it('deliver the test event and records inside SNS envelopes with the subject "Amazon S3 Notification"', async () => {
-    const bucket = uniqueName('notify-sns');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const bucket = await newBucket(s3, 'notify-sns');
     const topic = await topicFor(bucket);
-    await s3.send(
-      new PutBucketNotificationConfigurationCommand({
-        Bucket: bucket,
-        NotificationConfiguration: {
-          TopicConfigurations: [
-            {
-              Id: 'csv-to-topic',
-              TopicArn: topic.arn,
-              Events: ['s3:ObjectCreated:Put'],
-              Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.csv' }] } },
-            },
-          ],
+    await configureNotifications(s3, bucket, {
+      TopicConfigurations: [
+        {
+          Id: 'csv-to-topic',
+          TopicArn: topic.arn,
+          Events: ['s3:ObjectCreated:Put'],
+          Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.csv' }] } },
         },
-      }),
-    );
+      ],
+    });
     const testEnvelope = (await nextMessage(topic.queueUrl)) as Record<string, string>;
     expect(testEnvelope.Type).toBe('Notification');
     expect(testEnvelope.TopicArn).toBe(topic.arn);
@@ -239,18 +226,12 @@ describe('notifications to an SNS topic', () => {
   });
 
   it('a topic whose policy does not let the bucket publish is refused', async () => {
-    const bucket = uniqueName('notify-sns');
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const bucket = await newBucket(s3, 'notify-sns');
     const topic = await topicFor(undefined);
     const error = await failure(
-      s3.send(
-        new PutBucketNotificationConfigurationCommand({
-          Bucket: bucket,
-          NotificationConfiguration: {
-            TopicConfigurations: [{ TopicArn: topic.arn, Events: ['s3:ObjectCreated:*'] }],
-          },
-        }),
-      ),
+      configureNotifications(s3, bucket, {
+        TopicConfigurations: [{ TopicArn: topic.arn, Events: ['s3:ObjectCreated:*'] }],
+      }),
     );
     expect(error.name).toBe('InvalidArgument');
     expect((error as unknown as { ArgumentValue?: string }).ArgumentValue).toBe(

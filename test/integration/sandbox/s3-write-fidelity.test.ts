@@ -74,6 +74,13 @@ print(json.dumps([("VersionId" in r) for r in (put, copy, done, head)]))
 });
 
 describe('conditional writes', () => {
+  /** PutObject, CopyObject and CompleteMultipartUpload were each refused with 412. */
+  const ALL_THREE_WRITES_412 = {
+    put: 'PreconditionFailed 412',
+    copy: 'PreconditionFailed 412',
+    complete: 'PreconditionFailed 412',
+  };
+
   it('If-None-Match: * refuses an existing key with 412 on PutObject, CopyObject and CompleteMultipartUpload', async () => {
     const out = await boto3Json(`
 s3.put_object(Bucket=b, Key="taken", Body=b"first")
@@ -87,9 +94,7 @@ print(json.dumps({
   "body": s3.get_object(Bucket=b, Key="taken")["Body"].read().decode()}))
 `);
     expect(out).toEqual({
-      put: 'PreconditionFailed 412',
-      copy: 'PreconditionFailed 412',
-      complete: 'PreconditionFailed 412',
+      ...ALL_THREE_WRITES_412,
       newKey: ['ok', 'ok'],
       body: 'first',
     });
@@ -109,9 +114,7 @@ print(json.dumps({
   "body": s3.get_object(Bucket=b, Key="doc")["Body"].read().decode()}))
 `);
     expect(out).toEqual({
-      put: 'PreconditionFailed 412',
-      copy: 'PreconditionFailed 412',
-      complete: 'PreconditionFailed 412',
+      ...ALL_THREE_WRITES_412,
       missing: 'NoSuchKey 404',
       matching: 'ok',
       body: 'v2',

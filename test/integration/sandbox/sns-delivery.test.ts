@@ -30,6 +30,7 @@ import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 import { NOTIFICATION_FIELDS } from '../../fixtures/sns-envelopes.js';
 import type { Signer } from '../../helpers/sandbox.js';
 import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { rejectionOf, s3PublishStatement } from '../../helpers/sandbox-test-kit.js';
 import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
 
 const sandbox = useTestSandbox();
@@ -38,15 +39,7 @@ const sns = (signer: Signer): SNSClient => snsClient({ ...sandbox.sdkConfig(sign
 const sqs = (signer: Signer): SQSClient => sqsClient({ ...sandbox.sdkConfig(signer), accountId: '' });
 const accountOf = (signer: 'vendor' | 'customer') => sandbox.accounts[signer].id;
 
-async function snsFailure(promise: Promise<unknown>): Promise<SNSServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SNSServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+const snsFailure = (promise: Promise<unknown>) => rejectionOf(promise, SNSServiceException);
 
 async function topic(owner: 'vendor' | 'customer', policy?: (arn: string) => object): Promise<string> {
   const arn = (await sns(owner).send(new CreateTopicCommand({ Name: uniqueQueueName('topic') }))).TopicArn!;
@@ -200,6 +193,13 @@ describe('delivery to a queue', () => {
 });
 
 describe('cross-account subscriptions', () => {
+  /** Publishes `message` to `topicArn` as the customer and expects it in the vendor's queue at `url`. */
+  async function expectDeliveredToVendor(topicArn: string, url: string, message: string) {
+    await sns('customer').send(new PublishCommand({ TopicArn: topicArn, Message: message }));
+    const [m] = await receiveMessages(sqs('vendor'), url);
+    expect(JSON.parse(m!.Body!).Message).toBe(message);
+  }
+
   it("is confirmed at once when the queue's owner subscribes to another account's topic", async () => {
     const topicArn = await topic('customer', allowVendorToSubscribe);
     const q = await queue('vendor', topicArn);
@@ -215,9 +215,7 @@ describe('cross-account subscriptions', () => {
       Owner: accountOf('vendor'),
       Endpoint: q.arn,
     });
-    await sns('customer').send(new PublishCommand({ TopicArn: topicArn, Message: 'to the vendor' }));
-    const [m] = await receiveMessages(sqs('vendor'), q.url);
-    expect(JSON.parse(m!.Body!).Message).toBe('to the vendor');
+    await expectDeliveredToVendor(topicArn, q.url, 'to the vendor');
   });
 
   it("is pending when the topic's owner subscribes another account's queue, until confirmed with the token", async () => {
@@ -249,9 +247,7 @@ describe('cross-account subscriptions', () => {
     expect(confirmed.SubscriptionArn).toMatch(new RegExp(`^${topicArn}:`));
     const attrs = await sns('customer').send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
     expect(attrs.Attributes).toMatchObject({ SubscriptionsConfirmed: '1', SubscriptionsPending: '0' });
-    await sns('customer').send(new PublishCommand({ TopicArn: topicArn, Message: 'now confirmed' }));
-    const [m] = await receiveMessages(sqs('vendor'), q.url);
-    expect(JSON.parse(m!.Body!).Message).toBe('now confirmed');
+    await expectDeliveredToVendor(topicArn, q.url, 'now confirmed');
   });
 
   it("refuses a subscribe the topic's default policy does not allow, in AWS's words", async () => {
@@ -297,19 +293,7 @@ describe('S3 event notifications through a topic', () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const topicArn = await topic('customer', (arn) => ({
       Version: '2012-10-17',
-      Statement: [
-        ...allowVendorToSubscribe(arn).Statement,
-        {
-          Effect: 'Allow',
-          Principal: { Service: 's3.amazonaws.com' },
-          Action: 'SNS:Publish',
-          Resource: arn,
-          Condition: {
-            ArnLike: { 'aws:SourceArn': bucketArn },
-            StringEquals: { 'aws:SourceAccount': customer },
-          },
-        },
-      ],
+      Statement: [...allowVendorToSubscribe(arn).Statement, s3PublishStatement(arn, bucketArn, customer)],
     }));
     const q = await queue('vendor', topicArn);
     await sns('vendor').send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: q.arn }));

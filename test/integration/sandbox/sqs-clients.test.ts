@@ -18,8 +18,11 @@ const sandbox = useTestSandbox();
 
 const { client, createQueue, queueArn } = sandboxQueues(sandbox);
 
+/** The AWS CLI v1 (`aws` on the PATH) or the v2 installed on this machine. */
+type Cli = 'aws' | '/usr/bin/aws';
+
 /** An AWS CLI call as the vendor; `--debug` output stays on stderr for protocol checks. */
-async function aws(cli: 'aws' | '/usr/bin/aws', args: string[], debug = false): Promise<ProcessResult> {
+async function aws(cli: Cli, args: string[], debug = false): Promise<ProcessResult> {
   const all = [
     '--endpoint-url',
     sandbox.endpoint,
@@ -36,8 +39,33 @@ async function aws(cli: 'aws' | '/usr/bin/aws', args: string[], debug = false): 
 }
 
 /** Runs an AWS CLI `sqs` command that must succeed and returns what it printed, parsed as JSON. */
-async function awsJson(cli: 'aws' | '/usr/bin/aws', args: string[]) {
+async function awsJson(cli: Cli, args: string[]) {
   return JSON.parse((await aws(cli, args)).stdout);
+}
+
+/** `receive-message` on `url`, asking for every system and message attribute. */
+const receiveAll = (cli: Cli, url: string) =>
+  awsJson(cli, [
+    'receive-message',
+    '--queue-url',
+    url,
+    '--attribute-names',
+    'All',
+    '--message-attribute-names',
+    'All',
+  ]);
+
+/** `delete-message` of `receiptHandle`, then the queue's `attributeNames` (`get-queue-attributes`). */
+async function deleteThenAttributes(cli: Cli, url: string, receiptHandle: string, attributeNames: string) {
+  await aws(cli, ['delete-message', '--queue-url', url, '--receipt-handle', receiptHandle]);
+  const attrs = await awsJson(cli, [
+    'get-queue-attributes',
+    '--queue-url',
+    url,
+    '--attribute-names',
+    attributeNames,
+  ]);
+  return attrs.Attributes;
 }
 
 /** A query-protocol request signed with @smithy/signature-v4, as older SQS clients send it. */
@@ -141,32 +169,16 @@ describe('the AWS CLI v1 (JSON 1.0)', () => {
       '--message-attributes',
       '{"k":{"DataType":"Number","StringValue":"7"}}',
     ]);
-    const got = await awsJson('aws', [
-      'receive-message',
-      '--queue-url',
-      url,
-      '--attribute-names',
-      'All',
-      '--message-attribute-names',
-      'All',
-    ]);
+    const got = await receiveAll('aws', url);
     expect(got.Messages[0].Body).toBe('from cli v1');
     expect(got.Messages[0].MessageAttributes).toEqual({ k: { StringValue: '7', DataType: 'Number' } });
-    await aws('aws', [
-      'delete-message',
-      '--queue-url',
+    const attrs = await deleteThenAttributes(
+      'aws',
       url,
-      '--receipt-handle',
       got.Messages[0].ReceiptHandle,
-    ]);
-    const attrs = await awsJson('aws', [
-      'get-queue-attributes',
-      '--queue-url',
-      url,
-      '--attribute-names',
       'ApproximateNumberOfMessagesNotVisible',
-    ]);
-    expect(attrs.Attributes).toEqual({ ApproximateNumberOfMessagesNotVisible: '0' });
+    );
+    expect(attrs).toEqual({ ApproximateNumberOfMessagesNotVisible: '0' });
   });
 });
 
@@ -194,15 +206,7 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
       '{"color":{"DataType":"String","StringValue":"blue"}}',
     ]);
     expect(sent.MD5OfMessageAttributes).toBe('da1b33cc3cbfe8b1630921e78e6b9880');
-    const got = await awsJson('/usr/bin/aws', [
-      'receive-message',
-      '--queue-url',
-      url,
-      '--attribute-names',
-      'All',
-      '--message-attribute-names',
-      'All',
-    ]);
+    const got = await receiveAll('/usr/bin/aws', url);
     const m = got.Messages[0];
     expect(m.Body).toBe('from cli v2 <&>');
     expect(m.MessageAttributes).toEqual({ color: { StringValue: 'blue', DataType: 'String' } });
@@ -224,21 +228,8 @@ describe('the AWS CLI v2 on this machine (query protocol)', () => {
       'ApproximateReceiveCount',
     ]);
     expect(again.Messages[0].Attributes.ApproximateReceiveCount).toBe('2');
-    await aws('/usr/bin/aws', [
-      'delete-message',
-      '--queue-url',
-      url,
-      '--receipt-handle',
-      again.Messages[0].ReceiptHandle,
-    ]);
-    const attrs = await awsJson('/usr/bin/aws', [
-      'get-queue-attributes',
-      '--queue-url',
-      url,
-      '--attribute-names',
-      'All',
-    ]);
-    expect(attrs.Attributes).toMatchObject({
+    const attrs = await deleteThenAttributes('/usr/bin/aws', url, again.Messages[0].ReceiptHandle, 'All');
+    expect(attrs).toMatchObject({
       VisibilityTimeout: '45',
       ApproximateNumberOfMessages: '0',
       ApproximateNumberOfMessagesNotVisible: '0',

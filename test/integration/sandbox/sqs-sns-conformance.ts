@@ -36,13 +36,15 @@ import {
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
+import {
+  type ConformanceEndpoint,
+  rejectionOf,
+  singleAttemptConfig,
+} from '../../helpers/sandbox-test-kit.js';
 
-export interface SqsSnsTarget {
-  endpoint: string;
-  region: string;
+export interface SqsSnsTarget extends ConformanceEndpoint {
   /** The account queue and topic ARNs are in. */
   accountId: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 let counter = 0;
@@ -52,34 +54,12 @@ export function uniqueQueueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}-${randomBytes(3).toString('hex')}`;
 }
 
-/** The error an SDK call fails with, for asserting its name and message. */
-export async function sqsFailure(promise: Promise<unknown>): Promise<SQSServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SQSServiceException) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
+/** The error an SQS call fails with, for asserting its name and message. */
+export const sqsFailure = (promise: Promise<unknown>) => rejectionOf(promise, SQSServiceException);
 
-export function sqsClient(target: SqsSnsTarget): SQSClient {
-  return new SQSClient({
-    endpoint: target.endpoint,
-    region: target.region,
-    credentials: target.credentials,
-    maxAttempts: 1,
-  });
-}
+export const sqsClient = (target: SqsSnsTarget): SQSClient => new SQSClient(singleAttemptConfig(target));
 
-export function snsClient(target: SqsSnsTarget): SNSClient {
-  return new SNSClient({
-    endpoint: target.endpoint,
-    region: target.region,
-    credentials: target.credentials,
-    maxAttempts: 1,
-  });
-}
+export const snsClient = (target: SqsSnsTarget): SNSClient => new SNSClient(singleAttemptConfig(target));
 
 /** Receives until `count` messages arrived or a long poll came back empty. */
 export async function receiveMessages(sqs: SQSClient, queueUrl: string, count = 1): Promise<Message[]> {

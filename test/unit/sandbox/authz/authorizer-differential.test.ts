@@ -12,6 +12,7 @@ import {
 } from '../../../../sandbox/authz/authorizer.js';
 import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
 import type { AuthorizationRequest, PolicyDocument } from '../../../../sandbox/core/types.js';
+import { anyPrincipal } from '../../../helpers/sandbox-test-kit.js';
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
@@ -188,13 +189,11 @@ describe('the authorizer agrees with an independent IAM evaluator', () => {
           Action: 's3:PutObject',
           Resource: '*',
         }),
-        doc({
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 's3:Put*',
-          Resource: 'arn:aws:s3:::src/data/*',
-          Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR } },
-        }),
+        doc(
+          anyPrincipal('Allow', 's3:Put*', 'arn:aws:s3:::src/data/*', {
+            StringEquals: { 'aws:PrincipalAccount': VENDOR },
+          }),
+        ),
         doc(
           {
             Effect: 'Allow',
@@ -202,13 +201,9 @@ describe('the authorizer agrees with an independent IAM evaluator', () => {
             Action: 's3:PutObject',
             Resource: 'arn:aws:s3:::src/*',
           },
-          {
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:PutObject',
-            Resource: 'arn:aws:s3:::src/*',
-            Condition: { StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
-          },
+          anyPrincipal('Deny', 's3:PutObject', 'arn:aws:s3:::src/*', {
+            StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' },
+          }),
         ),
         doc({
           Effect: 'Deny',
@@ -223,13 +218,7 @@ describe('the authorizer agrees with an independent IAM evaluator', () => {
           Resource: '*',
           Condition: { StringEqualsIfExists: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
         }),
-        doc({
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: '*',
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        }),
+        doc(anyPrincipal('Deny', 's3:*', '*', { Bool: { 'aws:SecureTransport': 'false' } })),
       ],
     });
     expect(result.mismatches).toEqual([]);
@@ -257,13 +246,9 @@ describe('the authorizer agrees with an independent IAM evaluator', () => {
           Resource: '*',
           Condition: { ArnEquals: { 'aws:SourceArn': topic } },
         }),
-        doc({
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 'sqs:SendMessage',
-          Resource: '*',
-          Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::*' } },
-        }),
+        doc(
+          anyPrincipal('Allow', 'sqs:SendMessage', '*', { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::*' } }),
+        ),
         doc({
           Effect: 'Allow',
           Principal: { Service: ['s3.amazonaws.com', 'sns.amazonaws.com'] },
@@ -277,13 +262,7 @@ describe('the authorizer agrees with an independent IAM evaluator', () => {
           Action: 'sqs:SendMessage',
           Resource: '*',
         }),
-        doc({
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 'sqs:SendMessage',
-          Resource: '*',
-          Condition: { Null: { 'aws:SourceArn': 'false' } },
-        }),
+        doc(anyPrincipal('Allow', 'sqs:SendMessage', '*', { Null: { 'aws:SourceArn': 'false' } })),
       ],
     });
     expect(result.mismatches).toEqual([]);

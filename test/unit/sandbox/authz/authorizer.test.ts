@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthorizer, evaluateAuthorization } from '../../../../sandbox/authz/authorizer.js';
 import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
-import type { AuthorizationRequest, PolicyDocument } from '../../../../sandbox/core/types.js';
+import type {
+  AuthorizationRequest,
+  PolicyDocument,
+  PolicyStatement,
+} from '../../../../sandbox/core/types.js';
+import { anyPrincipal } from '../../../helpers/sandbox-test-kit.js';
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
@@ -69,13 +74,9 @@ const bucketPolicy: PolicyDocument = {
       Resource: 'arn:aws:s3:::src/*',
     },
     { Effect: 'Allow', Principal: { AWS: VENDOR }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::src' },
-    {
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:PutObject',
-      Resource: 'arn:aws:s3:::src/*',
-      Condition: { StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
-    },
+    anyPrincipal('Deny', 's3:PutObject', 'arn:aws:s3:::src/*', {
+      StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' },
+    }),
   ],
 };
 
@@ -87,6 +88,18 @@ function request(
 ): AuthorizationRequest {
   return { caller, action, resource, resourceAccountId: CUSTOMER, ...extra };
 }
+
+/** The decision for `caller` doing `action` on `resource` whose resource policy is the one `statement`. */
+const underResourcePolicy = (
+  caller: CallerIdentity,
+  action: string,
+  resource: string,
+  statement: PolicyStatement,
+) =>
+  evaluateAuthorization(
+    hooks,
+    request(caller, action, resource, { resourcePolicy: { Statement: [statement] } }),
+  );
 
 describe('identity and resource policies within one account', () => {
   it.each([
@@ -125,33 +138,24 @@ describe('identity and resource policies within one account', () => {
   });
 
   it('a resource policy naming a role session lets it act without an identity policy', () => {
-    const policy: PolicyDocument = {
-      Statement: [{ Effect: 'Allow', Principal: { AWS: nobody.arn }, Action: 's3:GetObject', Resource: '*' }],
-    };
     expect(
-      evaluateAuthorization(
-        hooks,
-        request(nobody, 's3:GetObject', 'arn:aws:s3:::src/k', { resourcePolicy: policy }),
-      ).allowed,
+      underResourcePolicy(nobody, 's3:GetObject', 'arn:aws:s3:::src/k', {
+        Effect: 'Allow',
+        Principal: { AWS: nobody.arn },
+        Action: 's3:GetObject',
+        Resource: '*',
+      }).allowed,
     ).toBe(true);
   });
 
   it('a resource policy naming only the account defers to the identity policies', () => {
-    const policy: PolicyDocument = {
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
-          Action: 's3:PutObject',
-          Resource: '*',
-        },
-      ],
-    };
     expect(
-      evaluateAuthorization(
-        hooks,
-        request(nobody, 's3:PutObject', 'arn:aws:s3:::src/k', { resourcePolicy: policy }),
-      ),
+      underResourcePolicy(nobody, 's3:PutObject', 'arn:aws:s3:::src/k', {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` },
+        Action: 's3:PutObject',
+        Resource: '*',
+      }),
     ).toEqual({ allowed: false, reason: 'no-identity-allow' });
   });
 
@@ -255,13 +259,7 @@ describe('cross-account requests need both sides', () => {
 describe('conditions on global keys filled from the caller', () => {
   const byAccount: PolicyDocument = {
     Statement: [
-      {
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 'sns:Publish',
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR } },
-      },
+      anyPrincipal('Allow', 'sns:Publish', '*', { StringEquals: { 'aws:PrincipalAccount': VENDOR } }),
     ],
   };
   it.each([
@@ -276,25 +274,11 @@ describe('conditions on global keys filled from the caller', () => {
   });
 
   it('aws:PrincipalArn of a role session is the role ARN, not the session ARN', () => {
-    const policy: PolicyDocument = {
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: '*',
-          Action: 'sqs:*',
-          Resource: '*',
-          Condition: { ArnEquals: { 'aws:PrincipalArn': worker.roleArn! } },
-        },
-      ],
-    };
-    expect(
-      evaluateAuthorization(
-        hooks,
-        request(worker, 'sqs:ReceiveMessage', 'arn:aws:sqs:us-east-1:222222222222:q', {
-          resourcePolicy: policy,
-        }),
-      ).allowed,
-    ).toBe(true);
+    const byRole = anyPrincipal('Allow', 'sqs:*', '*', {
+      ArnEquals: { 'aws:PrincipalArn': worker.roleArn! },
+    });
+    const queue = 'arn:aws:sqs:us-east-1:222222222222:q';
+    expect(underResourcePolicy(worker, 'sqs:ReceiveMessage', queue, byRole).allowed).toBe(true);
   });
 
   it('a request cannot override caller-derived keys through its context', () => {
@@ -309,23 +293,11 @@ describe('conditions on global keys filled from the caller', () => {
   });
 
   it('aws:SecureTransport is false over the sandbox HTTP endpoint', () => {
-    const policy: PolicyDocument = {
-      Statement: [
-        {
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: '*',
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ],
-    };
-    expect(
-      evaluateAuthorization(
-        hooks,
-        request(customerRoot, 's3:GetObject', 'arn:aws:s3:::src/k', { resourcePolicy: policy }),
-      ),
-    ).toEqual({ allowed: false, reason: 'explicit-deny-resource' });
+    const denyOverHttp = anyPrincipal('Deny', 's3:*', '*', { Bool: { 'aws:SecureTransport': 'false' } });
+    expect(underResourcePolicy(customerRoot, 's3:GetObject', 'arn:aws:s3:::src/k', denyOverHttp)).toEqual({
+      allowed: false,
+      reason: 'explicit-deny-resource',
+    });
   });
 });
 

@@ -9,7 +9,6 @@ import { createAuthorizer } from '../../../../sandbox/authz/authorizer.js';
 import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
 import type {
   CredentialStore,
-  CrossServiceHooks,
   SandboxContext,
   ServiceRequest,
   ServiceResponse,
@@ -17,6 +16,7 @@ import type {
 } from '../../../../sandbox/core/types.js';
 import { createIamService, type IamService } from '../../../../sandbox/iam/iam-service.js';
 import { createStsService } from '../../../../sandbox/sts/sts-service.js';
+import { unwiredHooks } from '../sqs/fakes.js';
 
 export const VENDOR = '111111111111';
 export const CUSTOMER = '222222222222';
@@ -70,20 +70,10 @@ export function createFakeSandbox(nowMs = Date.parse('2026-11-23T12:00:00Z')): F
     },
   };
   let iam: IamService | undefined;
-  const hooks: CrossServiceHooks = {
-    sendToQueue: () => {
-      throw new Error('no SQS in this test');
-    },
-    publishToTopic: () => {
-      throw new Error('no SNS in this test');
-    },
-    canDeliver: () => false,
-    useKmsKey: () => {
-      throw new Error('no KMS in this test');
-    },
+  const hooks = unwiredHooks({
     rolePolicies: (arn) => iam?.rolePolicies(arn) ?? [],
     getRole: (arn) => iam?.getRole(arn),
-  };
+  });
   const now = () => new Date(nowMs);
   const ctx: SandboxContext = {
     defaultRegion: 'us-east-1',

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { awsError, validationError } from '../../../helpers/sandbox-test-kit.js';
 import {
   allowPolicy,
   CUSTOMER,
@@ -26,6 +27,10 @@ const createRole = (params: Record<string, string> = {}, caller = customer) =>
     AssumeRolePolicyDocument: vendorTrust,
     ...params,
   });
+
+/** PutRolePolicy of `PolicyName` with `PolicyDocument` on the role `createRole` makes. */
+const putReaderPolicy = (PolicyName: string, PolicyDocument: string) =>
+  sb.call('iam', customer, { Action: 'PutRolePolicy', RoleName: 'reader', PolicyName, PolicyDocument });
 
 describe('CreateRole and GetRole', () => {
   it('creates a role with its path, an AROA id, the default one-hour maximum and the trust policy URL-encoded', async () => {
@@ -58,19 +63,15 @@ describe('CreateRole and GetRole', () => {
 
   it('refuses a second role with the same name, whatever its case (409 EntityAlreadyExists)', async () => {
     await createRole();
-    expect(await failure(createRole({ RoleName: 'READER' }))).toEqual({
-      code: 'EntityAlreadyExists',
-      message: 'Role with name READER already exists.',
-      status: 409,
-    });
+    expect(await failure(createRole({ RoleName: 'READER' }))).toEqual(
+      awsError('EntityAlreadyExists', 409, 'Role with name READER already exists.'),
+    );
   });
 
   it('reports a missing role as NoSuchEntity (404)', async () => {
-    expect(await failure(sb.call('iam', customer, { Action: 'GetRole', RoleName: 'ghost' }))).toEqual({
-      code: 'NoSuchEntity',
-      message: 'The role with name ghost cannot be found.',
-      status: 404,
-    });
+    expect(await failure(sb.call('iam', customer, { Action: 'GetRole', RoleName: 'ghost' }))).toEqual(
+      awsError('NoSuchEntity', 404, 'The role with name ghost cannot be found.'),
+    );
   });
 
   it('keeps each account’s roles apart', async () => {
@@ -84,36 +85,36 @@ describe('CreateRole input validation', () => {
   it.each([
     [
       'MaxSessionDuration below one hour',
-      { MaxSessionDuration: '900' },
-      "1 validation error detected: Value '900' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
+      'MaxSessionDuration',
+      '900',
+      'have value greater than or equal to 3600',
     ],
     [
       'MaxSessionDuration above twelve hours',
-      { MaxSessionDuration: '43201' },
-      "1 validation error detected: Value '43201' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200",
+      'MaxSessionDuration',
+      '43201',
+      'have value less than or equal to 43200',
     ],
-    [
-      'a role name with a space',
-      { RoleName: 'my role' },
-      "1 validation error detected: Value 'my role' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
-    ],
-    [
-      'a role name over 64 characters',
-      { RoleName: 'r'.repeat(65) },
-      `1 validation error detected: Value '${'r'.repeat(65)}' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64`,
-    ],
+    ['a role name with a space', 'RoleName', 'my role', 'satisfy regular expression pattern: [\\w+=,.@-]+'],
+    ['a role name over 64 characters', 'RoleName', 'r'.repeat(65), 'have length less than or equal to 64'],
     [
       'a path without slashes around it',
-      { Path: 'service' },
-      "1 validation error detected: Value 'service' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
+      'Path',
+      'service',
+      'satisfy regular expression pattern: (\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
     ],
-    [
-      'a non-integer MaxSessionDuration',
-      { MaxSessionDuration: 'soon' },
-      "Value 'soon' at 'maxSessionDuration' failed to satisfy constraint: Member must be an integer",
-    ],
-  ])('refuses %s with ValidationError', async (_name, params, message) => {
-    expect(await failure(createRole(params))).toEqual({ code: 'ValidationError', message, status: 400 });
+  ])('refuses %s with ValidationError', async (_name, field, value, rule) => {
+    expect(await failure(createRole({ [field]: value }))).toEqual(validationError(field, value, rule));
+  });
+
+  it('refuses a non-integer MaxSessionDuration with ValidationError', async () => {
+    expect(await failure(createRole({ MaxSessionDuration: 'soon' }))).toEqual(
+      awsError(
+        'ValidationError',
+        400,
+        "Value 'soon' at 'maxSessionDuration' failed to satisfy constraint: Member must be an integer",
+      ),
+    );
   });
 
   it('reports every violated constraint at once', async () => {
@@ -179,11 +180,9 @@ describe('CreateRole input validation', () => {
 
   it('refuses a trust policy over 2,048 characters with LimitExceeded', async () => {
     const big = trustPolicy({ AWS: Array.from({ length: 160 }, (_, i) => String(100000000000 + i)) });
-    expect(await failure(createRole({ AssumeRolePolicyDocument: big }))).toEqual({
-      code: 'LimitExceeded',
-      message: 'Cannot exceed quota for ACLSizePerRole: 2048',
-      status: 409,
-    });
+    expect(await failure(createRole({ AssumeRolePolicyDocument: big }))).toEqual(
+      awsError('LimitExceeded', 409, 'Cannot exceed quota for ACLSizePerRole: 2048'),
+    );
   });
 });
 
@@ -220,11 +219,7 @@ describe('UpdateRole and UpdateAssumeRolePolicy', () => {
         PolicyDocument: 'nope',
       }),
     );
-    expect(error).toEqual({
-      code: 'MalformedPolicyDocument',
-      message: 'This policy contains invalid Json',
-      status: 400,
-    });
+    expect(error).toEqual(awsError('MalformedPolicyDocument', 400, 'This policy contains invalid Json'));
   });
 });
 
@@ -237,12 +232,7 @@ describe('inline role policies', () => {
   it('stores a policy and returns its exact text URL-encoded', async () => {
     await createRole();
     const pretty = JSON.stringify(JSON.parse(readPolicy), null, 2);
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'read',
-      PolicyDocument: pretty,
-    });
+    await putReaderPolicy('read', pretty);
     const got = await sb.call('iam', customer, {
       Action: 'GetRolePolicy',
       RoleName: 'reader',
@@ -258,12 +248,7 @@ describe('inline role policies', () => {
   it('lists policy names in order and deletes them', async () => {
     await createRole();
     for (const name of ['write', 'read', 'list']) {
-      await sb.call('iam', customer, {
-        Action: 'PutRolePolicy',
-        RoleName: 'reader',
-        PolicyName: name,
-        PolicyDocument: readPolicy,
-      });
+      await putReaderPolicy(name, readPolicy);
     }
     const listed = await sb.call('iam', customer, { Action: 'ListRolePolicies', RoleName: 'reader' });
     expect(String(listed.body)).toContain(
@@ -294,11 +279,7 @@ describe('inline role policies', () => {
     for (const action of ['GetRolePolicy', 'DeleteRolePolicy']) {
       expect(
         await failure(sb.call('iam', customer, { Action: action, RoleName: 'reader', PolicyName: 'none' })),
-      ).toEqual({
-        code: 'NoSuchEntity',
-        message: 'The role policy with name none cannot be found.',
-        status: 404,
-      });
+      ).toEqual(awsError('NoSuchEntity', 404, 'The role policy with name none cannot be found.'));
     }
   });
 
@@ -390,14 +371,7 @@ describe('inline role policies', () => {
     ],
   ])('refuses a policy with %s as MalformedPolicyDocument', async (_name, document, message) => {
     await createRole();
-    const error = await failure(
-      sb.call('iam', customer, {
-        Action: 'PutRolePolicy',
-        RoleName: 'reader',
-        PolicyName: 'p',
-        PolicyDocument: document,
-      }),
-    );
+    const error = await failure(putReaderPolicy('p', document));
     expect(error).toEqual({ code: 'MalformedPolicyDocument', message, status: 400 });
   });
 
@@ -421,12 +395,7 @@ describe('inline role policies', () => {
         },
       ],
     });
-    const put = await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'c',
-      PolicyDocument: document,
-    });
+    const put = await putReaderPolicy('c', document);
     expect(put.status).toBe(200);
   });
 
@@ -434,42 +403,21 @@ describe('inline role policies', () => {
     await createRole();
     const resources = Array.from({ length: 150 }, (_, i) => `arn:aws:s3:::bucket-number-${i}/*`);
     const big = allowPolicy('s3:GetObject', resources);
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'a',
-      PolicyDocument: big,
-    });
-    const error = await failure(
-      sb.call('iam', customer, {
-        Action: 'PutRolePolicy',
-        RoleName: 'reader',
-        PolicyName: 'b',
-        PolicyDocument: big,
-      }),
+    await putReaderPolicy('a', big);
+    const error = await failure(putReaderPolicy('b', big));
+    expect(error).toEqual(
+      awsError('LimitExceeded', 409, 'Maximum policy size of 10240 bytes exceeded for role reader'),
     );
-    expect(error).toEqual({
-      code: 'LimitExceeded',
-      message: 'Maximum policy size of 10240 bytes exceeded for role reader',
-      status: 409,
-    });
   });
 });
 
 describe('DeleteRole', () => {
   it('refuses while inline policies remain, then deletes', async () => {
     await createRole();
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'p',
-      PolicyDocument: allowPolicy('s3:*'),
-    });
-    expect(await failure(sb.call('iam', customer, { Action: 'DeleteRole', RoleName: 'reader' }))).toEqual({
-      code: 'DeleteConflict',
-      message: 'Cannot delete entity, must delete policies first.',
-      status: 409,
-    });
+    await putReaderPolicy('p', allowPolicy('s3:*'));
+    expect(await failure(sb.call('iam', customer, { Action: 'DeleteRole', RoleName: 'reader' }))).toEqual(
+      awsError('DeleteConflict', 409, 'Cannot delete entity, must delete policies first.'),
+    );
     await sb.call('iam', customer, { Action: 'DeleteRolePolicy', RoleName: 'reader', PolicyName: 'p' });
     const deleted = await sb.call('iam', customer, { Action: 'DeleteRole', RoleName: 'reader' });
     expect(String(deleted.body)).toContain('<DeleteRoleResponse');
@@ -513,11 +461,13 @@ describe('authorization of IAM calls', () => {
       RoleSessionName: 'ops',
     });
     const session = sb.sessionCaller(xmlText(assumed, 'AccessKeyId')!);
-    expect(await failure(createRole({ RoleName: 'other' }, session))).toEqual({
-      code: 'AccessDenied',
-      message: `User: arn:aws:sts::${CUSTOMER}:assumed-role/admin/ops is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::${CUSTOMER}:role/other because no identity-based policy allows the iam:CreateRole action`,
-      status: 403,
-    });
+    expect(await failure(createRole({ RoleName: 'other' }, session))).toEqual(
+      awsError(
+        'AccessDenied',
+        403,
+        `User: arn:aws:sts::${CUSTOMER}:assumed-role/admin/ops is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::${CUSTOMER}:role/other because no identity-based policy allows the iam:CreateRole action`,
+      ),
+    );
     await sb.call('iam', customer, {
       Action: 'PutRolePolicy',
       RoleName: 'admin',
@@ -528,23 +478,16 @@ describe('authorization of IAM calls', () => {
   });
 
   it('refuses an unknown action with InvalidAction', async () => {
-    expect(await failure(sb.call('iam', customer, { Action: 'CreateUser', UserName: 'x' }))).toEqual({
-      code: 'InvalidAction',
-      message: 'Could not find operation CreateUser for version 2010-05-08',
-      status: 400,
-    });
+    expect(await failure(sb.call('iam', customer, { Action: 'CreateUser', UserName: 'x' }))).toEqual(
+      awsError('InvalidAction', 400, 'Could not find operation CreateUser for version 2010-05-08'),
+    );
   });
 });
 
 describe('state across restarts', () => {
   it('restores roles, trust policies and inline policies from a snapshot', async () => {
     await createRole({ Path: '/x/', MaxSessionDuration: '7200' });
-    await sb.call('iam', customer, {
-      Action: 'PutRolePolicy',
-      RoleName: 'reader',
-      PolicyName: 'p',
-      PolicyDocument: allowPolicy('s3:GetObject'),
-    });
+    await putReaderPolicy('p', allowPolicy('s3:GetObject'));
     const before = await sb.call('iam', customer, { Action: 'GetRole', RoleName: 'reader' });
     const snapshot = JSON.parse(JSON.stringify(sb.iam.snapshot!()));
 

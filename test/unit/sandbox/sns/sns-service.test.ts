@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSnsService } from '../../../../sandbox/sns/sns-service.js';
+import { s3PublishStatement } from '../../../helpers/sandbox-test-kit.js';
 import { CUSTOMER, FakeClock, fakeContext, roleCaller, VENDOR } from '../sqs/fakes.js';
 import { customer, useSnsHarness, vendor, xmlValue } from './sns-harness.js';
 
@@ -87,18 +88,7 @@ describe('S3 publishing into a topic', () => {
       TopicArn: topicArn,
       AttributeName: 'Policy',
       AttributeValue: JSON.stringify({
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 's3.amazonaws.com' },
-            Action: 'SNS:Publish',
-            Resource: topicArn,
-            Condition: {
-              ArnLike: { 'aws:SourceArn': bucketArn },
-              StringEquals: { 'aws:SourceAccount': CUSTOMER },
-            },
-          },
-        ],
+        Statement: [s3PublishStatement(topicArn, bucketArn, CUSTOMER)],
       }),
     });
     expect(s3CanPublishFrom(bucketArn)).toBe(true);

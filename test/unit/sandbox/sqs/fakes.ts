@@ -72,23 +72,28 @@ export function roleCaller(accountId: string, roleName: string, session = 's1'):
   };
 }
 
-/** A context whose cross-service hooks are the given overrides (others throw if used). */
-export function fakeContext(clock: FakeClock, hooks: Partial<CrossServiceHooks> = {}): SandboxContext {
-  const allHooks: CrossServiceHooks = {
-    sendToQueue: () => {
-      throw new Error('sendToQueue not wired in this test');
-    },
-    publishToTopic: () => {
-      throw new Error('publishToTopic not wired in this test');
-    },
+/**
+ * Cross-service hooks for a unit test of one service: the given overrides; otherwise no delivery,
+ * no roles, and a call to another service (SQS, SNS, KMS) throws.
+ */
+export function unwiredHooks(overrides: Partial<CrossServiceHooks> = {}): CrossServiceHooks {
+  const unwired = (name: string) => () => {
+    throw new Error(`${name} not wired in this test`);
+  };
+  return {
+    sendToQueue: unwired('sendToQueue'),
+    publishToTopic: unwired('publishToTopic'),
     canDeliver: () => false,
-    useKmsKey: () => {
-      throw new Error('no KMS in this test');
-    },
+    useKmsKey: unwired('useKmsKey'),
     rolePolicies: () => [],
     getRole: () => undefined,
-    ...hooks,
+    ...overrides,
   };
+}
+
+/** A context whose cross-service hooks are the given overrides (others throw if used). */
+export function fakeContext(clock: FakeClock, hooks: Partial<CrossServiceHooks> = {}): SandboxContext {
+  const allHooks = unwiredHooks(hooks);
   return {
     defaultRegion: 'us-east-1',
     endpoint: () => ENDPOINT,

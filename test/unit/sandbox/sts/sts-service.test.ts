@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallerIdentity } from '../../../../sandbox/core/identity.js';
+import { validationError } from '../../../helpers/sandbox-test-kit.js';
 import {
   allowPolicy,
   CUSTOMER,
@@ -183,38 +184,29 @@ describe('role chaining', () => {
 
 describe('AssumeRole input validation', () => {
   it.each([
-    [
-      'a one-character session name',
-      { RoleSessionName: 'a' },
-      "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
-    ],
+    ['a one-character session name', 'RoleSessionName', 'a', 'have length greater than or equal to 2'],
     [
       'a session name with a space',
-      { RoleSessionName: 'my session' },
-      "1 validation error detected: Value 'my session' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+      'RoleSessionName',
+      'my session',
+      'satisfy regular expression pattern: [\\w+=,.@-]*',
     ],
     [
       'a 65-character session name',
-      { RoleSessionName: 's'.repeat(65) },
-      `1 validation error detected: Value '${'s'.repeat(65)}' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+      'RoleSessionName',
+      's'.repeat(65),
+      'have length less than or equal to 64',
     ],
     [
       'an external ID with a space',
-      { ExternalId: 'bad id' },
-      "1 validation error detected: Value 'bad id' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*",
+      'ExternalId',
+      'bad id',
+      'satisfy regular expression pattern: [\\w+=,.@:\\/-]*',
     ],
-    [
-      'a one-character external ID',
-      { ExternalId: 'x' },
-      "1 validation error detected: Value 'x' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2",
-    ],
-    [
-      'a short role ARN',
-      { RoleArn: 'arn:aws:iam::1:r' },
-      "1 validation error detected: Value 'arn:aws:iam::1:r' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20",
-    ],
-  ])('refuses %s', async (_name, params, message) => {
-    expect(await failure(assume(vendor, params))).toEqual({ code: 'ValidationError', message, status: 400 });
+    ['a one-character external ID', 'ExternalId', 'x', 'have length greater than or equal to 2'],
+    ['a short role ARN', 'RoleArn', 'arn:aws:iam::1:r', 'have length greater than or equal to 20'],
+  ])('refuses %s', async (_name, field, value, rule) => {
+    expect(await failure(assume(vendor, { [field]: value }))).toEqual(validationError(field, value, rule));
   });
 
   it('refuses a missing session name', async () => {
