@@ -274,14 +274,11 @@ describe('conditions on global keys filled from the caller', () => {
   });
 
   it('aws:PrincipalArn of a role session is the role ARN, not the session ARN', () => {
-    expect(
-      underResourcePolicy(
-        worker,
-        'sqs:ReceiveMessage',
-        'arn:aws:sqs:us-east-1:222222222222:q',
-        anyPrincipal('Allow', 'sqs:*', '*', { ArnEquals: { 'aws:PrincipalArn': worker.roleArn! } }),
-      ).allowed,
-    ).toBe(true);
+    const byRole = anyPrincipal('Allow', 'sqs:*', '*', {
+      ArnEquals: { 'aws:PrincipalArn': worker.roleArn! },
+    });
+    const queue = 'arn:aws:sqs:us-east-1:222222222222:q';
+    expect(underResourcePolicy(worker, 'sqs:ReceiveMessage', queue, byRole).allowed).toBe(true);
   });
 
   it('a request cannot override caller-derived keys through its context', () => {
@@ -296,14 +293,11 @@ describe('conditions on global keys filled from the caller', () => {
   });
 
   it('aws:SecureTransport is false over the sandbox HTTP endpoint', () => {
-    expect(
-      underResourcePolicy(
-        customerRoot,
-        's3:GetObject',
-        'arn:aws:s3:::src/k',
-        anyPrincipal('Deny', 's3:*', '*', { Bool: { 'aws:SecureTransport': 'false' } }),
-      ),
-    ).toEqual({ allowed: false, reason: 'explicit-deny-resource' });
+    const denyOverHttp = anyPrincipal('Deny', 's3:*', '*', { Bool: { 'aws:SecureTransport': 'false' } });
+    expect(underResourcePolicy(customerRoot, 's3:GetObject', 'arn:aws:s3:::src/k', denyOverHttp)).toEqual({
+      allowed: false,
+      reason: 'explicit-deny-resource',
+    });
   });
 });
 
