@@ -1,7 +1,9 @@
 /**
  * AWS SDK clients and the small set-ups the sandbox's own suites share: a client signed as one
- * account that makes a single attempt, and an SQS queue that S3 may deliver a bucket's events to.
+ * account that makes a single attempt, an S3 suite's sandbox and client, and an SQS queue that S3
+ * may deliver a bucket's events to.
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -11,6 +13,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { bucketEventsQueuePolicy, type SourceArnOperator } from '../fixtures/queue-policies.js';
 import { type SandboxSdkConfig, type Signer, type TestSandbox, uniqueName } from './sandbox.js';
+import { useTestSandbox } from './sandbox-suite.js';
 
 /** What `sandboxClient` passes a client's constructor: the sandbox's settings and one attempt. */
 export type SandboxClientConfig = SandboxSdkConfig & { maxAttempts: number };
@@ -94,4 +97,13 @@ export function sandboxQueues(sandbox: TestSandbox, defaultSigner: Signer = 'ven
     },
     queueArn: (account, name) => `arn:aws:sqs:${sandbox.region}:${account}:${name}`,
   };
+}
+
+/**
+ * For an S3 suite: the sandbox (started before the file's tests, closed after them) and an S3
+ * client signed as the customer with one attempt (`sandboxClient`).
+ */
+export function useS3Sandbox() {
+  const sandbox = useTestSandbox();
+  return { sandbox, s3: sandboxClient(sandbox, S3Client) };
 }

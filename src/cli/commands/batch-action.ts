@@ -8,6 +8,7 @@ import { createBatchProgress } from '../../batch/batch-progress.js';
 import { batchRunFailure, formatBatchReport } from '../../batch/batch-report.js';
 import { resolveConfigPath } from '../../config/index.js';
 import { createLogger } from '../../observe/logger.js';
+import { listenForStopSignals } from '../stop-signals.js';
 import { defaultWorkers } from './workers-flag.js';
 
 export interface BatchActionFlags {
@@ -33,14 +34,11 @@ export async function runBatchCommand(flags: BatchActionFlags): Promise<void> {
   const planned: PlannedObject[] = [];
   // The first signal stops the run (in-flight objects are left to the next run through the ledger);
   // a second one exits at once: the ledger is consistent at every commit.
-  const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) process.exit(130);
-    process.stderr.write(`\nbucketbridge: ${signal} received, stopping (send it again to exit at once)\n`);
-    stop.abort(Object.assign(new Error('interrupted'), { name: 'AbortError' }));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = listenForStopSignals({
+    stopping: (signal) =>
+      process.stderr.write(`\nbucketbridge: ${signal} received, stopping (send it again to exit at once)\n`),
+    exiting: () => undefined,
+  });
   let report: Awaited<ReturnType<typeof runBatchJob>>;
   try {
     report = await runBatchJob({
@@ -65,8 +63,7 @@ export async function runBatchCommand(flags: BatchActionFlags): Promise<void> {
     });
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
   process.stderr.write(formatBatchReport(report));
   if (flags.json) {

@@ -8,7 +8,7 @@
 import { resolveConfigPath } from '../../config/index.js';
 import { startLive } from '../../live/run-live.js';
 import { createLogger } from '../../observe/logger.js';
-import { listenForStopSignals } from '../stop-signals.js';
+import { listenForStopSignals, logStopSignals } from '../stop-signals.js';
 import { defaultWorkers } from './workers-flag.js';
 
 /** The parsed flags of `bucketbridge live`, defaults applied. */
@@ -27,7 +27,7 @@ export interface LiveFlags {
 
 export async function runLiveCommand(flags: LiveFlags): Promise<void> {
   const logger = createLogger();
-  const stop = listenForStopSignals(logger, flags.graceMs);
+  const stop = listenForStopSignals(logStopSignals(logger, flags.graceMs));
   try {
     const run = await startLive({
       configPath: resolveConfigPath(flags.config),

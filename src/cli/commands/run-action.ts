@@ -7,7 +7,7 @@
 import { resolveConfigPath } from '../../config/index.js';
 import { createLogger } from '../../observe/logger.js';
 import { startService } from '../../service/run-service.js';
-import { listenForStopSignals } from '../stop-signals.js';
+import { listenForStopSignals, logStopSignals } from '../stop-signals.js';
 
 /** The parsed flags of `bucketbridge run`, defaults applied. */
 export interface RunFlags {
@@ -22,7 +22,7 @@ export interface RunFlags {
 
 export async function runServiceCommand(flags: RunFlags): Promise<void> {
   const logger = createLogger();
-  const stop = listenForStopSignals(logger, flags.graceMs);
+  const stop = listenForStopSignals(logStopSignals(logger, flags.graceMs));
   let reload: (() => void) | undefined;
   const onHangup = () => reload?.();
   // Installed before the service starts: an early SIGHUP must not kill the process (its default).

@@ -38,12 +38,10 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../../helpers/sandbox.js';
-import { sandboxClient } from '../../helpers/sandbox-clients.js';
-import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useS3Sandbox } from '../../helpers/sandbox-clients.js';
 import { failure, newBucket } from './s3-conformance.js';
 
-const sandbox = useTestSandbox();
-const s3 = sandboxClient(sandbox, S3Client);
+const { sandbox, s3 } = useS3Sandbox();
 
 /** The error a PutObject of `input` fails with. */
 const putFailure = (input: PutObjectCommandInput) => failure(s3.send(new PutObjectCommand(input)));

@@ -22,12 +22,10 @@ import { ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aw
 import { describe, expect, it } from 'vitest';
 import { bucketEventsTopicPolicy, topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 import { uniqueName } from '../../helpers/sandbox.js';
-import { queueForBucketEvents, sandboxClient } from '../../helpers/sandbox-clients.js';
-import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { queueForBucketEvents, sandboxClient, useS3Sandbox } from '../../helpers/sandbox-clients.js';
 import { failure, newBucket } from './s3-conformance.js';
 
-const sandbox = useTestSandbox();
-const s3 = sandboxClient(sandbox, S3Client);
+const { sandbox, s3 } = useS3Sandbox();
 const sqs = sandboxClient(sandbox, SQSClient);
 const sns = sandboxClient(sandbox, SNSClient);
 const queueFor = (bucket: string | undefined) => queueForBucketEvents(sqs, bucket);

@@ -17,17 +17,14 @@ import {
   PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../../helpers/sandbox.js';
-import { queueForBucketEvents, sandboxClient } from '../../helpers/sandbox-clients.js';
-import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { queueForBucketEvents, sandboxClient, useS3Sandbox } from '../../helpers/sandbox-clients.js';
 import { failure } from './s3-conformance.js';
 
-const sandbox = useTestSandbox();
-const s3 = sandboxClient(sandbox, S3Client);
+const { sandbox, s3 } = useS3Sandbox();
 
 async function versionedBucket(status: 'Enabled' | 'Suspended' = 'Enabled'): Promise<string> {
   const Bucket = uniqueName('versioned');
