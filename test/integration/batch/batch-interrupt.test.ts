@@ -33,9 +33,9 @@ describe('a batch stopped by a signal', () => {
   }
 
   /** Objects the ledger holds in `state` (none while its file does not exist yet). */
-  function count(state: 'claimed' | 'done'): number {
+  async function count(state: 'claimed' | 'done'): Promise<number> {
     try {
-      return world.ledgerCounts()[state] ?? 0;
+      return (await world.ledgerCounts())[state] ?? 0;
     } catch {
       return 0;
     }
@@ -45,7 +45,7 @@ describe('a batch stopped by a signal', () => {
     await slowWorld('500ms');
     let child: ChildProcess | undefined;
     const running = world.cli(['--json'], { onSpawn: (spawned) => (child = spawned) });
-    await waitFor('some objects done', () => count('done') >= 2, 60_000);
+    await waitFor('some objects done', async () => (await count('done')) >= 2, 60_000);
     child?.kill('SIGINT');
     const stopped = await running;
 
@@ -55,7 +55,7 @@ describe('a batch stopped by a signal', () => {
     const report = JSON.parse(stopped.stdout);
     expect(report).toMatchObject({ stopped: true, stopReason: 'interrupted', failed: 0 });
     expect(report.processed).toBeLessThan(OBJECTS);
-    const doneBefore = count('done');
+    const doneBefore = await count('done');
     expect(doneBefore).toBe(report.processed);
 
     sandbox.setFaults('');
@@ -67,7 +67,7 @@ describe('a batch stopped by a signal', () => {
       skippedByReason: { done: doneBefore, 'in-progress-elsewhere': 0 },
       failed: 0,
     });
-    expect(world.ledgerCounts()).toEqual({ done: OBJECTS });
+    expect(await world.ledgerCounts()).toEqual({ done: OBJECTS });
     expect(await world.listKeys(world.destinationBucket, 'out/')).toHaveLength(OBJECTS);
   });
 
@@ -84,7 +84,7 @@ describe('a batch stopped by a signal', () => {
         });
       },
     });
-    await waitFor('objects in flight', () => count('claimed') >= 1, 60_000);
+    await waitFor('objects in flight', async () => (await count('claimed')) >= 1, 60_000);
     child?.kill('SIGTERM');
     await waitFor('the stop to be announced', () => stderr.includes(STOPPING), 30_000);
     child?.kill('SIGTERM');
