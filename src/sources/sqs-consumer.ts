@@ -18,7 +18,7 @@ import { isAuthFailure } from '../aws/index.js';
 import { exponentialDelayMs, sleepMs } from '../core/retry.js';
 import { DeleteBatcher } from './delete-batcher.js';
 import type { MessageQueue } from './message-queue.js';
-import { validateConsumerOptions } from './validate-consumer-options.js';
+import { DEFAULT_VISIBILITY_TIMEOUT_SEC, validateConsumerOptions } from './validate-consumer-options.js';
 import { VisibilityBatcher } from './visibility-batcher.js';
 import { VisibilityKeepalive } from './visibility-keepalive.js';
 
@@ -116,7 +116,7 @@ export class SqsConsumer {
     validateConsumerOptions(options);
     this.concurrency = options.concurrency ?? 8;
     this.prefetch = options.prefetch ?? Math.min(this.concurrency, 50);
-    this.visibilityTimeoutSec = options.visibilityTimeoutSec ?? 300;
+    this.visibilityTimeoutSec = options.visibilityTimeoutSec ?? DEFAULT_VISIBILITY_TIMEOUT_SEC;
     const batching = {
       queue: options.queue,
       queueUrl: options.queueUrl,

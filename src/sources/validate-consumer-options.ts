@@ -1,6 +1,8 @@
 /** SQS's own limits (ReceiveMessage WaitTimeSeconds, ChangeMessageVisibility VisibilityTimeout). */
 const MAX_WAIT_TIME_SEC = 20;
 const MAX_VISIBILITY_TIMEOUT_SEC = 43_200;
+/** The consumer's visibility timeout when none is given, in seconds. */
+export const DEFAULT_VISIBILITY_TIMEOUT_SEC = 300;
 
 /** The numeric options of `SqsConsumerOptions` (see there for units and defaults). */
 export interface ConsumerTunables {
@@ -38,6 +40,15 @@ export function validateConsumerOptions(options: ConsumerTunables): void {
     }
   };
   positive('heartbeatIntervalSec', options.heartbeatIntervalSec);
+  // An extension sent after the visibility timeout ran out comes too late: another worker may have
+  // received the message by then and process it a second time.
+  const visibilityTimeoutSec = options.visibilityTimeoutSec ?? DEFAULT_VISIBILITY_TIMEOUT_SEC;
+  if (options.heartbeatIntervalSec !== undefined && options.heartbeatIntervalSec >= visibilityTimeoutSec) {
+    throw new RangeError(
+      `SqsConsumer option heartbeatIntervalSec must be shorter than visibilityTimeoutSec (${visibilityTimeoutSec}), ` +
+        `so each extension lands before the message is visible again; got ${options.heartbeatIntervalSec}`,
+    );
+  }
   positive('unwindMs', options.unwindMs);
   positive('receiveErrorBackoffMs', options.receiveErrorBackoffMs);
   positive('authErrorBackoffMs', options.authErrorBackoffMs);

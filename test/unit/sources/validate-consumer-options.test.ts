@@ -26,6 +26,14 @@ describe('SqsConsumer options', () => {
       'SqsConsumer option visibilityTimeoutSec must be an integer from 0 to 43200; got 43201',
     ],
     [{ heartbeatIntervalSec: 0 }, 'SqsConsumer option heartbeatIntervalSec must be a number above 0; got 0'],
+    [
+      { visibilityTimeoutSec: 2, heartbeatIntervalSec: 2 },
+      'SqsConsumer option heartbeatIntervalSec must be shorter than visibilityTimeoutSec (2), so each extension lands before the message is visible again; got 2',
+    ],
+    [
+      { heartbeatIntervalSec: 3600 },
+      'SqsConsumer option heartbeatIntervalSec must be shorter than visibilityTimeoutSec (300), so each extension lands before the message is visible again; got 3600',
+    ],
     [{ unwindMs: 0 }, 'SqsConsumer option unwindMs must be a number above 0; got 0'],
     [
       { receiveErrorBackoffMs: -1 },
