@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { VERSION_1_CONFIG } from '../fixtures/config.js';
+import { VERSION_1_CONFIG, VERSION_1_MIGRATED } from '../fixtures/config.js';
 import { CLEAN_ENV, runCli } from '../helpers/run-cli.js';
 
 function setUp(text: string): { dir: string; path: string } {
@@ -37,29 +37,7 @@ describe('config migrate from version 1', () => {
       ].join('\n'),
     );
     const migrated = readFileSync(path, 'utf8');
-    expect(migrated).toBe(`# Production bucketbridge
-version: 2
-vendor:
-  accountId: "111111111111" # our account
-  principals: ["arn:aws:iam::111111111111:root"]
-connections:
-  # first customer
-  - name: acme
-    accountId: "222222222222"
-    assumeRoleFlag: false
-    assumeRoleArn: []
-    stsCredsExpirationTime: 1h
-    source: {bucket: acme-src, prefix: "incoming/"}
-    destination: {bucket: acme-dst}
-    workflow: batch # nightly
-  - name: globex
-    accountId: "333333333333"
-    assumeRoleFlag: false
-    assumeRoleArn: []
-    stsCredsExpirationTime: 1h
-    source: {bucket: globex-src}
-    destination: {bucket: globex-dst}
-`);
+    expect(migrated).toBe(VERSION_1_MIGRATED);
     const validate = await runCli(['config', 'validate', '--config', 'bb.yaml'], {
       cwd: dir,
       env: CLEAN_ENV,

@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { validateConfigText } from '../../../src/config/load-config.js';
 import { MIGRATIONS, migrateDocument } from '../../../src/config/migrations/index.js';
 import { CURRENT_CONFIG_VERSION } from '../../../src/config/schema.js';
-import { VERSION_1_CONFIG } from '../../fixtures/config.js';
+import { VERSION_1_CONFIG, VERSION_1_MIGRATED } from '../../fixtures/config.js';
 
 function migrate(text: string) {
   const document = parseDocument(text);
@@ -24,29 +24,7 @@ describe('the migration chain', () => {
 describe('version 1 to 2', () => {
   it('adds the credential keys after accountId, sets version 2 under the header comment, and keeps comments', () => {
     const { text, result } = migrate(VERSION_1_CONFIG);
-    expect(text).toBe(`# Production bucketbridge
-version: 2
-vendor:
-  accountId: "111111111111" # our account
-  principals: ["arn:aws:iam::111111111111:root"]
-connections:
-  # first customer
-  - name: acme
-    accountId: "222222222222"
-    assumeRoleFlag: false
-    assumeRoleArn: []
-    stsCredsExpirationTime: 1h
-    source: {bucket: acme-src, prefix: "incoming/"}
-    destination: {bucket: acme-dst}
-    workflow: batch # nightly
-  - name: globex
-    accountId: "333333333333"
-    assumeRoleFlag: false
-    assumeRoleArn: []
-    stsCredsExpirationTime: 1h
-    source: {bucket: globex-src}
-    destination: {bucket: globex-dst}
-`);
+    expect(text).toBe(VERSION_1_MIGRATED);
     expect(result.changes).toEqual([
       'connection "acme": added assumeRoleFlag, assumeRoleArn, stsCredsExpirationTime',
       'connection "globex": added assumeRoleFlag, assumeRoleArn, stsCredsExpirationTime',
