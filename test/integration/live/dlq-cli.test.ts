@@ -14,6 +14,7 @@ import { parse, stringify } from 'yaml';
 import { DEAD_LETTER_ACTIONS } from '../../../src/live/dead-letter-queue.js';
 import type { DeadLetter } from '../../../src/live/dead-letters.js';
 import type { LiveRun } from '../../../src/live/run-live.js';
+import { INLINE_POLICY_NAME } from '../../../src/onboarding/render-cloudformation.js';
 import { createLedger } from '../../../src/state/create-ledger.js';
 import { CLEAN_ENV, runCli } from '../../helpers/run-cli.js';
 import { startTestSandbox, type TestSandbox } from '../../helpers/sandbox.js';
@@ -200,7 +201,7 @@ describe("dlq list and replay (sqs mode, the customer's queue)", () => {
     const iam = new IAMClient(sandbox.sdkConfig('customer'));
     try {
       const current = await iam.send(
-        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'bucketbridge' }),
+        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: INLINE_POLICY_NAME }),
       );
       const policy = JSON.parse(decodeURIComponent(current.PolicyDocument!)) as { Statement: unknown[] };
       policy.Statement.push(
@@ -215,7 +216,7 @@ describe("dlq list and replay (sqs mode, the customer's queue)", () => {
       await iam.send(
         new PutRolePolicyCommand({
           RoleName: roleName,
-          PolicyName: 'bucketbridge',
+          PolicyName: INLINE_POLICY_NAME,
           PolicyDocument: JSON.stringify(policy),
         }),
       );

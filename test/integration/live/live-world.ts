@@ -1,41 +1,33 @@
 /**
- * A customer account wired for the live workflow on the sandbox, from the onboarding policy
- * builders (so the role has exactly the generated permissions): source and destination buckets,
- * the cross-account role with its external ID, and either the customer's SNS topic with the
- * bucket's notification (sns mode; the vendor's queue is made by `live` itself) or the customer's
- * own queue with its dead-letter queue (sqs mode). Runs `live` in-process or as a CLI process.
- * Shared by the live integration suites.
+ * A customer account wired for the live workflow on the sandbox: source and destination buckets
+ * (test/helpers/customer-setup.ts), for sqs mode the customer's own queue with its dead-letter
+ * queue, then `onboard --apply` in-process, so the role, its policies, the topic (sns mode; the
+ * vendor's queue is made by `live` itself) and the notification are exactly what onboarding makes.
+ * Runs `live` in-process or as a CLI process. Shared by the live integration suites.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
   paginateListObjectsV2,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { stringify } from 'yaml';
 import { type Connection, parseConfig } from '../../../src/config/resolved-config.js';
 import { unquoteEtag } from '../../../src/core/source-object.js';
 import type { LiveRun, StartLiveOptions } from '../../../src/live/run-live.js';
 import { startLive } from '../../../src/live/run-live.js';
 import { createLogger } from '../../../src/observe/logger.js';
+import { applyOnboarding } from '../../../src/onboarding/apply/apply-onboarding.js';
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
-import { buildBucketNotification } from '../../../src/onboarding/policies/bucket-notification.js';
-import { buildPermissionsPolicy } from '../../../src/onboarding/policies/permissions-policy.js';
-import { buildQueuePolicy } from '../../../src/onboarding/policies/queue-policy.js';
-import { buildTopicPolicy } from '../../../src/onboarding/policies/topic-policy.js';
-import { buildTrustPolicy } from '../../../src/onboarding/policies/trust-policy.js';
 import { createLedger } from '../../../src/state/create-ledger.js';
-import { encryptBucketsWithNewKeys, grantKeyPolicies } from '../../helpers/customer-keys.js';
-import { createBuckets } from '../../helpers/customer-setup.js';
+import { encryptBucketsWithNewKeys } from '../../helpers/customer-keys.js';
+import { adminClients, createBuckets } from '../../helpers/customer-setup.js';
 import { BIN } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';
@@ -117,8 +109,6 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const region = options.region ?? sandbox.region;
   const customer = { ...sandbox.sdkConfig('customer'), region };
   const s3 = new S3Client(customer);
-  const iam = new IAMClient(customer);
-  const sns = new SNSClient(customer);
   const customerSqs = new SQSClient(customer);
   const vendorSqs = new SQSClient(sandbox.sdkConfig('vendor'));
   const sourceBucket = uniqueName('bb-live-src');
@@ -195,48 +185,12 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
   const config = parseConfig(configInput);
   const context = resolveOnboardingContext(config, config.connections[0] as Connection);
 
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: roleName,
-      AssumeRolePolicyDocument: JSON.stringify(buildTrustPolicy(context)),
-    }),
-  );
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: roleName,
-      PolicyName: 'bucketbridge',
-      PolicyDocument: JSON.stringify(buildPermissionsPolicy(context)),
-    }),
-  );
-  // A key policy may name the role only once it exists.
-  if (keys) await grantKeyPolicies(sandbox, context);
-  let topicArn: string | undefined;
-  if (context.live?.mode === 'sns') {
-    const created = await sns.send(
-      new CreateTopicCommand({ Name: context.live.topicName, Attributes: encrypted }),
-    );
-    topicArn = created.TopicArn!;
-    await sns.send(
-      new SetTopicAttributesCommand({
-        TopicArn: topicArn,
-        AttributeName: 'Policy',
-        AttributeValue: JSON.stringify(buildTopicPolicy({ ...context, live: context.live })),
-      }),
-    );
-  } else if (context.live?.mode === 'sqs') {
-    await customerSqs.send(
-      new SetQueueAttributesCommand({
-        QueueUrl: customerQueueUrl,
-        Attributes: { Policy: JSON.stringify(buildQueuePolicy({ ...context, live: context.live })) },
-      }),
-    );
-  }
-  await s3.send(
-    new PutBucketNotificationConfigurationCommand({
-      Bucket: sourceBucket,
-      NotificationConfiguration: buildBucketNotification(context) as never,
-    }),
-  );
+  // The customer onboarded as a real one is (`onboard --apply`): the role with the generated trust
+  // and permissions policies, the bucket policies, the key policies (kms), the topic with its policy
+  // (sns) or the customer queue's policy (sqs), and the bucket's notification.
+  const admin = adminClients(sandbox, 'customer', region);
+  await applyOnboarding(context, admin, { say: () => undefined });
+  const topicArn = context.live?.mode === 'sns' ? context.live.topicArn : undefined;
 
   const configPath = join(dir, 'bucketbridge.yaml');
   /** Every upload of `put`: the ledger keys of what the world put in the source bucket. */
@@ -338,7 +292,17 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       for (const child of processes)
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       void Promise.all(running.map((run) => run.stop(0))).finally(() => {
-        for (const client of [s3, iam, sns, customerSqs, vendorSqs]) client.destroy();
+        for (const client of [
+          s3,
+          customerSqs,
+          vendorSqs,
+          admin.iam,
+          admin.s3,
+          admin.sns,
+          admin.sqs,
+          admin.sts,
+        ])
+          client?.destroy();
         rmSync(dir, { recursive: true, force: true });
       });
     },
