@@ -141,12 +141,13 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
 /**
  * A sandbox for the file (or the describe block) this is called in: started in a `beforeAll`
  * registered here, so hooks registered after this call can use it, and closed after everything
- * else. Until it has started, using it throws.
+ * else. Until it has started, using it throws. `options` may be a function when they depend on
+ * something the file sets up first.
  */
-export function useTestSandbox(options: SandboxOptions = {}): TestSandbox {
+export function useTestSandbox(options: SandboxOptions | (() => SandboxOptions) = {}): TestSandbox {
   return useBeforeAll(
     'the test sandbox',
-    () => startTestSandbox(options),
+    () => startTestSandbox(typeof options === 'function' ? options() : options),
     (sandbox) => sandbox.close(),
   );
 }

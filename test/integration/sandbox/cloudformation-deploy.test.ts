@@ -14,7 +14,8 @@ import { parseConfig } from '../../../src/config/resolved-config.js';
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import { renderCloudFormation } from '../../../src/onboarding/render-cloudformation.js';
 import { uniqueName } from '../../helpers/sandbox.js';
-import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { type AWS_CLI, runAwsCli } from '../../helpers/witnesses.js';
 
 const VENDOR = '111111111111';
@@ -22,7 +23,7 @@ const CUSTOMER = '222222222222';
 const EXTERNAL_ID = 'ext-cfn-7f3c9a2e-5b1d';
 
 const sandbox = useTestSandbox();
-const folder = useTempDir('bb-cfn-deploy-');
+const folder = useTempFolder('bb-cfn-deploy-');
 
 /** Renders the onboarding template of a connection through the product's own code; returns its path. */
 function renderTemplate(workflow: 'batch' | 'live', roleName: string, topicName: string): string {
@@ -43,7 +44,7 @@ function renderTemplate(workflow: 'batch' | 'live', roleName: string, topicName:
     ],
   });
   const connection = config.connections[0]!;
-  const path = join(folder(), `${roleName}.yaml`);
+  const path = join(folder, `${roleName}.yaml`);
   writeFileSync(path, renderCloudFormation(resolveOnboardingContext(config, connection)));
   return path;
 }
@@ -204,7 +205,7 @@ describe.each(['v1', 'v2'] as const)('aws cloudformation deploy with the AWS CLI
   it('reports a deploy whose resource fails, and leaves the stack ROLLBACK_COMPLETE with nothing behind', async () => {
     const roleName = uniqueName(`FailRole-${cli}`);
     const stack = uniqueName(`bucketbridge-fail-${cli}`);
-    const template = join(folder(), `${stack}.yaml`);
+    const template = join(folder, `${stack}.yaml`);
     writeFileSync(
       template,
       [

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { uniqueName } from '../../helpers/sandbox.js';
-import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { runAwsCli, runBoto3, runRclone } from '../../helpers/witnesses.js';
 
 const sandbox = useTestSandbox();
-const workDir = useTempDir('bb-witness-');
+const workDir = useTempFolder('bb-witness-');
 let bucket: string;
 beforeAll(async () => {
   bucket = uniqueName('witness');
@@ -30,20 +31,16 @@ describe('third-party clients sign requests the sandbox accepts', () => {
   test.each(['v1', 'v2'] as const)(
     'AWS CLI %s: s3 cp up and down (multipart, 9 MiB) keeps the bytes',
     async (version) => {
-      const source = join(workDir(), `up-${version}.bin`);
+      const source = join(workDir, `up-${version}.bin`);
       const data = Buffer.alloc(9 * 1024 * 1024);
       for (let i = 0; i < data.length; i++) data[i] = (i * 31) % 256;
       writeFileSync(source, data);
       const key = `s3://${bucket}/cli ${version}/a+b%c ü.bin`;
       const up = await runAwsCli(version, ['s3', 'cp', source, key], sandbox);
       expect(up.exitCode, up.stderr).toBe(0);
-      const down = await runAwsCli(
-        version,
-        ['s3', 'cp', key, join(workDir(), `down-${version}.bin`)],
-        sandbox,
-      );
+      const down = await runAwsCli(version, ['s3', 'cp', key, join(workDir, `down-${version}.bin`)], sandbox);
       expect(down.exitCode, down.stderr).toBe(0);
-      expect(readFileSync(join(workDir(), `down-${version}.bin`)).equals(data)).toBe(true);
+      expect(readFileSync(join(workDir, `down-${version}.bin`)).equals(data)).toBe(true);
     },
   );
 
@@ -72,9 +69,9 @@ describe('third-party clients sign requests the sandbox accepts', () => {
   });
 
   test('rclone: copy a file in and list it', async () => {
-    writeFileSync(join(workDir(), 'rclone.txt'), 'from rclone');
+    writeFileSync(join(workDir, 'rclone.txt'), 'from rclone');
     const remote = `${sandbox.rcloneRemote()}:${bucket}/rclone`;
-    const copy = await runRclone(['copy', join(workDir(), 'rclone.txt'), remote], sandbox);
+    const copy = await runRclone(['copy', join(workDir, 'rclone.txt'), remote], sandbox);
     expect(copy.exitCode, copy.stderr).toBe(0);
     const list = await runRclone(['lsf', remote], sandbox);
     expect(list.stdout).toBe('rclone.txt\n');

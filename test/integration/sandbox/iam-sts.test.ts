@@ -21,13 +21,14 @@ import {
 } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestCredentials, uniqueName } from '../../helpers/sandbox.js';
-import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
 import { policyJson } from '../../helpers/sandbox-test-kit.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { type ProcessResult, runProcess } from '../../helpers/witnesses.js';
 import { defineIamStsConformance } from './iam-sts-conformance.js';
 
 const sandbox = useTestSandbox();
-const workDir = useTempDir('bb-iam-sts-');
+const workDir = useTempFolder('bb-iam-sts-');
 
 const VENDOR = '111111111111';
 const CUSTOMER = '222222222222';
@@ -230,7 +231,7 @@ describe('what a role session may do (SDK)', () => {
 
 /** Runs a witness with the scratch folder as HOME, so no AWS set-up of this machine leaks in. */
 function run(command: string, args: string[], env: Record<string, string>): Promise<ProcessResult> {
-  return runProcess(command, args, { env: { HOME: workDir(), ...env } });
+  return runProcess(command, args, { env: { HOME: workDir, ...env } });
 }
 
 // A refused call exits 255 from CLI v1 and 254 from CLI v2 (v2's "service error" code).
@@ -243,7 +244,7 @@ describe.each([
 
   it('creates the role, attaches a policy and reads both back', async () => {
     const name = uniqueName('cli-role');
-    const trustFile = join(workDir(), `${name}-trust.json`);
+    const trustFile = join(workDir, `${name}-trust.json`);
     writeFileSync(trustFile, vendorTrust());
     const created = await cli(
       'customer',
@@ -356,7 +357,7 @@ except sts.exceptions.ClientError as error:
 
 describe('state across a restart (--state)', () => {
   it('keeps roles, their policies and issued sessions', async () => {
-    const stateDir = join(workDir(), uniqueName('state'));
+    const stateDir = join(workDir, uniqueName('state'));
     const first = await startTestSandbox({ stateDir });
     const name = uniqueName('kept');
     let roleId: string | undefined;

@@ -11,11 +11,12 @@ import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/
 import { describe, expect, it } from 'vitest';
 import { boto3Outcome } from '../../fixtures/boto3-outcome.js';
 import { uniqueName } from '../../helpers/sandbox.js';
-import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { runBoto3, runRclone } from '../../helpers/witnesses.js';
 
 const sandbox = useTestSandbox();
-const work = useTempDir('bb-acls-');
+const work = useTempFolder('bb-acls-');
 
 /** A customer bucket the vendor account may write to (PutObject and GetObject). */
 async function sharedBucket(): Promise<string> {
@@ -121,7 +122,7 @@ describe('rclone with its default settings (x-amz-acl: private)', () => {
   it('makes a bucket, uploads single-part and multipart files into it and reads them back', async () => {
     const remote = sandbox.rcloneRemote();
     const bucket = uniqueName('rclone-defaults');
-    const source = mkdtempSync(join(work(), 'src-'));
+    const source = mkdtempSync(join(work, 'src-'));
     writeFileSync(join(source, 'small.txt'), 'small');
     writeFileSync(join(source, 'big.bin'), Buffer.alloc(6 * 1024 * 1024, 7));
     const mkdir = await runRclone(['mkdir', `${remote}:${bucket}`], sandbox);

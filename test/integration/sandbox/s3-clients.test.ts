@@ -8,11 +8,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../../helpers/sandbox.js';
-import { useTempDir, useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTestSandbox } from '../../helpers/sandbox-suite.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { type AWS_CLI, runAwsCli, runBoto3, runRclone } from '../../helpers/witnesses.js';
 
 const sandbox = useTestSandbox();
-const workDir = useTempDir('bb-s3-clients-');
+const workDir = useTempFolder('bb-s3-clients-');
 
 const MiB = 1024 * 1024;
 /** Four 248-byte directory names and a short file name: a 1,000-byte key within filesystem limits. */
@@ -32,7 +33,7 @@ function sampleFiles(): Record<string, Buffer> {
 }
 
 function writeTree(files: Record<string, Buffer>): string {
-  const dir = mkdtempSync(join(workDir(), 'tree-'));
+  const dir = mkdtempSync(join(workDir, 'tree-'));
   for (const [name, data] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), data);
@@ -91,11 +92,11 @@ describe.each(['v1', 'v2'] as Array<keyof typeof AWS_CLI>)('AWS CLI %s', (versio
     expectOk(head);
     expect(JSON.parse(head.stdout).ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
 
-    const copied = join(workDir(), `${bucket}-plus.txt`);
+    const copied = join(workDir, `${bucket}-plus.txt`);
     expectOk(await runAwsCli(version, ['s3', 'cp', `s3://${bucket}/plus+sign.txt`, copied], sandbox));
     expect(readFileSync(copied, 'utf8')).toBe('plus');
 
-    const target = mkdtempSync(join(workDir(), 'down-'));
+    const target = mkdtempSync(join(workDir, 'down-'));
     expectOk(
       await runAwsCli(version, ['s3', 'sync', `s3://${bucket}/`, target], sandbox, undefined, {
         timeoutMs: 120_000,
@@ -109,7 +110,7 @@ describe.each(['v1', 'v2'] as Array<keyof typeof AWS_CLI>)('AWS CLI %s', (versio
     expectOk(await runAwsCli(version, ['s3', 'mb', `s3://${bucket}`], sandbox));
     const result = await runAwsCli(
       version,
-      ['s3', 'cp', `s3://${bucket}/absent`, join(workDir(), 'absent')],
+      ['s3', 'cp', `s3://${bucket}/absent`, join(workDir, 'absent')],
       sandbox,
     );
     expect(result.exitCode).not.toBe(0);
@@ -139,7 +140,7 @@ describe('rclone', () => {
       .split('\n')
       .map((line) => line.trim().replace(/^\d+ /, ''));
     expect(keys.sort()).toEqual(Object.keys(files).sort());
-    const target = mkdtempSync(join(workDir(), 'rclone-down-'));
+    const target = mkdtempSync(join(workDir, 'rclone-down-'));
     expectOk(
       await runRclone(['sync', `${remote}:${bucket}`, target], sandbox, undefined, { timeoutMs: 120_000 }),
     );
@@ -151,7 +152,7 @@ describe('rclone', () => {
 describe('boto3', () => {
   it('put, list with encoding, get, multipart upload_file and error codes behave as on AWS', async () => {
     const bucket = uniqueName('boto3');
-    const big = join(workDir(), 'boto-big.bin');
+    const big = join(workDir, 'boto-big.bin');
     const data = randomBytes(11 * MiB);
     writeFileSync(big, data);
     const result = await runBoto3(

@@ -19,9 +19,9 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { describe, expect, it } from 'vitest';
 import { startTestSandbox, uniqueName } from '../../helpers/sandbox.js';
-import { useTempDir } from '../../helpers/sandbox-suite.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 
-const stateDir = useTempDir('bb-s3-state-');
+const stateDir = useTempFolder('bb-s3-state-');
 
 describe('S3 under --state', () => {
   it('a restarted sandbox serves the buckets, bodies, versions, policy and pending uploads it had', async () => {
@@ -34,7 +34,7 @@ describe('S3 under --state', () => {
       ],
     });
 
-    const first = await startTestSandbox({ stateDir: stateDir() });
+    const first = await startTestSandbox({ stateDir: stateDir });
     const s3 = new S3Client({ ...first.sdkConfig('customer'), region: 'eu-west-1', maxAttempts: 1 });
     await s3.send(
       new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
@@ -51,7 +51,7 @@ describe('S3 under --state', () => {
     const pending = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'pending.bin' }));
     await first.close();
 
-    const second = await startTestSandbox({ stateDir: stateDir() });
+    const second = await startTestSandbox({ stateDir: stateDir });
     try {
       const again = new S3Client({ ...second.sdkConfig('customer'), region: 'eu-west-1', maxAttempts: 1 });
       expect((await again.send(new HeadBucketCommand({ Bucket }))).BucketRegion).toBe('eu-west-1');

@@ -14,10 +14,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { topicDeliveryPolicy } from '../../fixtures/queue-policies.js';
 import { startTestSandbox } from '../../helpers/sandbox.js';
-import { useTempDir } from '../../helpers/sandbox-suite.js';
+import { useTempFolder } from '../../helpers/use-temp-folder.js';
 import { receiveMessages, snsClient, sqsClient, uniqueQueueName } from './sqs-sns-conformance.js';
 
-const stateDir = useTempDir('bb-sqs-sns-state-');
+const stateDir = useTempFolder('bb-sqs-sns-state-');
 
 describe('state across a restart', () => {
   it('keeps queues, messages, visibility, topics, subscriptions and the signing key', async () => {
@@ -26,7 +26,7 @@ describe('state across a restart', () => {
     let topicArn: string;
     let certificate: string;
     {
-      const sandbox = await startTestSandbox({ stateDir: stateDir() });
+      const sandbox = await startTestSandbox({ stateDir: stateDir });
       const config = { ...sandbox.sdkConfig('vendor'), accountId: '' };
       const sqs = sqsClient(config);
       const sns = snsClient(config);
@@ -48,7 +48,7 @@ describe('state across a restart', () => {
       certificate = await (await fetch(`${sandbox.endpoint}/__sandbox/sns/signing-cert.pem`)).text();
       await sandbox.close();
     }
-    const sandbox = await startTestSandbox({ stateDir: stateDir() });
+    const sandbox = await startTestSandbox({ stateDir: stateDir });
     try {
       const config = { ...sandbox.sdkConfig('vendor'), accountId: '' };
       const sqs = sqsClient(config);
