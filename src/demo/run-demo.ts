@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createClient } from '../aws/client-factory.js';
+import { sleepMs } from '../core/retry.js';
 import { WorkFailedError } from '../errors/index.js';
 import {
   buildDemoConfig,
@@ -188,7 +189,7 @@ async function followLive(args: {
     while (Date.now() - started < 60_000) {
       outputs = await args.outputs();
       if (outputs.length >= args.expected) break;
-      await new Promise((r) => setTimeout(r, 250));
+      await sleepMs(250);
     }
     const seconds = (Date.now() - started) / 1000;
     args.say(`   ${outputs.length} of ${args.expected} outputs appeared within ${seconds.toFixed(1)} s:`);
