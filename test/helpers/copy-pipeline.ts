@@ -14,11 +14,6 @@ export const connection: Pick<Connection, 'name' | 'source' | 'destination'> = {
   destination: { bucket: 'dst', prefix: 'out/', keyTemplate: '{relkey}' },
 };
 
-/** An error as the SDK throws it: `name` is the AWS code, with the HTTP status. */
-export function awsError(code: string, status: number, message = 'it went wrong'): Error {
-  return Object.assign(new Error(message), { name: code, $metadata: { httpStatusCode: status } });
-}
-
 /** A copying pipeline for `connection` over `s3`, recording in `ledger`. */
 export function copyPipeline(
   s3: S3Client,

@@ -16,7 +16,8 @@ import { createMessageHandler } from '../../../src/live/message-handler.js';
 import { MessageRetryError } from '../../../src/live/message-retry-error.js';
 import type { ObjectOutcome } from '../../../src/pipeline/object-pipeline.js';
 import { SqliteLedger } from '../../../src/state/sqlite-ledger.js';
-import { awsError, connection, copyPipeline } from '../../helpers/copy-pipeline.js';
+import { awsError } from '../../fixtures/aws-error.js';
+import { connection, copyPipeline } from '../../helpers/copy-pipeline.js';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });

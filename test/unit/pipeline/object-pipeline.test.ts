@@ -16,7 +16,8 @@ import type { ObjectPipelineOptions } from '../../../src/pipeline/object-pipelin
 import type { Processor } from '../../../src/processors/processor.js';
 import { ProcessorError } from '../../../src/processors/processor-error.js';
 import { SqliteLedger } from '../../../src/state/sqlite-ledger.js';
-import { awsError, connection, copyPipeline } from '../../helpers/copy-pipeline.js';
+import { awsError } from '../../fixtures/aws-error.js';
+import { connection, copyPipeline } from '../../helpers/copy-pipeline.js';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });

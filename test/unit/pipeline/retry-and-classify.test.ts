@@ -5,10 +5,7 @@ import { OutputKeyError } from '../../../src/pipeline/key-template.js';
 import { ProcessorError } from '../../../src/processors/processor-error.js';
 import { defaultFailureBackoffSec } from '../../../src/sources/sqs-consumer.js';
 import { LedgerClaimLostError } from '../../../src/state/ledger-claim-lost-error.js';
-
-function awsError(name: string, status: number, message = `${name} happened`) {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
-}
+import { awsError } from '../../fixtures/aws-error.js';
 
 describe('backoff with full jitter', () => {
   it.each([

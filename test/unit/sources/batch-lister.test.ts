@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createObjectFilter } from '../../../src/core/object-filter.js';
 import { listBatchObjects, type ObjectPage, type ObjectPages } from '../../../src/sources/batch-lister.js';
 import { readAhead } from '../../../src/sources/batch-read-ahead.js';
+import { awsError } from '../../fixtures/aws-error.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -33,10 +34,6 @@ function fakePages(answers: Record<string, ObjectPage | Error | Array<ObjectPage
     },
   };
   return { pages, requests };
-}
-
-function awsError(name: string, message: string, status: number): Error {
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -96,7 +93,7 @@ describe('listing a bucket for a batch', () => {
   });
 
   it('surfaces a listing error to the consumer', async () => {
-    const { pages } = fakePages({ '': awsError('AccessDenied', 'Access Denied', 403) });
+    const { pages } = fakePages({ '': awsError('AccessDenied', 403, 'Access Denied') });
     await expect(collect(listBatchObjects({ pages, bucket: 'b' }))).rejects.toThrow('Access Denied');
   });
 });
@@ -160,7 +157,7 @@ describe('listing through transient failures', () => {
     vi.useFakeTimers();
     const { pages, requests } = fakePages({
       '': page(['p/a'], 't1'),
-      t1: [awsError('SlowDown', 'Please reduce your request rate.', 503), page(['p/b'])],
+      t1: [awsError('SlowDown', 503, 'Please reduce your request rate.'), page(['p/b'])],
     });
     const listing = collect(
       listBatchObjects({
@@ -181,7 +178,7 @@ describe('listing through transient failures', () => {
   it('gives up on a page after its attempts, with the last error', async () => {
     vi.useFakeTimers();
     const { pages, requests } = fakePages({
-      '': awsError('InternalError', 'We encountered an internal error.', 500),
+      '': awsError('InternalError', 500, 'We encountered an internal error.'),
     });
     const listing = collect(
       listBatchObjects({ pages, bucket: 'b', retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } }),
@@ -193,7 +190,7 @@ describe('listing through transient failures', () => {
   });
 
   it('gives up at once on AccessDenied', async () => {
-    const { pages, requests } = fakePages({ '': awsError('AccessDenied', 'Access Denied', 403) });
+    const { pages, requests } = fakePages({ '': awsError('AccessDenied', 403, 'Access Denied') });
     await expect(collect(listBatchObjects({ pages, bucket: 'b' }))).rejects.toThrow('Access Denied');
     expect(requests).toHaveLength(1);
   });
