@@ -74,6 +74,11 @@ export function adminClients(
   };
 }
 
+/** Closes the clients of {@link adminClients} (their sockets would otherwise outlive the test). */
+export function destroyAdminClients(clients: ApplyClients): void {
+  for (const client of [clients.iam, clients.s3, clients.sns, clients.sqs, clients.sts]) client?.destroy();
+}
+
 /** What may differ from the default connection (batch, prefixes `in/` and `out/`, one role). */
 export interface ConnectionOverrides {
   workflow?: 'batch' | 'live';

@@ -21,7 +21,7 @@ import type { BatchJobOptions } from '../../../src/batch/batch-job.js';
 import { runBatchJob } from '../../../src/batch/batch-job.js';
 import type { BatchReport } from '../../../src/batch/batch-report.js';
 import { createLedger } from '../../../src/state/create-ledger.js';
-import { onboardOnSandbox } from '../../helpers/customer-setup.js';
+import { destroyAdminClients, onboardOnSandbox } from '../../helpers/customer-setup.js';
 import { type CliResult, type RunCliOptions, runCli } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 
@@ -185,14 +185,7 @@ export async function createBatchWorld(
     },
     close() {
       s3.destroy();
-      for (const client of [
-        setup.clients.iam,
-        setup.clients.s3,
-        setup.clients.sns,
-        setup.clients.sqs,
-        setup.clients.sts,
-      ])
-        client?.destroy();
+      destroyAdminClients(setup.clients);
       rmSync(dir, { recursive: true, force: true });
     },
   };

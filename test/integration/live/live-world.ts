@@ -27,7 +27,7 @@ import { applyOnboarding } from '../../../src/onboarding/apply/apply-onboarding.
 import { resolveOnboardingContext } from '../../../src/onboarding/onboarding-context.js';
 import { createLedger } from '../../../src/state/create-ledger.js';
 import { encryptBucketsWithNewKeys } from '../../helpers/customer-keys.js';
-import { adminClients, createBuckets } from '../../helpers/customer-setup.js';
+import { adminClients, createBuckets, destroyAdminClients } from '../../helpers/customer-setup.js';
 import { BIN } from '../../helpers/run-cli.js';
 import type { TestSandbox } from '../../helpers/sandbox.js';
 import { uniqueName } from '../../helpers/sandbox.js';
@@ -292,17 +292,8 @@ export async function createLiveWorld(sandbox: TestSandbox, options: LiveWorldOp
       for (const child of processes)
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       void Promise.all(running.map((run) => run.stop(0))).finally(() => {
-        for (const client of [
-          s3,
-          customerSqs,
-          vendorSqs,
-          admin.iam,
-          admin.s3,
-          admin.sns,
-          admin.sqs,
-          admin.sts,
-        ])
-          client?.destroy();
+        for (const client of [s3, customerSqs, vendorSqs]) client.destroy();
+        destroyAdminClients(admin);
         rmSync(dir, { recursive: true, force: true });
       });
     },
